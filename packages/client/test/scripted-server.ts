@@ -1,4 +1,8 @@
+import * as fs from 'node:fs';
+import * as https from 'node:https';
 import * as net from 'node:net';
+import * as path from 'node:path';
+import * as tls from 'node:tls';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
   decodeHandshakeRequest,
@@ -19,7 +23,13 @@ import {
   type Packet,
 } from '@pitaya-ts/protocol';
 
-export type TransportKind = 'ws' | 'tcp';
+export type TransportKind = 'ws' | 'tcp' | 'wss' | 'tls';
+
+/** A self-signed certificate for localhost and 127.0.0.1, for the TLS variants. */
+export const testCertificate = {
+  cert: fs.readFileSync(path.join(__dirname, 'fixtures/test-cert.pem')),
+  key: fs.readFileSync(path.join(__dirname, 'fixtures/test-key.pem')),
+};
 
 export interface ScriptOptions {
   /** The handshake reply; `null` never answers the handshake. */
@@ -141,9 +151,11 @@ export class ScriptedServer {
       return connection;
     };
 
-    if (kind === 'ws') {
-      const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-      await new Promise((resolve) => wss.once('listening', resolve));
+    if (kind === 'ws' || kind === 'wss') {
+      const web = kind === 'wss' ? https.createServer(testCertificate) : undefined;
+      const wss = web ? new WebSocketServer({ server: web }) : new WebSocketServer({ host: '127.0.0.1', port: 0 });
+      if (web) await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
+      else await new Promise((resolve) => wss.once('listening', resolve));
       wss.on('connection', (socket: WebSocket) => {
         const handle = { destroy: () => socket.terminate() };
         sockets.add(handle);
@@ -151,10 +163,11 @@ export class ScriptedServer {
         socket.on('message', (data: Buffer) => decodePackets(data).forEach((p) => connection.receive(p)));
         socket.on('close', () => (sockets.delete(handle), connection.onClosed()));
       });
-      const { port } = wss.address() as net.AddressInfo;
-      server = new ScriptedServer(`ws://127.0.0.1:${port}`, () => new Promise((r) => wss.close(() => r())), sockets);
+      const { port } = (web ?? wss).address() as net.AddressInfo;
+      const shutdown = () => new Promise<void>((r) => wss.close(() => (web ? web.close(() => r()) : r())));
+      server = new ScriptedServer(`${kind}://127.0.0.1:${port}`, shutdown, sockets);
     } else {
-      const tcp = net.createServer((socket) => {
+      const onSocket = (socket: net.Socket) => {
         sockets.add(socket);
         const decoder = new PacketStreamDecoder();
         const connection = accept(
@@ -164,10 +177,15 @@ export class ScriptedServer {
         socket.on('data', (chunk) => decoder.push(chunk).forEach((p) => connection.receive(p)));
         socket.on('error', () => undefined);
         socket.on('close', () => (sockets.delete(socket), connection.onClosed()));
-      });
+      };
+      const tcp = kind === 'tls' ? tls.createServer(testCertificate, onSocket) : net.createServer(onSocket);
       await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
       const { port } = tcp.address() as net.AddressInfo;
-      server = new ScriptedServer(`tcp://127.0.0.1:${port}`, () => new Promise((r) => tcp.close(() => r())), sockets);
+      server = new ScriptedServer(
+        `${kind}://127.0.0.1:${port}`,
+        () => new Promise((r) => tcp.close(() => r())),
+        sockets,
+      );
     }
     return server;
   }

@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+// `npm test`: every test of every package. Installs what the tests run that npm cannot (Debian
+// packages), type-checks (type-level tests included), then runs Jest with any arguments given.
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureDebianPackages } from './lib/debian-packages.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+
+function run(command, args, env = process.env) {
+  const { status, signal } = spawnSync(command, args, { cwd: root, stdio: 'inherit', env });
+  if (status !== 0) process.exit(status ?? (signal ? 1 : 0));
+}
+
+let tools;
+try {
+  tools = ensureDebianPackages([{ command: 'chromium', pkg: 'chromium' }]);
+} catch (err) {
+  console.error(err.message);
+  process.exit(1);
+}
+
+run(bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
+run(bin('jest'), process.argv.slice(2), { ...process.env, CHROMIUM_PATH: tools.chromium });
