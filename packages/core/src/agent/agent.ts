@@ -1,0 +1,254 @@
+import {
+  clientFamily,
+  decodeHandshakeRequest,
+  decodeMessage,
+  kickPacket,
+  MessageType,
+  PacketType,
+  ProtocolError,
+  type ClientFamily,
+  type Message,
+  type Packet,
+  type RouteDictionary,
+  type ZlibCodec,
+} from '@pitaya-ts/protocol';
+import type { PitayaError } from '../errors/pitaya-error';
+import type { Dispatcher } from '../dispatch/dispatcher';
+import type { Logger } from '../logging/logger';
+import { Metric, type MetricsReporter } from '../metrics/metrics-reporter';
+import type { PlayerConnection } from '../net/acceptor';
+import type { Serializer } from '../serialize/serializer';
+import type { FrontendSession, SessionLink } from '../session/frontend-session';
+import type { SessionPool } from '../session/session-pool';
+import type { HandshakeValidators } from './handshake-validator';
+import type { OutboundEncoder, PreparedPush } from './outbound';
+
+/** Handles one client message on behalf of an agent (the message processor). */
+export type ProcessMessage = (agent: Agent, message: Message, receivedAt: number) => Promise<void>;
+
+/** What every agent of a server shares, built once at start. */
+export interface AgentEnvironment {
+  pool: SessionPool;
+  dispatcher: Dispatcher;
+  process: ProcessMessage;
+  serializer: Serializer;
+  outbound: OutboundEncoder;
+  dictionary: RouteDictionary;
+  zlib: ZlibCodec;
+  validators: HandshakeValidators;
+  /** Handshake packets, encoded once: Pitaya clients may get zlib, pomelo clients never do. */
+  handshakeReply: Record<ClientFamily, Uint8Array>;
+  handshakeRefused: Uint8Array;
+  pushTypes: Record<string, string>;
+  handshakeTimeoutMs: number;
+  maxBodySize: number;
+  sendQueueLimit: number;
+  dispatchBacklog: number;
+  reporter: MetricsReporter;
+  logger: Logger;
+  onClosed(agent: Agent): void;
+}
+
+type State = 'handshake' | 'validating' | 'ack' | 'working' | 'closed';
+
+/**
+ * One client connection on a frontend (Pitaya's agent): handshake, heartbeat bookkeeping, the
+ * bounded send queue, dispatch of messages, and the session's link to its client.
+ */
+export class Agent implements SessionLink {
+  readonly session: FrontendSession;
+  state: State = 'handshake';
+  family: ClientFamily = 'pitaya';
+  lastReceived: number;
+  /** Messages dropped because the client did not read fast enough. */
+  dropped = 0;
+  private readonly queue: Uint8Array[] = [];
+  private blockedSince = 0;
+  private inFlight = 0;
+  private paused = false;
+  private handshakeTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly conn: PlayerConnection,
+    private readonly env: AgentEnvironment,
+  ) {
+    this.lastReceived = Date.now();
+    this.session = env.pool.create(this);
+    if (env.handshakeTimeoutMs > 0) {
+      this.handshakeTimer = setTimeout(() => this.close('handshake timeout'), env.handshakeTimeoutMs);
+    }
+    conn.setHandlers({
+      onPacket: (packet) => this.onPacket(packet),
+      onProtocolError: (error) => this.protocolError(error.message),
+      onDropped: () => env.reporter.reportCount(Metric.ExceededRateLimiting, {}, 1),
+      onDrain: () => this.flushQueue(),
+      onClose: () => this.onConnectionClosed(),
+    });
+  }
+
+  get remoteAddress(): string {
+    return this.conn.remoteAddress;
+  }
+
+  /** Pitaya clients inflate zlib bodies; pomelo-family clients cannot. */
+  private get canInflate(): boolean {
+    return this.family === 'pitaya';
+  }
+
+  private onPacket(packet: Packet): void {
+    this.lastReceived = Date.now();
+    switch (packet.type) {
+      case PacketType.Heartbeat:
+        return;
+      case PacketType.Data:
+        if (this.state !== 'working') return this.protocolError('data before the handshake ack');
+        return this.onData(packet.body);
+      case PacketType.Handshake:
+        if (this.state !== 'handshake') return this.protocolError('a second handshake');
+        void this.handshake(packet.body);
+        return;
+      case PacketType.HandshakeAck:
+        if (this.state !== 'ack') return this.protocolError('handshake ack without a handshake');
+        this.state = 'working';
+        clearTimeout(this.handshakeTimer);
+        return;
+      default:
+        return this.protocolError(`unexpected packet type ${packet.type} from a client`);
+    }
+  }
+
+  private async handshake(body: Uint8Array): Promise<void> {
+    this.state = 'validating';
+    let request;
+    try {
+      request = decodeHandshakeRequest(body);
+    } catch (err) {
+      return this.refuseHandshake((err as Error).message);
+    }
+    for (const { name, validate } of this.env.validators) {
+      try {
+        await validate(request);
+      } catch (err) {
+        return this.refuseHandshake(`validator ${name}: ${(err as Error).message}`);
+      }
+    }
+    if (this.state !== 'validating') return; // closed meanwhile
+    this.family = clientFamily(request);
+    this.session.handshake = request;
+    this.state = 'ack';
+    this.send(this.env.handshakeReply[this.family]);
+  }
+
+  private refuseHandshake(reason: string): void {
+    this.env.logger.debug({ session: this.session.id, reason }, 'handshake refused');
+    this.send(this.env.handshakeRefused);
+    this.close(`handshake refused: ${reason}`);
+  }
+
+  private onData(body: Uint8Array): void {
+    let message: Message;
+    try {
+      message = decodeMessage(body, {
+        dictionary: this.env.dictionary,
+        maxBodySize: this.env.maxBodySize,
+        zlib: this.env.zlib,
+      });
+    } catch (err) {
+      return this.protocolError((err as ProtocolError).message);
+    }
+    if (message.type !== MessageType.Request && message.type !== MessageType.Notify) {
+      return this.protocolError('clients send only requests and notifies');
+    }
+    const receivedAt = performance.now();
+    if (++this.inFlight > this.env.dispatchBacklog && !this.paused) {
+      this.paused = true;
+      this.conn.pause();
+    }
+    this.env.dispatcher.dispatch(this.session.id, () =>
+      this.env.process(this, message, receivedAt).finally(() => this.settled()),
+    );
+  }
+
+  private settled(): void {
+    this.inFlight--;
+    if (this.paused && this.inFlight <= this.env.dispatchBacklog / 2) {
+      this.paused = false;
+      this.conn.resume();
+    }
+  }
+
+  private protocolError(reason: string): void {
+    this.env.logger.debug({ session: this.session.id, reason }, 'protocol error, closing the connection');
+    this.close(`protocol error: ${reason}`);
+  }
+
+  /** Queues a packet; when the client stops reading, queues up to the limit, then drops and counts. */
+  send(packet: Uint8Array): void {
+    if (this.state === 'closed') return;
+    if (this.queue.length === 0 && !this.conn.needsDrain) {
+      this.conn.write(packet);
+      return;
+    }
+    if (this.queue.length >= this.env.sendQueueLimit) {
+      this.dropped++;
+      this.env.reporter.reportCount(Metric.AgentDroppedMessages, {}, 1);
+      return;
+    }
+    if (this.blockedSince === 0) this.blockedSince = Date.now();
+    this.queue.push(packet);
+  }
+
+  private flushQueue(): void {
+    let i = 0;
+    while (i < this.queue.length && !this.conn.needsDrain) this.conn.write(this.queue[i++]!);
+    this.queue.splice(0, i);
+    if (this.queue.length === 0) this.blockedSince = 0;
+  }
+
+  respond(id: number, body: Uint8Array): void {
+    this.send(this.env.outbound.response(id, body, false, this.canInflate));
+  }
+
+  respondError(id: number, error: PitayaError): void {
+    const body = this.env.serializer.marshalError(error.toWire());
+    this.send(this.env.outbound.response(id, body, true, this.canInflate));
+  }
+
+  push(route: string, body: unknown): void {
+    const bytes = this.env.serializer.marshal(body, this.env.pushTypes[route]);
+    this.send(this.env.outbound.push(route, bytes, this.canInflate));
+  }
+
+  sendPrepared(push: PreparedPush): void {
+    this.send(push.packet(this.canInflate));
+  }
+
+  kick(reason?: string): void {
+    if (this.state === 'closed') return;
+    // Pitaya kicks with an empty body; pomelo clients read a reason
+    this.send(kickPacket(this.family === 'pomelo' ? (reason ?? 'kicked') : undefined));
+    this.close(reason ? `kicked: ${reason}` : 'kicked');
+  }
+
+  /** Called by the heartbeat ticker: a heartbeat, or a close when the client went silent or stopped reading. */
+  tick(now: number, heartbeat: Uint8Array, intervalMs: number, writeTimeoutMs: number): void {
+    if (now - this.lastReceived > 2 * intervalMs) return this.close('heartbeat timeout');
+    if (this.blockedSince > 0 && now - this.blockedSince > writeTimeoutMs) return this.close('write timeout');
+    if (this.state === 'working') this.send(heartbeat);
+  }
+
+  close(reason: string): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    clearTimeout(this.handshakeTimer);
+    this.env.logger.debug({ session: this.session.id, reason }, 'closing connection');
+    this.conn.close();
+  }
+
+  private onConnectionClosed(): void {
+    this.state = 'closed';
+    clearTimeout(this.handshakeTimer);
+    this.queue.length = 0;
+    this.env.onClosed(this);
+  }
+}

@@ -1,0 +1,75 @@
+import { heartbeatPacket } from '@pitaya-ts/protocol';
+import type { Logger } from '../logging/logger';
+import { Metric, type MetricsReporter } from '../metrics/metrics-reporter';
+import type { Acceptor, AcceptorSettings } from '../net/acceptor';
+import { Agent, type AgentEnvironment } from './agent';
+
+export interface ConnectionTimings {
+  heartbeatMs: number;
+  writeTimeoutMs: number;
+}
+
+/**
+ * The frontend's connections: starts the acceptors, makes an agent per connection, and runs
+ * one heartbeat ticker for all of them (not a timer per connection).
+ */
+export class ConnectionManager {
+  readonly agents = new Set<Agent>();
+  private ticker: ReturnType<typeof setInterval> | undefined;
+  private readonly heartbeat = heartbeatPacket();
+  private closeWaiters: (() => void)[] = [];
+  /** Sessions whose close callbacks are still running. */
+  private readonly closing = new Set<Promise<void>>();
+
+  constructor(
+    private readonly acceptors: Acceptor[],
+    private readonly env: Omit<AgentEnvironment, 'onClosed'>,
+    private readonly timings: ConnectionTimings,
+    private readonly reporter: MetricsReporter,
+    private readonly logger: Logger,
+  ) {}
+
+  async start(settings: AcceptorSettings): Promise<void> {
+    const env: AgentEnvironment = { ...this.env, onClosed: (agent) => this.onClosed(agent) };
+    for (const acceptor of this.acceptors) {
+      await acceptor.listen((connection) => {
+        this.agents.add(new Agent(connection, env));
+        this.reporter.reportGauge(Metric.ConnectedClients, {}, this.agents.size);
+      }, settings);
+      this.logger.info({ protocol: acceptor.protocol, address: acceptor.address() }, 'acceptor listening');
+    }
+    if (this.timings.heartbeatMs > 0) {
+      this.ticker = setInterval(() => this.tick(), this.timings.heartbeatMs);
+    }
+  }
+
+  private tick(): void {
+    const now = Date.now();
+    const { heartbeatMs, writeTimeoutMs } = this.timings;
+    for (const agent of this.agents) agent.tick(now, this.heartbeat, heartbeatMs, writeTimeoutMs);
+  }
+
+  private onClosed(agent: Agent): void {
+    if (!this.agents.delete(agent)) return;
+    this.reporter.reportGauge(Metric.ConnectedClients, {}, this.agents.size);
+    const closing = this.env.pool.close(agent.session).finally(() => this.closing.delete(closing));
+    this.closing.add(closing);
+    if (this.agents.size === 0) for (const resolve of this.closeWaiters.splice(0)) resolve();
+  }
+
+  /** Stops accepting new connections; open ones stay. */
+  async stopAccepting(): Promise<void> {
+    for (const acceptor of this.acceptors) await acceptor.close();
+  }
+
+  /** Closes every connection and resolves once their sessions' close callbacks have run. */
+  async closeAll(reason: string): Promise<void> {
+    clearInterval(this.ticker);
+    if (this.agents.size > 0) {
+      const closed = new Promise<void>((resolve) => this.closeWaiters.push(resolve));
+      for (const agent of this.agents) agent.close(reason);
+      await closed;
+    }
+    await Promise.all(this.closing);
+  }
+}

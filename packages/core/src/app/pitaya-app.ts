@@ -1,0 +1,330 @@
+import {
+  HANDSHAKE_OK,
+  HANDSHAKE_REJECTED,
+  encodeHandshakeResponse,
+  encodePacket,
+  PacketType,
+} from '@pitaya-ts/protocol';
+import type { Container, Newable } from 'inversify';
+import { ConnectionManager } from '../agent/connection-manager';
+import { OutboundEncoder } from '../agent/outbound';
+import type { PitayaConfig } from '../config/config-loader';
+import { HandlerService } from '../dispatch/handler-service';
+import { MessageProcessor, type Forwarder } from '../dispatch/message-processor';
+import { ErrorCode, PitayaError } from '../errors/pitaya-error';
+import type { GroupService } from '../groups/group-service';
+import type { Logger } from '../logging/logger';
+import type { Module } from '../modules/module';
+import { ModuleRegistry } from '../modules/module-registry';
+import type { Acceptor } from '../net/acceptor';
+import { scanComponents, type ScannedComponent } from '../routing/component-scanner';
+import { RouteParser } from '../routing/route';
+import { RouteRegistry } from '../routing/route-registry';
+import { RemoteService } from '../rpc/remote-service';
+import type { RoutingFunction } from '../rpc/router';
+import type { ServerInfo } from '../rpc/service-discovery';
+import { nodeZlib } from '../serialize/node-zlib';
+import type { Session } from '../session/session';
+import type { SessionPool } from '../session/session-pool';
+import { enforceUniqueSessions } from '../session/unique-session';
+import { TOKENS } from '../tokens';
+import { runHook } from './lifecycle';
+
+export interface AppOptions {
+  handlers: Newable<object>[];
+  remotes: Newable<object>[];
+  /** Stop gracefully on SIGTERM and SIGINT (default true). */
+  handleSignals: boolean;
+}
+
+export interface RpcOptions {
+  /** The session on whose behalf the call is made (custom routers see it). */
+  session?: Session;
+  /** Propagated to the callee beside Pitaya's keys. */
+  metadata?: Record<string, unknown>;
+  /** ms; `pitaya.cluster.rpc.client.nats.requesttimeout` by default. */
+  timeout?: number;
+}
+
+type State = 'created' | 'starting' | 'running' | 'stopping' | 'stopped';
+
+/** A pitaya-ts server: made by `bootstrap()`, started with `start()`. */
+export class PitayaApp {
+  private state: State = 'created';
+  private components: ScannedComponent[] = [];
+  private modules: ModuleRegistry | undefined;
+  private connections: ConnectionManager | undefined;
+  private routes: RouteParser;
+  private remoteService: RemoteService | undefined;
+  private handlerService: HandlerService | undefined;
+  private forwarder: Forwarder | undefined;
+  private readonly onSignal = (signal: string) => {
+    this.logger.info({ signal }, 'shutting down');
+    this.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        this.logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+
+  constructor(
+    readonly container: Container,
+    private readonly options: AppOptions,
+  ) {
+    this.routes = new RouteParser(this.server.type);
+  }
+
+  get server(): ServerInfo {
+    return this.container.get(TOKENS.ServerInfo);
+  }
+
+  get config(): PitayaConfig {
+    return this.container.get(TOKENS.Config);
+  }
+
+  get logger(): Logger {
+    return this.container.get(TOKENS.Logger);
+  }
+
+  /** This frontend's sessions. */
+  get sessions(): SessionPool {
+    return this.container.get(TOKENS.SessionPool);
+  }
+
+  get groups(): GroupService {
+    return this.container.get(TOKENS.GroupService);
+  }
+
+  get running(): boolean {
+    return this.state === 'running';
+  }
+
+  /** The acceptors, to read the ports they listen on. */
+  get acceptors(): Acceptor[] {
+    return this.container.get(TOKENS.Acceptors);
+  }
+
+  /** A registered module, by name. */
+  module<T extends Module = Module>(name: string): T | undefined {
+    return this.modules?.get<T>(name);
+  }
+
+  /** Routes messages for another server type (cluster mode): a custom routing function. */
+  addRoute(serverType: string, fn: RoutingFunction): void {
+    this.container.get(TOKENS.Router).addRoute(serverType, fn);
+  }
+
+  /** Cluster providers install how client messages reach other server types. */
+  setForwarder(forwarder: Forwarder): void {
+    this.forwarder = forwarder;
+  }
+
+  /** Runs this server's handler for a route on a given session (what a forwarded message needs). */
+  handlers(): HandlerService {
+    if (!this.handlerService) throw new Error('the server is not started');
+    return this.handlerService;
+  }
+
+  remotes(): RemoteService {
+    if (!this.remoteService) throw new Error('the server is not started');
+    return this.remoteService;
+  }
+
+  async start(): Promise<void> {
+    if (this.state !== 'created') throw new Error(`cannot start a server that is ${this.state}`);
+    this.state = 'starting';
+    const c = this.container;
+    const config = this.config;
+    const logger = this.logger;
+    const serializer = c.get(TOKENS.Serializer);
+
+    const pipelines = c.get(TOKENS.GlobalPipelines);
+    const scan = {
+      globalBefore: pipelines.before,
+      globalAfter: pipelines.after,
+      validation: config.get('pitaya.defaultpipelines.structvalidation.enabled'),
+    };
+    const handlers = scanComponents(c, this.options.handlers, 'handler', scan);
+    const remotes = scanComponents(c, this.options.remotes, 'remote', { ...scan, globalBefore: [], globalAfter: [] });
+    this.components = [...handlers, ...remotes];
+    const registry = new RouteRegistry(handlers, remotes);
+    this.handlerService = new HandlerService(registry, serializer);
+    this.remoteService = new RemoteService(registry, serializer);
+    this.modules = new ModuleRegistry(c.get(TOKENS.Modules));
+
+    const pool = this.sessions;
+    if (config.get('pitaya.session.unique')) enforceUniqueSessions(pool);
+
+    const instances = this.components.map((component) => component.instance);
+    const modules = this.modules.all();
+    await runHook(modules, 'init', logger);
+    await runHook(instances, 'init', logger);
+
+    const reporter = c.get(TOKENS.MetricsReporter);
+    await reporter.start?.();
+    await this.groups.start?.();
+    await c.get(TOKENS.ServiceDiscovery).start();
+    await c.get(TOKENS.RpcServer).start();
+    await c.get(TOKENS.RpcClient).start();
+
+    await runHook(modules, 'afterInit', logger);
+    await runHook(instances, 'afterInit', logger);
+
+    if (this.server.frontend) await this.startConnections();
+    if (this.options.handleSignals) {
+      process.once('SIGTERM', this.onSignal);
+      process.once('SIGINT', this.onSignal);
+    }
+    this.state = 'running';
+    logger.info({ routes: [...registry.handlers.keys()], remotes: [...registry.remotes.keys()] }, 'server started');
+  }
+
+  private async startConnections(): Promise<void> {
+    const c = this.container;
+    const config = this.config;
+    const serializer = c.get(TOKENS.Serializer);
+    const dictionary = c.get(TOKENS.RouteDictionary);
+    const compression = config.get('pitaya.handler.messages.compression');
+    const heartbeatMs = config.get('pitaya.heartbeat.interval');
+    const dict = dictionary.toJSON();
+    const sys = {
+      heartbeat: heartbeatMs / 1000,
+      dict,
+      serializer: serializer.name,
+      // libpitaya compresses routes only when told to; Pitaya's own reply never says it
+      ...(dictionary.size > 0 ? { useDict: true } : {}),
+    };
+    const reply = (compress: boolean) =>
+      encodePacket(
+        PacketType.Handshake,
+        encodeHandshakeResponse({ code: HANDSHAKE_OK, sys }, { compress, zlib: nodeZlib }),
+      );
+
+    const logger = this.logger.child({ component: 'connections' });
+    const reporter = c.get(TOKENS.MetricsReporter);
+    const processor = new MessageProcessor(
+      this.server.type,
+      this.routes,
+      this.handlerService!,
+      this.forwarder,
+      reporter,
+      logger,
+    );
+    this.connections = new ConnectionManager(
+      this.acceptors,
+      {
+        pool: this.sessions,
+        dispatcher: c.get(TOKENS.Dispatcher),
+        process: processor.process,
+        serializer,
+        outbound: c.get(OutboundEncoder),
+        dictionary,
+        zlib: nodeZlib,
+        validators: c.get(TOKENS.HandshakeValidators),
+        handshakeReply: { pitaya: reply(compression), pomelo: reply(false) },
+        handshakeRefused: encodePacket(PacketType.Handshake, encodeHandshakeResponse({ code: HANDSHAKE_REJECTED })),
+        pushTypes: c.get(TOKENS.PushTypes),
+        handshakeTimeoutMs: config.get('pitaya.handshake.timeout'),
+        maxBodySize: config.get('pitaya.conn.maxpacketsize'),
+        sendQueueLimit: config.get('pitaya.buffer.agent.messages'),
+        dispatchBacklog: config.get('pitaya.buffer.handler.localprocess'),
+        reporter,
+        logger,
+      },
+      { heartbeatMs, writeTimeoutMs: config.get('pitaya.buffer.agent.writetimeout') },
+      reporter,
+      logger,
+    );
+    await this.connections.start({
+      maxPacketSize: config.get('pitaya.conn.maxpacketsize'),
+      rateLimit: {
+        limit: config.get('pitaya.conn.ratelimiting.limit'),
+        intervalMs: config.get('pitaya.conn.ratelimiting.interval'),
+      },
+      rateLimitDisabled: config.get('pitaya.conn.ratelimiting.forcedisable'),
+    });
+  }
+
+  /**
+   * Graceful stop: stop accepting, optionally drain sessions, beforeShutdown hooks, let handlers
+   * in flight finish, close every session (running its callbacks), shutdown hooks, providers.
+   */
+  async stop(): Promise<void> {
+    if (this.state === 'stopped' || this.state === 'stopping') return;
+    if (this.state === 'created') {
+      this.state = 'stopped';
+      return;
+    }
+    this.state = 'stopping';
+    process.off('SIGTERM', this.onSignal);
+    process.off('SIGINT', this.onSignal);
+    const c = this.container;
+    const config = this.config;
+    const logger = this.logger;
+    const instances = this.components.map((component) => component.instance);
+    const modules = this.modules?.all() ?? [];
+
+    await this.connections?.stopAccepting();
+    if (config.get('pitaya.session.drain.enabled')) await this.drain();
+    await runHook(instances, 'beforeShutdown', logger);
+    await runHook(modules, 'beforeShutdown', logger);
+    await Promise.race([c.get(TOKENS.Dispatcher).idle(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+    await this.connections?.closeAll('server shutting down');
+    await runHook(instances, 'shutdown', logger);
+    await runHook(modules, 'shutdown', logger);
+    await c.get(TOKENS.RpcClient).stop();
+    await c.get(TOKENS.RpcServer).stop();
+    await c.get(TOKENS.ServiceDiscovery).stop();
+    await this.groups.stop?.();
+    await c.get(TOKENS.MetricsReporter).stop?.();
+    this.state = 'stopped';
+    logger.info('server stopped');
+  }
+
+  private async drain(): Promise<void> {
+    const timeout = this.config.get('pitaya.session.drain.timeout');
+    const period = this.config.get('pitaya.session.drain.period');
+    const deadline = Date.now() + timeout;
+    while (this.sessions.count > 0 && Date.now() < deadline) {
+      this.logger.info({ sessions: this.sessions.count }, 'draining sessions');
+      await new Promise((resolve) => setTimeout(resolve, Math.min(period, Math.max(0, deadline - Date.now()))));
+    }
+  }
+
+  /** Pushes to users by uid; resolves with the uids that could not be reached. */
+  pushToUsers(route: string, body: unknown, uids: string[], frontendType?: string): Promise<string[]> {
+    return this.container.get(TOKENS.UserMessenger).pushToUsers(route, body, uids, frontendType);
+  }
+
+  /** Kicks users by uid; resolves with the uids that could not be kicked. */
+  kickUsers(uids: string[], reason?: string, frontendType?: string): Promise<string[]> {
+    return this.container.get(TOKENS.UserMessenger).kickUsers(uids, reason, frontendType);
+  }
+
+  /** Calls a remote `serverType.remote.method` on a server of that type. */
+  async rpc<T = unknown>(route: string, arg: unknown, options: RpcOptions = {}): Promise<T> {
+    const parsed = this.routes.parse(route);
+    const remotes = this.remotes();
+    // a call to one's own type stays in the process when loopback is on (Pitaya v2)
+    if (parsed.serverType === this.server.type && this.config.get('pitaya.cluster.rpc.server.loopback')) {
+      return (await remotes.call(parsed, arg, options.session, options.metadata ?? {})) as T;
+    }
+    const server = await this.container
+      .get(TOKENS.Router)
+      .route(parsed.serverType, parsed.full, options.session, new Uint8Array());
+    return this.rpcTo<T>(server.id, route, arg, options);
+  }
+
+  /** Calls a remote on one server, by id. */
+  async rpcTo<T = unknown>(serverId: string, route: string, arg: unknown, options: RpcOptions = {}): Promise<T> {
+    const parsed = this.routes.parse(route);
+    if (serverId === this.server.id) {
+      return (await this.remotes().call(parsed, arg, options.session, options.metadata ?? {})) as T;
+    }
+    const server = this.container.get(TOKENS.ServiceDiscovery).getServer(serverId);
+    if (!server) throw new PitayaError(ErrorCode.Internal, `no server ${serverId}`, { serverId });
+    throw new PitayaError(ErrorCode.Internal, `no RPC transport to ${serverId} in this server's providers`);
+  }
+}

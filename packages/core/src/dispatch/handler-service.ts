@@ -1,0 +1,61 @@
+import { ErrorCode, PitayaError } from '../errors/pitaya-error';
+import type { HandlerContext } from '../pipeline/pipeline';
+import type { ParsedRoute } from '../routing/route';
+import type { RouteRegistry } from '../routing/route-registry';
+import type { Serializer } from '../serialize/serializer';
+import type { Session } from '../session/session';
+
+const EMPTY = new Uint8Array(0);
+
+/**
+ * Runs this server's handlers for client messages, local or forwarded (Sys RPC): deserializes
+ * the body, runs the pipeline and the method, serializes the result.
+ */
+export class HandlerService {
+  constructor(
+    private readonly registry: RouteRegistry,
+    private readonly serializer: Serializer,
+  ) {}
+
+  /** Resolves with the serialized response (empty for a notify). Throws PitayaError. */
+  async handle(
+    route: ParsedRoute,
+    type: 'request' | 'notify',
+    session: Session,
+    body: Uint8Array,
+    metadata: Record<string, unknown>,
+  ): Promise<Uint8Array> {
+    const descriptor = this.registry.handlers.get(route.key);
+    if (!descriptor) throw PitayaError.routeNotFound(route.full);
+    if (type === 'request' && descriptor.notify) {
+      throw PitayaError.badRequest(`${route.full} is a notify handler: send a notify, not a request`, {
+        route: route.full,
+      });
+    }
+    if (type === 'notify' && !descriptor.notify) {
+      throw PitayaError.badRequest(`${route.full} is a request handler: send a request, not a notify`, {
+        route: route.full,
+      });
+    }
+    const value = descriptor.raw ? body : this.serializer.unmarshal(body, descriptor.proto.request);
+    const ctx: HandlerContext = {
+      route: route.full,
+      serverType: route.serverType,
+      service: route.service,
+      method: route.method,
+      type,
+      session,
+      metadata,
+      bodyType: descriptor.bodyType,
+    };
+    const result = await descriptor.execute(ctx, value);
+    if (type === 'notify') return EMPTY;
+    try {
+      return this.serializer.marshal(result, descriptor.proto.response);
+    } catch (err) {
+      throw new PitayaError(ErrorCode.Internal, `cannot serialize the response of ${route.full}`, {
+        reason: (err as Error).message,
+      });
+    }
+  }
+}

@@ -1,0 +1,67 @@
+import { MessageType, type Message } from '@pitaya-ts/protocol';
+import type { Agent } from '../agent/agent';
+import { asPitayaError, ErrorCode, PitayaError } from '../errors/pitaya-error';
+import type { Logger } from '../logging/logger';
+import { Metric, NoopMetricsReporter, type MetricsReporter } from '../metrics/metrics-reporter';
+import type { ParsedRoute, RouteParser } from '../routing/route';
+import type { Session } from '../session/session';
+import type { HandlerService } from './handler-service';
+
+/** Sends a message for another server type to a server of that type (cluster mode). */
+export type Forwarder = (
+  route: ParsedRoute,
+  type: 'request' | 'notify',
+  session: Session,
+  message: Message,
+) => Promise<Uint8Array>;
+
+/**
+ * Handles one client message end to end: route, local handler or forward, response or error,
+ * metrics. Never throws: every outcome is an answer (requests) or a log line (notifies).
+ */
+export class MessageProcessor {
+  private readonly measuring: boolean;
+
+  constructor(
+    private readonly serverType: string,
+    private readonly routes: RouteParser,
+    private readonly handlers: HandlerService,
+    private readonly forward: Forwarder | undefined,
+    private readonly reporter: MetricsReporter,
+    private readonly logger: Logger,
+  ) {
+    this.measuring = !(reporter instanceof NoopMetricsReporter);
+  }
+
+  readonly process = async (agent: Agent, message: Message, receivedAt: number): Promise<void> => {
+    const started = performance.now();
+    const type = message.type === MessageType.Request ? 'request' : 'notify';
+    let routeName = message.route;
+    let code = '';
+    try {
+      const route = this.routes.parse(message.route);
+      routeName = route.full;
+      let response: Uint8Array;
+      if (route.serverType === this.serverType) {
+        response = await this.handlers.handle(route, type, agent.session, message.body, {});
+      } else if (this.forward) {
+        response = await this.forward(route, type, agent.session, message);
+      } else {
+        throw PitayaError.routeNotFound(route.full);
+      }
+      if (type === 'request') agent.respond(message.id, response);
+    } catch (err) {
+      const error = asPitayaError(err);
+      code = error.code;
+      if (!(err instanceof PitayaError)) this.logger.error({ err, route: routeName }, 'handler failed');
+      if (type === 'request') agent.respondError(message.id, error);
+      else this.logger.warn({ route: routeName, code, msg: error.message }, 'notify failed');
+    }
+    if (!this.measuring) return;
+    // a client can send any route: unknown ones share one label value, or the series would explode
+    if (code === ErrorCode.NotFound || code === ErrorCode.BadRequest) routeName = 'unknown';
+    const labels = { route: routeName, type, status: code ? 'failed' : 'ok', code };
+    this.reporter.reportSummary(Metric.ResponseTime, labels, (performance.now() - receivedAt) * 1e6);
+    this.reporter.reportSummary(Metric.HandlerDelay, { route: routeName, type }, (started - receivedAt) * 1e6);
+  };
+}

@@ -1,0 +1,60 @@
+/** Pitaya's error codes, as clients see them. */
+export const ErrorCode = {
+  Unknown: 'PIT-000',
+  BadRequest: 'PIT-400',
+  NotFound: 'PIT-404',
+  Timeout: 'PIT-408',
+  WriteFailed: 'PIT-498',
+  ConnectionClosed: 'PIT-499',
+  Internal: 'PIT-500',
+} as const;
+
+/** The serialized form sent to clients and across servers: `{code, msg, metadata?}`. */
+export interface WireError {
+  code: string;
+  msg: string;
+  metadata?: Record<string, string>;
+}
+
+/**
+ * An error with a code clients can act on. Throw it from a handler with an application code
+ * (`new PitayaError('PIT-555', 'room is full', { room })`); anything else thrown becomes PIT-500.
+ */
+export class PitayaError extends Error {
+  override readonly name = 'PitayaError';
+
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly metadata: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+
+  static badRequest(reason: string, metadata?: Record<string, string>): PitayaError {
+    return new PitayaError(ErrorCode.BadRequest, reason, metadata);
+  }
+
+  static routeNotFound(route: string): PitayaError {
+    return new PitayaError(ErrorCode.NotFound, `route not found: ${route}`, { route });
+  }
+
+  static internal(): PitayaError {
+    return new PitayaError(ErrorCode.Internal, 'internal server error');
+  }
+
+  static timeout(message: string, metadata?: Record<string, string>): PitayaError {
+    return new PitayaError(ErrorCode.Timeout, message, metadata);
+  }
+
+  toWire(): WireError {
+    const wire: WireError = { code: this.code, msg: this.message };
+    if (Object.keys(this.metadata).length > 0) wire.metadata = this.metadata;
+    return wire;
+  }
+}
+
+/** The error a client may see: framework and application errors as they are, anything else hidden. */
+export function asPitayaError(err: unknown): PitayaError {
+  return err instanceof PitayaError ? err : PitayaError.internal();
+}

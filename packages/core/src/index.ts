@@ -1,0 +1,62 @@
+import 'reflect-metadata';
+
+export { bootstrap, type BootstrapOptions } from './app/bootstrap';
+export { PitayaApp, type RpcOptions } from './app/pitaya-app';
+export { TOKENS } from './tokens';
+
+export { After, Before, Handler, Notify, Proto, Remote, Request, Route } from './decorators/component.decorators';
+export type { ComponentOptions } from './decorators/component-metadata';
+export type { AfterStep, BeforeStep, HandlerContext, PipelineRef } from './pipeline/pipeline';
+export { ValidationStep } from './pipeline/validation.step';
+
+export { ErrorCode, PitayaError, asPitayaError, type WireError } from './errors/pitaya-error';
+export { BootError } from './errors/boot-error';
+
+export { ConfigError, PitayaConfig, loadConfig, envName, type ConfigSources } from './config/config-loader';
+export { CONFIG_SCHEMA, type ConfigKey, type ConfigValue, type CustomMetrics } from './config/config-schema';
+export { parseDuration, formatDuration } from './config/duration';
+
+export type { Session } from './session/session';
+export { FrontendSession, type SessionLink } from './session/frontend-session';
+export type { SessionPool, SessionCallback } from './session/session-pool';
+export { MemorySessionPool } from './session/memory-session-pool';
+export type { UserMessenger } from './session/user-messenger';
+export { LocalUserMessenger } from './session/local-user-messenger';
+
+export type { Acceptor, AcceptorSettings, ConnectionHandlers, PlayerConnection } from './net/acceptor';
+export { TcpAcceptor, type TcpAcceptorOptions, type TlsFiles } from './net/tcp-acceptor';
+export { WsAcceptor, type WsAcceptorOptions } from './net/ws-acceptor';
+export { RateLimitingAcceptor, LeakyBucket, type RateLimit } from './net/rate-limiting-acceptor';
+export type { HandshakeValidator } from './agent/handshake-validator';
+
+export type { Dispatcher, Job } from './dispatch/dispatcher';
+export { OrderedDispatcher } from './dispatch/dispatcher';
+
+export type { GroupService } from './groups/group-service';
+export { MemoryGroupService } from './groups/memory-group-service';
+
+export type { Serializer } from './serialize/serializer';
+export { JsonSerializer } from './serialize/json-serializer';
+export { ProtobufSerializer } from './serialize/protobuf-serializer';
+
+export {
+  Metric,
+  NoopMetricsReporter,
+  CompositeMetricsReporter,
+  type Labels,
+  type MetricsReporter,
+} from './metrics/metrics-reporter';
+export { PrometheusReporter, type PrometheusReporterOptions } from './metrics/prometheus-reporter';
+
+export type { Module } from './modules/module';
+export { BinaryModule, type BinaryModuleOptions } from './modules/binary-module';
+
+export type { Logger } from './logging/logger';
+export { createLogger } from './logging/logger';
+
+export type { ServerInfo, ServiceDiscovery, ServiceDiscoveryListener } from './rpc/service-discovery';
+export { StandaloneServiceDiscovery } from './rpc/service-discovery';
+export type { Router, RoutingContext, RoutingFunction } from './rpc/router';
+export { DefaultRouter } from './rpc/router';
+export type { RpcClient, RpcServer } from './rpc/rpc-client';
+export type { RpcRequest, RpcResponse, RpcSession } from './rpc/rpc-messages';

@@ -1,0 +1,163 @@
+import * as http from 'node:http';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, Summary } from 'prom-client';
+import type { CustomMetrics } from '../config/config-schema';
+import { Metric, type Labels, type MetricsReporter } from './metrics-reporter';
+
+export interface PrometheusReporterOptions {
+  /** Port of the /metrics endpoint; 0 picks a free one. */
+  port: number;
+  host?: string;
+  game: string;
+  serverType: string;
+  constantLabels?: Record<string, string>;
+  custom?: CustomMetrics;
+}
+
+type AnyMetric = Counter | Gauge | Summary | Histogram;
+
+const NAMESPACE = 'pitaya';
+const QUANTILES = { percentiles: [0.5, 0.9, 0.99], maxAgeSeconds: 600, ageBuckets: 5 };
+
+/** Pitaya's metrics under Pitaya's names, plus the application's custom ones, on /metrics. */
+export class PrometheusReporter implements MetricsReporter {
+  readonly registry = new Registry();
+  private readonly metrics = new Map<string, AnyMetric>();
+  private server: http.Server | undefined;
+
+  constructor(private readonly options: PrometheusReporterOptions) {
+    this.registry.setDefaultLabels({ game: options.game, serverType: options.serverType, ...options.constantLabels });
+    collectDefaultMetrics({ register: this.registry, prefix: `${NAMESPACE}_` });
+    const registers = [this.registry];
+    const add = (key: string, metric: AnyMetric) => this.metrics.set(key, metric);
+    add(
+      Metric.ResponseTime,
+      new Summary({
+        name: `${NAMESPACE}_${Metric.ResponseTime}`,
+        help: 'time to handle a request, ns',
+        labelNames: ['route', 'status', 'type', 'code'],
+        registers,
+        ...QUANTILES,
+      }),
+    );
+    add(
+      Metric.HandlerDelay,
+      new Summary({
+        name: `${NAMESPACE}_${Metric.HandlerDelay}`,
+        help: 'time a message waited for a handler slot, ns',
+        labelNames: ['route', 'type'],
+        registers,
+        ...QUANTILES,
+      }),
+    );
+    add(
+      Metric.ConnectedClients,
+      new Gauge({ name: `${NAMESPACE}_${Metric.ConnectedClients}`, help: 'clients connected', registers }),
+    );
+    add(
+      Metric.ExceededRateLimiting,
+      new Counter({
+        name: `${NAMESPACE}_${Metric.ExceededRateLimiting}`,
+        help: 'client messages dropped by rate limiting',
+        registers,
+      }),
+    );
+    add(
+      Metric.DroppedMessages,
+      new Counter({ name: `${NAMESPACE}_${Metric.DroppedMessages}`, help: 'RPCs dropped for lack of room', registers }),
+    );
+    add(
+      Metric.AgentDroppedMessages,
+      new Counter({
+        name: `${NAMESPACE}_${Metric.AgentDroppedMessages}`,
+        help: 'messages to clients dropped because they did not read',
+        registers,
+      }),
+    );
+    add(
+      Metric.CountServers,
+      new Gauge({
+        name: `${NAMESPACE}_${Metric.CountServers}`,
+        help: 'servers known to service discovery',
+        labelNames: ['type'],
+        registers,
+      }),
+    );
+    const custom = options.custom;
+    const fullName = (s: { subsystem?: string; name: string }) =>
+      [NAMESPACE, s.subsystem, s.name].filter(Boolean).join('_');
+    for (const s of custom?.counters ?? [])
+      add(s.name, new Counter({ name: fullName(s), help: s.help, labelNames: s.labels ?? [], registers }));
+    for (const s of custom?.gauges ?? [])
+      add(s.name, new Gauge({ name: fullName(s), help: s.help, labelNames: s.labels ?? [], registers }));
+    for (const s of custom?.summaries ?? []) {
+      const percentiles = s.objectives ? Object.keys(s.objectives).map(Number) : QUANTILES.percentiles;
+      add(s.name, new Summary({ name: fullName(s), help: s.help, labelNames: s.labels ?? [], registers, percentiles }));
+    }
+    for (const s of custom?.histograms ?? []) {
+      add(
+        s.name,
+        new Histogram({
+          name: fullName(s),
+          help: s.help,
+          labelNames: s.labels ?? [],
+          registers,
+          ...(s.buckets ? { buckets: s.buckets } : {}),
+        }),
+      );
+    }
+  }
+
+  private metric<T extends AnyMetric>(name: string, kind: new (...args: never[]) => T): T {
+    const metric = this.metrics.get(name);
+    if (!(metric instanceof kind))
+      throw new Error(`no ${kind.name.toLowerCase()} named ${name}: declare it in pitaya.metrics.custom`);
+    return metric;
+  }
+
+  reportCount(metric: string, labels: Labels, count: number): void {
+    this.metric(metric, Counter).inc(labels, count);
+  }
+
+  reportGauge(metric: string, labels: Labels, value: number): void {
+    this.metric(metric, Gauge).set(labels, value);
+  }
+
+  reportSummary(metric: string, labels: Labels, value: number): void {
+    this.metric(metric, Summary).observe(labels, value);
+  }
+
+  reportHistogram(metric: string, labels: Labels, value: number): void {
+    this.metric(metric, Histogram).observe(labels, value);
+  }
+
+  /** Where /metrics is served, once started. */
+  get port(): number | undefined {
+    const address = this.server?.address();
+    return address && typeof address === 'object' ? address.port : undefined;
+  }
+
+  async start(): Promise<void> {
+    this.server = http.createServer((req, res) => {
+      if (req.url !== '/metrics') {
+        res.writeHead(404).end();
+        return;
+      }
+      this.registry.metrics().then(
+        (text) => res.writeHead(200, { 'content-type': this.registry.contentType }).end(text),
+        (err: Error) => res.writeHead(500).end(err.message),
+      );
+    });
+    const server = this.server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.options.port, this.options.host ?? '0.0.0.0', () => resolve());
+    });
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}

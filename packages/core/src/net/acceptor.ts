@@ -1,0 +1,49 @@
+import type { Packet, ProtocolError } from '@pitaya-ts/protocol';
+
+/** What a connection reports to its owner (the agent). */
+export interface ConnectionHandlers {
+  onPacket(packet: Packet): void;
+  /** Bad framing from the client: the connection must be closed. */
+  onProtocolError(error: ProtocolError): void;
+  /** A packet dropped before reaching the agent (rate limiting). */
+  onDropped?(reason: 'ratelimit'): void;
+  /** The socket can take more writes. */
+  onDrain(): void;
+  onClose(): void;
+}
+
+/** One client connection, carrying whole packets whatever the transport. */
+export interface PlayerConnection {
+  readonly remoteAddress: string;
+  setHandlers(handlers: ConnectionHandlers): void;
+  /** Queues a packet; writes are coalesced per event-loop turn. */
+  write(packet: Uint8Array): void;
+  /** True while the socket's buffer is over its high-water mark. */
+  readonly needsDrain: boolean;
+  /** Stops reading from the client (back-pressure), and starts again. */
+  pause(): void;
+  resume(): void;
+  /** Flushes what was written, then closes. */
+  close(): void;
+}
+
+/** What the server's configuration says about connections, passed to every acceptor. */
+export interface AcceptorSettings {
+  /** Largest packet accepted, header included (`pitaya.conn.maxpacketsize`). */
+  maxPacketSize: number;
+  /** `pitaya.conn.ratelimiting.limit` / `.interval`, for acceptors wrapped with rate limiting. */
+  rateLimit: { limit: number; intervalMs: number };
+  /** `pitaya.conn.ratelimiting.forcedisable` */
+  rateLimitDisabled: boolean;
+}
+
+/** Listens for clients (Pitaya's acceptor). Custom transports implement this. */
+export interface Acceptor {
+  /** `ws`, `tcp`, or a custom name. */
+  readonly protocol: string;
+  listen(onConnection: (connection: PlayerConnection) => void, settings: AcceptorSettings): Promise<void>;
+  /** Stops accepting; open connections stay. */
+  close(): Promise<void>;
+  /** Where it listens, once listening. */
+  address(): { host: string; port: number } | undefined;
+}

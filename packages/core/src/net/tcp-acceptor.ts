@@ -1,0 +1,123 @@
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as tls from 'node:tls';
+import { PacketStreamDecoder, ProtocolError } from '@pitaya-ts/protocol';
+import type { Acceptor, AcceptorSettings, ConnectionHandlers, PlayerConnection } from './acceptor';
+import { WriteCoalescer } from './write-coalescer';
+
+export interface TlsFiles {
+  /** PEM certificate (chain) file. */
+  certFile: string;
+  /** PEM private key file. */
+  keyFile: string;
+}
+
+export interface TcpAcceptorOptions {
+  host?: string;
+  port: number;
+  tls?: TlsFiles;
+}
+
+/** A client connection over a TCP (or TLS) stream. */
+export class SocketConnection implements PlayerConnection {
+  readonly remoteAddress: string;
+  private handlers: ConnectionHandlers | undefined;
+  private readonly decoder: PacketStreamDecoder;
+
+  constructor(
+    private readonly socket: net.Socket,
+    private readonly coalescer: WriteCoalescer,
+    maxPacketSize: number,
+  ) {
+    this.remoteAddress = `${socket.remoteAddress}:${socket.remotePort}`;
+    this.decoder = new PacketStreamDecoder({ maxPacketSize });
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('drain', () => this.handlers?.onDrain());
+    socket.on('error', () => undefined); // 'close' follows; nothing to add
+    socket.on('close', () => this.handlers?.onClose());
+  }
+
+  setHandlers(handlers: ConnectionHandlers): void {
+    this.handlers = handlers;
+  }
+
+  private onData(chunk: Buffer): void {
+    let packets;
+    try {
+      packets = this.decoder.push(chunk);
+    } catch (err) {
+      this.socket.pause();
+      this.handlers?.onProtocolError(err as ProtocolError);
+      return;
+    }
+    for (const packet of packets) this.handlers?.onPacket(packet);
+  }
+
+  get needsDrain(): boolean {
+    return this.socket.writableNeedDrain;
+  }
+
+  write(packet: Uint8Array): void {
+    if (this.socket.destroyed) return;
+    this.coalescer.hold(this.socket);
+    this.socket.write(packet);
+  }
+
+  pause(): void {
+    this.socket.pause();
+  }
+
+  resume(): void {
+    this.socket.resume();
+  }
+
+  close(): void {
+    // end() sends what is queued first; destroy a peer that does not finish closing
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), 1000).unref();
+  }
+}
+
+/** Pitaya's TCP acceptor: packets on a byte stream, optionally TLS. */
+export class TcpAcceptor implements Acceptor {
+  readonly protocol = 'tcp';
+  private server: net.Server | undefined;
+  private readonly coalescer = new WriteCoalescer();
+
+  constructor(private readonly options: TcpAcceptorOptions) {}
+
+  async listen(
+    onConnection: (connection: PlayerConnection) => void,
+    { maxPacketSize }: AcceptorSettings,
+  ): Promise<void> {
+    const accept = (socket: net.Socket) => onConnection(new SocketConnection(socket, this.coalescer, maxPacketSize));
+    const { tls: files } = this.options;
+    this.server = files
+      ? tls.createServer({ cert: fs.readFileSync(files.certFile), key: fs.readFileSync(files.keyFile) }, accept)
+      : net.createServer(accept);
+    const server = this.server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.options.port, this.options.host ?? '0.0.0.0', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    if (!server?.listening) return;
+    // stop accepting now; open connections are closed by the server's shutdown
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      setImmediate(resolve);
+    });
+  }
+
+  address(): { host: string; port: number } | undefined {
+    const address = this.server?.address();
+    return address && typeof address === 'object' ? { host: address.address, port: address.port } : undefined;
+  }
+}

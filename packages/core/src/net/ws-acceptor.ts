@@ -1,0 +1,127 @@
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { Socket } from 'node:net';
+import { PacketStreamDecoder, ProtocolError } from '@pitaya-ts/protocol';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Acceptor, AcceptorSettings, ConnectionHandlers, PlayerConnection } from './acceptor';
+import type { TlsFiles } from './tcp-acceptor';
+import { WriteCoalescer } from './write-coalescer';
+
+export interface WsAcceptorOptions {
+  host?: string;
+  port: number;
+  tls?: TlsFiles;
+}
+
+/** A client connection over WebSocket: one packet per binary frame out, frames read as a stream in. */
+export class WebSocketConnection implements PlayerConnection {
+  readonly remoteAddress: string;
+  private handlers: ConnectionHandlers | undefined;
+  // Pitaya reads WebSocket frames as one stream, so a packet may span frames or share one
+  private readonly decoder: PacketStreamDecoder;
+  private readonly socket: Socket;
+
+  constructor(
+    private readonly ws: WebSocket,
+    request: http.IncomingMessage,
+    private readonly coalescer: WriteCoalescer,
+    maxPacketSize: number,
+  ) {
+    this.socket = request.socket;
+    this.remoteAddress = `${request.socket.remoteAddress}:${request.socket.remotePort}`;
+    this.decoder = new PacketStreamDecoder({ maxPacketSize });
+    this.socket.setNoDelay(true);
+    ws.on('message', (data: Buffer, isBinary: boolean) => this.onFrame(data, isBinary));
+    this.socket.on('drain', () => this.handlers?.onDrain());
+    ws.on('error', () => undefined); // 'close' follows
+    ws.on('close', () => this.handlers?.onClose());
+  }
+
+  setHandlers(handlers: ConnectionHandlers): void {
+    this.handlers = handlers;
+  }
+
+  private onFrame(data: Buffer, isBinary: boolean): void {
+    let packets;
+    try {
+      if (!isBinary) throw new ProtocolError('ERR_PACKET_TYPE', 'text frame: packets travel in binary frames');
+      packets = this.decoder.push(data);
+    } catch (err) {
+      this.socket.pause();
+      this.handlers?.onProtocolError(err as ProtocolError);
+      return;
+    }
+    for (const packet of packets) this.handlers?.onPacket(packet);
+  }
+
+  get needsDrain(): boolean {
+    return this.socket.writableNeedDrain;
+  }
+
+  write(packet: Uint8Array): void {
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    this.coalescer.hold(this.socket);
+    this.ws.send(packet, { binary: true });
+  }
+
+  pause(): void {
+    this.socket.pause();
+  }
+
+  resume(): void {
+    this.socket.resume();
+  }
+
+  close(): void {
+    this.ws.close(1000);
+    // a peer that never answers the close frame is cut off
+    setTimeout(() => this.ws.terminate(), 1000).unref();
+  }
+}
+
+/** Pitaya's WebSocket acceptor (any path), optionally TLS. */
+export class WsAcceptor implements Acceptor {
+  readonly protocol = 'ws';
+  private server: http.Server | undefined;
+  private wss: WebSocketServer | undefined;
+  private readonly coalescer = new WriteCoalescer();
+
+  constructor(private readonly options: WsAcceptorOptions) {}
+
+  async listen(
+    onConnection: (connection: PlayerConnection) => void,
+    { maxPacketSize }: AcceptorSettings,
+  ): Promise<void> {
+    const { tls: files } = this.options;
+    this.server = files
+      ? https.createServer({ cert: fs.readFileSync(files.certFile), key: fs.readFileSync(files.keyFile) })
+      : http.createServer();
+    // a frame cannot be larger than the largest packet
+    this.wss = new WebSocketServer({ server: this.server, maxPayload: maxPacketSize, perMessageDeflate: false });
+    this.wss.on('connection', (ws, request) =>
+      onConnection(new WebSocketConnection(ws, request, this.coalescer, maxPacketSize)),
+    );
+    const server = this.server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.options.port, this.options.host ?? '0.0.0.0', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    if (!server?.listening) return;
+    // stop accepting; open WebSockets are closed by the server's shutdown
+    server.close();
+    this.wss?.close();
+  }
+
+  address(): { host: string; port: number } | undefined {
+    const address = this.server?.address();
+    return address && typeof address === 'object' ? { host: address.address, port: address.port } : undefined;
+  }
+}

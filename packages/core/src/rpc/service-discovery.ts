@@ -1,0 +1,45 @@
+/** A server of the cluster, as discovery stores it (Pitaya's JSON). */
+export interface ServerInfo {
+  id: string;
+  type: string;
+  frontend: boolean;
+  hostname: string;
+  metadata: Record<string, string>;
+}
+
+export interface ServiceDiscoveryListener {
+  added?(server: ServerInfo): void;
+  removed?(server: ServerInfo): void;
+}
+
+/** Finds the servers of the cluster. */
+export interface ServiceDiscovery {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  getServer(id: string): ServerInfo | undefined;
+  getServersByType(type: string): ServerInfo[];
+  servers(): ServerInfo[];
+  addListener(listener: ServiceDiscoveryListener): void;
+}
+
+/** Standalone: the cluster is this one server. */
+export class StandaloneServiceDiscovery implements ServiceDiscovery {
+  constructor(private readonly self: ServerInfo) {}
+
+  async start(): Promise<void> {}
+  async stop(): Promise<void> {}
+
+  getServer(id: string): ServerInfo | undefined {
+    return id === this.self.id ? this.self : undefined;
+  }
+
+  getServersByType(type: string): ServerInfo[] {
+    return type === this.self.type ? [this.self] : [];
+  }
+
+  servers(): ServerInfo[] {
+    return [this.self];
+  }
+
+  addListener(): void {}
+}

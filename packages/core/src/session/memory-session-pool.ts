@@ -1,0 +1,97 @@
+import { PitayaError } from '../errors/pitaya-error';
+import type { Logger } from '../logging/logger';
+import { FrontendSession, type SessionLink } from './frontend-session';
+import type { SessionCallback, SessionPool } from './session-pool';
+
+/** The sessions of this frontend, by id and by uid. */
+export class MemorySessionPool implements SessionPool {
+  private readonly byId = new Map<number, FrontendSession>();
+  private readonly byUid = new Map<string, FrontendSession>();
+  private nextId = 1;
+  private readonly bindCallbacks: SessionCallback[] = [];
+  private readonly afterBindCallbacks: SessionCallback[] = [];
+  private readonly closeCallbacks: SessionCallback[] = [];
+
+  constructor(
+    private readonly frontendId: string,
+    private readonly logger: Logger,
+  ) {}
+
+  create(link: SessionLink): FrontendSession {
+    const session = new FrontendSession(this.nextId++, this.frontendId, link, this);
+    this.byId.set(session.id, session);
+    return session;
+  }
+
+  get(id: number): FrontendSession | undefined {
+    return this.byId.get(id);
+  }
+
+  getByUid(uid: string): FrontendSession | undefined {
+    return this.byUid.get(uid);
+  }
+
+  get count(): number {
+    return this.byId.size;
+  }
+
+  get boundCount(): number {
+    return this.byUid.size;
+  }
+
+  sessions(): IterableIterator<FrontendSession> {
+    return this.byId.values();
+  }
+
+  async bind(session: FrontendSession, uid: string): Promise<void> {
+    if (typeof uid !== 'string' || uid === '') throw PitayaError.badRequest('a uid must be a non-empty string');
+    if (session.uid !== undefined) {
+      throw PitayaError.badRequest(`session ${session.id} is already bound to ${session.uid}`, { uid: session.uid });
+    }
+    if (session.closed) throw PitayaError.badRequest(`session ${session.id} is closed`);
+    // as in Pitaya, callbacks see the uid, and a callback that throws undoes the bind
+    session.uid = uid;
+    try {
+      for (const callback of this.bindCallbacks) await callback(session);
+    } catch (err) {
+      session.uid = undefined;
+      throw err;
+    }
+    this.byUid.set(uid, session);
+    for (const callback of this.afterBindCallbacks) {
+      try {
+        await callback(session);
+      } catch (err) {
+        this.logger.error({ err, session: session.id }, 'onAfterSessionBind callback failed');
+      }
+    }
+  }
+
+  async close(session: FrontendSession): Promise<void> {
+    if (session.closed) return;
+    session.closed = true;
+    this.byId.delete(session.id);
+    if (session.uid !== undefined && this.byUid.get(session.uid) === session) this.byUid.delete(session.uid);
+    const errors = await session.runCloseCallbacks();
+    for (const callback of this.closeCallbacks) {
+      try {
+        await callback(session);
+      } catch (err) {
+        errors.push(err);
+      }
+    }
+    for (const err of errors) this.logger.error({ err, session: session.id }, 'session close callback failed');
+  }
+
+  onSessionBind(callback: SessionCallback): void {
+    this.bindCallbacks.push(callback);
+  }
+
+  onAfterSessionBind(callback: SessionCallback): void {
+    this.afterBindCallbacks.push(callback);
+  }
+
+  onSessionClose(callback: SessionCallback): void {
+    this.closeCallbacks.push(callback);
+  }
+}
