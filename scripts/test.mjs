@@ -22,5 +22,7 @@ try {
   process.exit(1);
 }
 
+// build (the tests start the built chat server as a child process), then type-check the tests too
+run(bin('tsc'), ['-b', 'packages/protocol', 'packages/client', 'packages/core', 'apps/chat']);
 run(bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
 run(bin('jest'), process.argv.slice(2), { ...process.env, CHROMIUM_PATH: tools.chromium });
