@@ -28,7 +28,9 @@ export function parseDuration(value: string | number): number | undefined {
   return end > 0 && end === text.length ? total : undefined;
 }
 
-/** Formats milliseconds the way Pitaya writes durations in metadata ("5s", "250ms"). */
+/** Formats milliseconds in the largest whole unit, as Go writes short durations ("5s", "250ms", "6h"). */
 export function formatDuration(ms: number): string {
+  if (ms > 0 && ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms > 0 && ms % 60_000 === 0) return `${ms / 60_000}m`;
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
