@@ -42,6 +42,8 @@ const KEYS = Object.keys(CONFIG_SCHEMA) as ConfigKey[];
 const KEY_SET = new Set<string>(KEYS);
 // keys whose value is itself an object: flattening stops there
 const OBJECT_KEYS = new Set<string>(KEYS.filter((k) => ['map', 'object', 'list'].includes(CONFIG_SCHEMA[k].kind)));
+// keys with keys under them (`pitaya.serializer` and `pitaya.serializer.protobuf.files`): an object there nests
+const PARENT_KEYS = new Set<string>(KEYS.filter((k) => KEYS.some((other) => other.startsWith(`${k}.`))));
 
 /** `pitaya.heartbeat.interval` → `PITAYA_HEARTBEAT_INTERVAL` */
 export function envName(key: string): string {
@@ -57,7 +59,13 @@ function flatten(
 ): Record<string, unknown> {
   for (const [k, v] of Object.entries(source)) {
     const key = prefix ? `${prefix}.${k}` : k;
-    if (v !== null && typeof v === 'object' && !Array.isArray(v) && !OBJECT_KEYS.has(key) && !KEY_SET.has(key)) {
+    if (
+      v !== null &&
+      typeof v === 'object' &&
+      !Array.isArray(v) &&
+      !OBJECT_KEYS.has(key) &&
+      (!KEY_SET.has(key) || PARENT_KEYS.has(key))
+    ) {
       flatten(v as Record<string, unknown>, key, out);
     } else {
       out[key] = v;

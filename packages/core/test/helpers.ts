@@ -1,0 +1,160 @@
+import 'reflect-metadata';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { connect, type ClientOptions, type PitayaClient } from '@pitaya-ts/client';
+import {
+  bootstrap,
+  TcpAcceptor,
+  WsAcceptor,
+  type Acceptor,
+  type BootstrapOptions,
+  type Labels,
+  type Logger,
+  type MetricsReporter,
+  type PitayaApp,
+} from '@pitaya-ts/core';
+
+export const SILENT = { 'pitaya.log.level': 'silent' } as const;
+
+/** A promise with its resolve and reject in hand. */
+export interface Deferred<T> {
+  promise: Promise<T>;
+  resolve(value: T): void;
+  reject(error: unknown): void;
+}
+
+export function deferred<T = void>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+/** Polls until `condition` holds; rejects after `timeoutMs`. */
+export async function waitFor(condition: () => boolean, timeoutMs = 2000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** The URL a client connects to for an app's acceptor. */
+export function urlOf(app: PitayaApp, index = 0): string {
+  const acceptor = app.acceptors[index]!;
+  const address = acceptor.address();
+  if (!address) throw new Error(`acceptor ${index} is not listening`);
+  return `${acceptor.protocol === 'tcp' ? 'tcp' : 'ws'}://127.0.0.1:${address.port}`;
+}
+
+export const wsAcceptor = (): Acceptor => new WsAcceptor({ host: '127.0.0.1', port: 0 });
+export const tcpAcceptor = (): TcpAcceptor => new TcpAcceptor({ host: '127.0.0.1', port: 0 });
+
+export type ServerOptions = Partial<BootstrapOptions> & {
+  /** Called between bootstrap and start: rebind tokens, register session callbacks. */
+  beforeStart?: (app: PitayaApp) => void | Promise<void>;
+};
+
+/**
+ * Builds and starts servers and connects clients, and takes them all down in `cleanup()`
+ * (call it from afterEach).
+ */
+export class Harness {
+  readonly apps: PitayaApp[] = [];
+  readonly clients: PitayaClient[] = [];
+
+  /** Bootstraps an app (serverType `game`, one WebSocket acceptor, silent logs) without starting it. */
+  async build(options: ServerOptions = {}): Promise<PitayaApp> {
+    const { beforeStart: _ignored, ...rest } = options;
+    const app = await bootstrap({
+      serverType: 'game',
+      acceptors: [wsAcceptor()],
+      handleSignals: false,
+      env: {},
+      ...rest,
+      config: { ...SILENT, ...options.config },
+    });
+    this.apps.push(app);
+    return app;
+  }
+
+  /** Bootstraps and starts an app. */
+  async server(options: ServerOptions = {}): Promise<PitayaApp> {
+    const app = await this.build(options);
+    await options.beforeStart?.(app);
+    await app.start();
+    return app;
+  }
+
+  async client(app: PitayaApp, options: ClientOptions = {}, acceptor = 0): Promise<PitayaClient> {
+    const client = await connect(urlOf(app, acceptor), { timeout: 2000, requestTimeout: 2000, ...options });
+    this.clients.push(client);
+    return client;
+  }
+
+  async cleanup(): Promise<void> {
+    await Promise.all(this.clients.splice(0).map((c) => c.close()));
+    for (const app of this.apps.splice(0)) await app.stop();
+  }
+}
+
+export interface Report {
+  kind: 'count' | 'gauge' | 'summary' | 'histogram';
+  metric: string;
+  labels: Labels;
+  value: number;
+}
+
+/** A MetricsReporter that keeps every report. */
+export class RecordingReporter implements MetricsReporter {
+  readonly reports: Report[] = [];
+  started = false;
+  stopped = false;
+
+  reportCount(metric: string, labels: Labels, value: number): void {
+    this.reports.push({ kind: 'count', metric, labels, value });
+  }
+  reportGauge(metric: string, labels: Labels, value: number): void {
+    this.reports.push({ kind: 'gauge', metric, labels, value });
+  }
+  reportSummary(metric: string, labels: Labels, value: number): void {
+    this.reports.push({ kind: 'summary', metric, labels, value });
+  }
+  reportHistogram(metric: string, labels: Labels, value: number): void {
+    this.reports.push({ kind: 'histogram', metric, labels, value });
+  }
+  async start(): Promise<void> {
+    this.started = true;
+  }
+  async stop(): Promise<void> {
+    this.stopped = true;
+  }
+
+  of(metric: string): Report[] {
+    return this.reports.filter((r) => r.metric === metric);
+  }
+}
+
+/** A pino logger whose JSON lines are kept in `lines`. */
+export function captureLogger(level = 'trace'): { logger: Logger; lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  let pending = '';
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      pending += chunk.toString('utf8');
+      let newline: number;
+      while ((newline = pending.indexOf('\n')) >= 0) {
+        const line = pending.slice(0, newline);
+        pending = pending.slice(newline + 1);
+        if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
+      }
+      done();
+    },
+  });
+  return { logger: pino({ level }, stream), lines };
+}
