@@ -16,13 +16,18 @@ function run(command, args, env = process.env) {
 
 let tools;
 try {
-  tools = ensureDebianPackages([{ command: 'chromium', pkg: 'chromium' }]);
+  tools = ensureDebianPackages([
+    { command: 'chromium', pkg: 'chromium' },
+    { command: 'nats-server', pkg: 'nats-server' },
+    { command: 'etcd', pkg: 'etcd-server' },
+    { command: 'redis-server', pkg: 'redis-server' },
+  ]);
 } catch (err) {
   console.error(err.message);
   process.exit(1);
 }
 
 // build (the tests start the built chat server as a child process), then type-check the tests too
-run(bin('tsc'), ['-b', 'packages/protocol', 'packages/client', 'packages/core', 'apps/chat']);
+run(bin('tsc'), ['-b', 'packages/protocol', 'packages/client', 'packages/core', 'packages/testing', 'apps/chat']);
 run(bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
 run(bin('jest'), process.argv.slice(2), { ...process.env, CHROMIUM_PATH: tools.chromium });
