@@ -55,7 +55,8 @@ export class MessageProcessor {
       code = error.code;
       if (!(err instanceof PitayaError)) this.logger.error({ err, route: routeName }, 'handler failed');
       if (type === 'request') agent.respondError(message.id, error);
-      else this.logger.warn({ route: routeName, code, msg: error.message }, 'notify failed');
+      // not `msg`: pino's message key, which would shadow the reason in the JSON line
+      else this.logger.warn({ route: routeName, code, reason: error.message }, 'notify failed');
     }
     if (!this.measuring) return;
     // a client can send any route: unknown ones share one label value, or the series would explode

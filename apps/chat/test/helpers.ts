@@ -1,0 +1,232 @@
+import * as net from 'node:net';
+import pino from 'pino';
+import { connect, type ClientOptions, type PitayaClient, type CloseReason } from '@pitaya-ts/client';
+import { TOKENS, type PitayaApp } from '@pitaya-ts/core';
+import { createChatServer } from '../src/chat-server';
+import { Inbox, PinusClient, withTimeout, type PinusClientOptions, type Transport } from './pinus-client';
+
+export { Inbox, withTimeout };
+export const TRANSPORTS: Transport[] = ['ws', 'tcp'];
+export const PUSH_ROUTES = ['onJoin', 'onMessage', 'onLeave'] as const;
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export interface ChatServer {
+  app: PitayaApp;
+  port(transport: Transport): number;
+  url(transport: Transport): string;
+  stop(): Promise<void>;
+}
+
+/** A pino log line, parsed. */
+export type LogLine = Record<string, unknown> & { msg: string; level: number };
+
+/**
+ * The chat server on free ports; `config` overrides the defaults. It logs nothing, unless `logs`
+ * is given: then its warnings and errors are parsed into it.
+ */
+export async function startChat(config: Record<string, unknown> = {}, logs?: LogLine[]): Promise<ChatServer> {
+  const app = await createChatServer({
+    wsPort: 0,
+    tcpPort: 0,
+    handleSignals: false,
+    config: { 'pitaya.log.level': 'silent', ...config },
+  });
+  if (logs) {
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) });
+    app.container.rebind(TOKENS.Logger).toConstantValue(logger);
+  }
+  await app.start();
+  return serverOf(app);
+}
+
+/** Ports and URLs of an app whose acceptors are [ws, tcp] or [tcp]. */
+export function serverOf(app: PitayaApp): ChatServer {
+  const port = (transport: Transport) => {
+    const acceptor = app.acceptors.find((a) => a.protocol === transport);
+    if (!acceptor) throw new Error(`no ${transport} acceptor`);
+    return acceptor.address()!.port;
+  };
+  return {
+    app,
+    port,
+    url: (transport) => `${transport}://127.0.0.1:${port(transport)}`,
+    stop: () => app.stop(),
+  };
+}
+
+/** A port nothing listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** An error answer, whichever client received it. */
+export interface WireFailure {
+  code: string;
+  msg: string;
+  metadata?: Record<string, string>;
+}
+
+class ServerError extends Error implements WireFailure {
+  constructor(
+    readonly code: string,
+    readonly msg: string,
+    readonly metadata?: Record<string, string>,
+  ) {
+    super(`${code}: ${msg}`);
+  }
+}
+
+export type ClientKind = 'client' | 'pinus';
+export const CLIENT_KINDS: ClientKind[] = ['client', 'pinus'];
+
+/** One chat participant, driven through either client. */
+export interface Peer {
+  readonly label: string;
+  /** Resolves with the response body; an error answer rejects with its {code, msg, metadata}. */
+  request(route: string, body?: unknown): Promise<unknown>;
+  notify(route: string, body: unknown): void;
+  /** The oldest push of the route not yet taken. */
+  nextPush(route: string, timeout?: number): Promise<unknown>;
+  /** Pushes of the route received and not yet taken. */
+  pending(route: string): unknown[];
+  /** Resolves once the connection is gone. */
+  readonly closed: Promise<void>;
+  readonly isClosed: boolean;
+  close(): Promise<void>;
+}
+
+export class ClientPeer implements Peer {
+  readonly closed: Promise<void>;
+  isClosed = false;
+  closeReason: CloseReason | undefined;
+  readonly kicks: (string | undefined)[] = [];
+  private readonly pushes = new Inbox<{ route: string; body: unknown }>();
+
+  constructor(
+    readonly client: PitayaClient,
+    readonly label: string,
+  ) {
+    for (const route of PUSH_ROUTES) client.on(route, (body) => this.pushes.put({ route, body }));
+    client.events.on('kick', (reason) => this.kicks.push(reason));
+    this.closed = new Promise((resolve) =>
+      client.events.on('close', (reason) => {
+        this.isClosed = true;
+        this.closeReason = reason;
+        resolve();
+      }),
+    );
+  }
+
+  request(route: string, body: unknown = {}): Promise<unknown> {
+    return this.client.request(route, body, { timeout: 2000 });
+  }
+
+  notify(route: string, body: unknown): void {
+    this.client.notify(route, body);
+  }
+
+  async nextPush(route: string, timeout = 2000): Promise<unknown> {
+    return (await this.pushes.take((p) => p.route === route, timeout, `${this.label}: a push of ${route}`)).body;
+  }
+
+  pending(route: string): unknown[] {
+    return this.pushes.pending((p) => p.route === route).map((p) => p.body);
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
+  }
+}
+
+export class PinusPeer implements Peer {
+  constructor(
+    readonly client: PinusClient,
+    readonly label: string,
+  ) {}
+
+  get closed(): Promise<void> {
+    return this.client.closed;
+  }
+
+  get isClosed(): boolean {
+    return this.client.isClosed;
+  }
+
+  async request(route: string, body: unknown = {}): Promise<unknown> {
+    const response = await this.client.request(route, body);
+    if (!response.error) return response.body;
+    const { code, msg, metadata } = response.body as WireFailure;
+    throw new ServerError(code, msg, metadata);
+  }
+
+  notify(route: string, body: unknown): void {
+    this.client.notify(route, body);
+  }
+
+  async nextPush(route: string, timeout = 2000): Promise<unknown> {
+    return (await this.client.nextPush(route, timeout)).body;
+  }
+
+  pending(route: string): unknown[] {
+    return this.client.pendingPushes(route).map((p) => p.body);
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
+  }
+}
+
+export async function clientPeer(server: ChatServer, transport: Transport, options: ClientOptions = {}) {
+  const client = await connect(server.url(transport), { timeout: 3000, ...options });
+  return new ClientPeer(client, `client/${transport}`);
+}
+
+export async function pinusPeer(server: ChatServer, transport: Transport, options: PinusClientOptions = {}) {
+  const client = await PinusClient.connect(transport, server.port(transport), options);
+  if (client.handshakeReply.code !== 200) throw new Error(`handshake refused: ${client.handshakeReply.code}`);
+  return new PinusPeer(client, `pinus/${transport}`);
+}
+
+export function peer(server: ChatServer, kind: ClientKind, transport: Transport): Promise<Peer> {
+  return kind === 'client' ? clientPeer(server, transport) : pinusPeer(server, transport);
+}
+
+/** Joins under `name`; resolves with the members the server answered. */
+export async function join(p: Peer, name: string): Promise<string[]> {
+  const { members } = (await p.request('chat.room.join', { name })) as { members: string[] };
+  return members;
+}
+
+/**
+ * Sends `text` from `from` and checks every peer in `to` receives it. Nothing else is pending
+ * between them, so this proves the connections still work end to end.
+ */
+export async function exchange(from: Peer, fromName: string, to: Peer[], text: string): Promise<void> {
+  from.notify('chat.room.send', { text });
+  for (const p of to) {
+    await expect(p.nextPush('onMessage')).resolves.toEqual({ from: fromName, text });
+  }
+}
+
+/** Two peers in the room, joined as `bob` and `carol`, for tests that hurt a third connection. */
+export async function bystanders(server: ChatServer, transport: Transport): Promise<[Peer, Peer]> {
+  const bob = await clientPeer(server, transport);
+  const carol = await pinusPeer(server, transport);
+  await join(bob, 'bob');
+  await join(carol, 'carol');
+  await bob.nextPush('onJoin'); // carol's arrival
+  return [bob, carol];
+}
+
+/** Closes whatever is still open; never throws. */
+export async function closeAll(...items: ({ close(): Promise<void> } | undefined)[]): Promise<void> {
+  await Promise.all(items.map((item) => item?.close().catch(() => undefined)));
+}
