@@ -57,6 +57,8 @@ export class MemorySessionPool implements SessionPool {
       session.uid = undefined;
       throw err;
     }
+    // the connection may have closed while the callbacks ran: a closed session must not hold the uid
+    if (session.closed) throw PitayaError.badRequest(`session ${session.id} is closed`);
     this.byUid.set(uid, session);
     for (const callback of this.afterBindCallbacks) {
       try {
