@@ -118,6 +118,7 @@ export class PinusClient {
   private nextId = 1;
   private pending = Buffer.alloc(0);
   private sendRaw!: (bytes: Buffer) => void;
+  private sendTextFrame: ((text: string) => void) | undefined;
   private closeSocket!: () => void;
   private markClosed!: () => void;
 
@@ -168,6 +169,7 @@ export class PinusClient {
     this.sendRaw = (bytes) => {
       if (ws.readyState === WebSocket.OPEN) ws.send(bytes, { binary: true });
     };
+    this.sendTextFrame = (text) => ws.send(text);
     this.closeSocket = () => ws.terminate();
     return new Promise((resolve, reject) => {
       ws.once('open', () => resolve());
@@ -266,6 +268,12 @@ export class PinusClient {
   /** Anything at all, unframed. */
   sendBytes(bytes: Uint8Array): void {
     this.sendRaw(Buffer.from(bytes));
+  }
+
+  /** WebSocket only: a text frame, where packets travel in binary ones. */
+  sendText(text: string): void {
+    if (!this.sendTextFrame) throw new Error('text frames exist only over WebSocket');
+    this.sendTextFrame(text);
   }
 
   /** A Request whose body is given as bytes (invalid JSON...). */

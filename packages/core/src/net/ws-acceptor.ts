@@ -21,6 +21,7 @@ export class WebSocketConnection implements PlayerConnection {
   // Pitaya reads WebSocket frames as one stream, so a packet may span frames or share one
   private readonly decoder: PacketStreamDecoder;
   private readonly socket: Socket;
+  private failed = false;
 
   constructor(
     private readonly ws: WebSocket,
@@ -43,12 +44,14 @@ export class WebSocketConnection implements PlayerConnection {
   }
 
   private onFrame(data: Buffer, isBinary: boolean): void {
+    if (this.failed) return;
     let packets;
     try {
       if (!isBinary) throw new ProtocolError('ERR_PACKET_TYPE', 'text frame: packets travel in binary frames');
       packets = this.decoder.push(data);
     } catch (err) {
-      this.socket.pause();
+      // ignore what follows, but keep reading: the close handshake needs the client's close frame
+      this.failed = true;
       this.handlers?.onProtocolError(err as ProtocolError);
       return;
     }
