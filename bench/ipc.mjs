@@ -1,0 +1,94 @@
+// Request/response over a child process's IPC channel: the orchestrator calls, children serve.
+import { execFileSync, fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { clearTimeout, setTimeout } from 'node:timers';
+
+/** In a child: answers `{ id, cmd, args }` with `{ id, result }` or `{ id, error }`; exits with its parent. */
+export function serve(commands) {
+  process.on('message', async ({ id, cmd, args }) => {
+    try {
+      if (!commands[cmd]) throw new Error(`unknown command ${cmd}`);
+      process.send({ id, result: await commands[cmd](args) });
+    } catch (err) {
+      process.send({ id, error: err instanceof Error ? err.stack : String(err) });
+    }
+  });
+  // the orchestrator went away (finished, crashed or killed): nothing left to do
+  process.on('disconnect', () => process.exit(0));
+}
+
+const children = new Set();
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
+/** Forks a child script and returns `call(cmd, args, timeoutMs)` and `stop()`. */
+export function start(script, args = [], execArgv = []) {
+  const child = fork(script, args, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  children.add(child);
+  const pending = new Map();
+  let next = 0;
+  let exited;
+  child.on('message', ({ id, result, error }) => {
+    const call = pending.get(id);
+    if (!call) return;
+    pending.delete(id);
+    clearTimeout(call.timer);
+    if (error) call.reject(new Error(`${script}: ${error}`));
+    else call.resolve(result);
+  });
+  child.once('exit', (code, signal) => {
+    children.delete(child);
+    exited = `${script} exited (${signal ?? code})`;
+    for (const call of pending.values()) {
+      clearTimeout(call.timer);
+      call.reject(new Error(exited));
+    }
+    pending.clear();
+  });
+  return {
+    pid: child.pid,
+    call(cmd, args = {}, timeoutMs = 60_000) {
+      if (exited) return Promise.reject(new Error(exited));
+      const id = ++next;
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          pending.delete(id);
+          reject(new Error(`${script}: ${cmd} timed out after ${timeoutMs} ms`));
+        }, timeoutMs);
+        pending.set(id, { resolve, reject, timer });
+        child.send({ id, cmd, args });
+      });
+    },
+    /** Kills the child and waits for it to be gone. */
+    async stop() {
+      if (exited) return;
+      const gone = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await gone;
+    },
+  };
+}
+
+let ticksPerSecond;
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+export function processCpuSeconds(pid) {
+  ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' })) || 100;
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // fields after the command name, which is in parentheses and may contain spaces
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+}
+
+/** CPU seconds all processes of the machine have used so far (every core), from /proc/stat. */
+export function machineCpuSeconds() {
+  ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' })) || 100;
+  const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
+    .slice(0, 200)
+    .split('\n')[0]
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  return (user + nice + system + irq + softirq + steal) / ticksPerSecond;
+}
