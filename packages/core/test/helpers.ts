@@ -34,9 +34,13 @@ export function deferred<T = void>(): Deferred<T> {
 }
 
 /** Polls until `condition` holds; rejects after `timeoutMs`. */
-export async function waitFor(condition: () => boolean, timeoutMs = 2000, what = 'condition'): Promise<void> {
+export async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 2000,
+  what = 'condition',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
