@@ -110,6 +110,7 @@ export class PinusClient {
   isClosed = false;
 
   private readonly packets = new Inbox<RawPacket>();
+  private readonly packetListeners = new Set<() => void>();
   private readonly pushes = new Inbox<Push>();
   private readonly responses = new Map<number, (response: PinusResponse) => void>();
   private readonly pushHandlers = new Map<string, ((push: Push) => void)[]>();
@@ -216,6 +217,7 @@ export class PinusClient {
     if (packet.type === Package.TYPE_KICK) this.kick = packet;
     if (packet.type === Package.TYPE_DATA) this.onData(packet.body);
     this.packets.put(packet);
+    for (const listener of this.packetListeners) listener();
   }
 
   private readHandshake(body: Buffer): void {
@@ -314,6 +316,26 @@ export class PinusClient {
   /** The oldest packet of `type` not yet taken. */
   nextPacket(type: number, timeout = 2000): Promise<RawPacket> {
     return this.packets.take((p) => p.type === type, timeout, `a packet of type ${type}`);
+  }
+
+  /** Packets of `type` received so far. */
+  count(type: number): number {
+    return this.received.filter((p) => p.type === type).length;
+  }
+
+  /** Resolves once `count` packets of `type` have been received in all. */
+  waitForCount(type: number, count: number, timeout = 2000): Promise<void> {
+    let listener = () => undefined as void;
+    const reached = new Promise<void>((resolve) => {
+      listener = () => {
+        if (this.count(type) >= count) resolve();
+      };
+      this.packetListeners.add(listener);
+      listener();
+    });
+    return withTimeout(reached, timeout, `${count} packets of type ${type}`).finally(() =>
+      this.packetListeners.delete(listener),
+    );
   }
 
   /** Requests sent and not answered. */
