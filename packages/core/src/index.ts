@@ -21,7 +21,7 @@ export { FrontendSession, type SessionLink } from './session/frontend-session';
 export type { SessionPool, SessionCallback } from './session/session-pool';
 export { MemorySessionPool } from './session/memory-session-pool';
 export type { UserMessenger } from './session/user-messenger';
-export { LocalUserMessenger } from './session/local-user-messenger';
+export { DefaultUserMessenger } from './session/default-user-messenger';
 
 export type { Acceptor, AcceptorSettings, ConnectionHandlers, PlayerConnection } from './net/acceptor';
 export { TcpAcceptor, type TcpAcceptorOptions, type TlsFiles } from './net/tcp-acceptor';

@@ -20,7 +20,7 @@ import { StandaloneServiceDiscovery, type ServerInfo } from '../rpc/service-disc
 import { JsonSerializer } from '../serialize/json-serializer';
 import { nodeZlib } from '../serialize/node-zlib';
 import { ProtobufSerializer } from '../serialize/protobuf-serializer';
-import { LocalUserMessenger } from '../session/local-user-messenger';
+import { DefaultUserMessenger } from '../session/default-user-messenger';
 import { MemorySessionPool } from '../session/memory-session-pool';
 import { TOKENS } from '../tokens';
 import { PitayaApp } from './pitaya-app';
@@ -116,11 +116,14 @@ export async function bootstrap(options: BootstrapOptions): Promise<PitayaApp> {
   );
   c.bind(TOKENS.UserMessenger).toDynamicValue(
     (ctx) =>
-      new LocalUserMessenger(
+      new DefaultUserMessenger(
+        server,
         ctx.get(TOKENS.SessionPool),
         ctx.get(TOKENS.Serializer),
         () => ctx.get(OutboundEncoder),
         ctx.get(TOKENS.PushTypes),
+        ctx.get(TOKENS.RpcClient),
+        ctx.get(TOKENS.ServiceDiscovery),
       ),
   );
   c.bind(TOKENS.GroupService).toDynamicValue(

@@ -21,6 +21,10 @@ import { scanComponents, type ScannedComponent } from '../routing/component-scan
 import { RouteParser } from '../routing/route';
 import { RouteRegistry } from '../routing/route-registry';
 import { RemoteService } from '../rpc/remote-service';
+import { RpcCodec } from '../cluster/rpc-codec';
+import type { RpcCaller } from '../cluster/rpc-caller';
+import { SysRemote } from '../cluster/sys-remote';
+import { startCluster, stopCluster } from './cluster-wiring';
 import type { RoutingFunction } from '../rpc/router';
 import type { ServerInfo } from '../rpc/service-discovery';
 import { nodeZlib } from '../serialize/node-zlib';
@@ -44,6 +48,8 @@ export interface RpcOptions {
   metadata?: Record<string, unknown>;
   /** ms; `pitaya.cluster.rpc.client.nats.requesttimeout` by default. */
   timeout?: number;
+  /** protobuf message types of the argument and the result (full names); JSON without them. */
+  types?: { request?: string; response?: string };
 }
 
 type State = 'created' | 'starting' | 'running' | 'stopping' | 'stopped';
@@ -58,6 +64,8 @@ export class PitayaApp {
   private remoteService: RemoteService | undefined;
   private handlerService: HandlerService | undefined;
   private forwarder: Forwarder | undefined;
+  private caller: RpcCaller | undefined;
+  private rpcCodec: RpcCodec | undefined;
   private readonly onSignal = (signal: string) => {
     this.logger.info({ signal }, 'shutting down');
     this.stop().then(
@@ -116,11 +124,6 @@ export class PitayaApp {
     this.container.get(TOKENS.Router).addRoute(serverType, fn);
   }
 
-  /** Cluster providers install how client messages reach other server types. */
-  setForwarder(forwarder: Forwarder): void {
-    this.forwarder = forwarder;
-  }
-
   /** Runs this server's handler for a route on a given session (what a forwarded message needs). */
   handlers(): HandlerService {
     if (!this.handlerService) throw new Error('the server is not started');
@@ -147,11 +150,14 @@ export class PitayaApp {
       validation: config.get('pitaya.defaultpipelines.structvalidation.enabled'),
     };
     const handlers = scanComponents(c, this.options.handlers, 'handler', scan);
-    const remotes = scanComponents(c, this.options.remotes, 'remote', { ...scan, globalBefore: [], globalAfter: [] });
+    // frontends answer Pitaya's sys remotes: backends bind, update and kick sessions through them
+    const remoteClasses = this.server.frontend ? [SysRemote, ...this.options.remotes] : this.options.remotes;
+    const remotes = scanComponents(c, remoteClasses, 'remote', { ...scan, globalBefore: [], globalAfter: [] });
     this.components = [...handlers, ...remotes];
     const registry = new RouteRegistry(handlers, remotes);
     this.handlerService = new HandlerService(registry, serializer);
-    this.remoteService = new RemoteService(registry, serializer);
+    this.rpcCodec = new RpcCodec(config.get('pitaya.serializer.protobuf.files'));
+    this.remoteService = new RemoteService(registry, this.rpcCodec);
     this.modules = new ModuleRegistry(c.get(TOKENS.Modules));
 
     const pool = this.sessions;
@@ -165,9 +171,15 @@ export class PitayaApp {
     const reporter = c.get(TOKENS.MetricsReporter);
     await reporter.start?.();
     await this.groups.start?.();
-    await c.get(TOKENS.ServiceDiscovery).start();
-    await c.get(TOKENS.RpcServer).start();
-    await c.get(TOKENS.RpcClient).start();
+    const cluster = await startCluster(c, {
+      routes: this.routes,
+      handlers: this.handlerService,
+      remotes: () => this.remotes(),
+      timeoutMs: config.get('pitaya.cluster.rpc.client.nats.requesttimeout'),
+      logger: logger.child({ component: 'cluster' }),
+    });
+    this.caller = cluster.caller;
+    this.forwarder = cluster.forwarder;
 
     await runHook(modules, 'afterInit', logger);
     await runHook(instances, 'afterInit', logger);
@@ -274,9 +286,7 @@ export class PitayaApp {
     await this.connections?.closeAll('server shutting down');
     await runHook(instances, 'shutdown', logger);
     await runHook(modules, 'shutdown', logger);
-    await c.get(TOKENS.RpcClient).stop();
-    await c.get(TOKENS.RpcServer).stop();
-    await c.get(TOKENS.ServiceDiscovery).stop();
+    await stopCluster(c);
     await this.groups.stop?.();
     await c.get(TOKENS.MetricsReporter).stop?.();
     this.state = 'stopped';
@@ -303,28 +313,35 @@ export class PitayaApp {
     return this.container.get(TOKENS.UserMessenger).kickUsers(uids, reason, frontendType);
   }
 
-  /** Calls a remote `serverType.remote.method` on a server of that type. */
+  /** Calls a remote `serverType.remote.method` on a server of that type (the router picks which). */
   async rpc<T = unknown>(route: string, arg: unknown, options: RpcOptions = {}): Promise<T> {
     const parsed = this.routes.parse(route);
-    const remotes = this.remotes();
     // a call to one's own type stays in the process when loopback is on (Pitaya v2)
     if (parsed.serverType === this.server.type && this.config.get('pitaya.cluster.rpc.server.loopback')) {
-      return (await remotes.call(parsed, arg, options.session, options.metadata ?? {})) as T;
+      return (await this.remotes().call(parsed, arg, options.session, options.metadata ?? {})) as T;
     }
-    const server = await this.container
-      .get(TOKENS.Router)
-      .route(parsed.serverType, parsed.full, options.session, new Uint8Array());
+    const body = arg instanceof Uint8Array ? arg : new Uint8Array(0);
+    const server = await this.container.get(TOKENS.Router).route(parsed.serverType, parsed.full, options.session, body);
     return this.rpcTo<T>(server.id, route, arg, options);
   }
 
-  /** Calls a remote on one server, by id. */
+  /**
+   * Calls a remote on one server, by id. The argument and the result travel as protobuf when
+   * `types` names them, as JSON otherwise, and as they are when they are bytes.
+   */
   async rpcTo<T = unknown>(serverId: string, route: string, arg: unknown, options: RpcOptions = {}): Promise<T> {
     const parsed = this.routes.parse(route);
     if (serverId === this.server.id) {
       return (await this.remotes().call(parsed, arg, options.session, options.metadata ?? {})) as T;
     }
     const server = this.container.get(TOKENS.ServiceDiscovery).getServer(serverId);
-    if (!server) throw new PitayaError(ErrorCode.Internal, `no server ${serverId}`, { serverId });
-    throw new PitayaError(ErrorCode.Internal, `no RPC transport to ${serverId} in this server's providers`);
+    if (!server) throw new PitayaError(ErrorCode.Internal, `no server ${serverId} in the cluster`, { server: serverId });
+    if (!this.caller || !this.rpcCodec) throw new Error('the server is not started');
+    const { types = {} } = options;
+    const data = await this.caller.user(server, parsed.full, this.rpcCodec.encode(arg, types.request), {
+      metadata: options.metadata,
+      timeoutMs: options.timeout ?? this.config.get('pitaya.cluster.rpc.client.nats.requesttimeout'),
+    });
+    return (arg instanceof Uint8Array && !types.response ? data : this.rpcCodec.decode(data, types.response)) as T;
   }
 }

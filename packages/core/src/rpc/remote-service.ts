@@ -2,14 +2,14 @@ import { PitayaError } from '../errors/pitaya-error';
 import type { HandlerContext } from '../pipeline/pipeline';
 import type { ParsedRoute } from '../routing/route';
 import type { RouteRegistry } from '../routing/route-registry';
-import type { Serializer } from '../serialize/serializer';
+import type { RpcCodec } from '../cluster/rpc-codec';
 import type { Session } from '../session/session';
 
 /** Runs this server's remotes: directly with values (a call to oneself), or from RPC bytes. */
 export class RemoteService {
   constructor(
     private readonly registry: RouteRegistry,
-    private readonly serializer: Serializer,
+    private readonly codec: RpcCodec,
   ) {}
 
   has(route: ParsedRoute): boolean {
@@ -38,17 +38,12 @@ export class RemoteService {
     return descriptor.execute(ctx, arg);
   }
 
-  /** An RPC: the argument and the result travel serialized (protobuf types from @Proto()). */
+  /** An RPC: the argument and the result travel serialized (protobuf types from @Proto(), else JSON). */
   async callSerialized(route: ParsedRoute, arg: Uint8Array, metadata: Record<string, unknown>): Promise<Uint8Array> {
     const descriptor = this.registry.remotes.get(route.key);
     if (!descriptor) throw PitayaError.routeNotFound(route.full);
-    const value = descriptor.raw ? arg : this.serializer.unmarshal(arg, descriptor.proto.request);
+    const value = descriptor.raw ? arg : this.codec.decode(arg, descriptor.proto.request);
     const result = await this.call(route, value, undefined, metadata);
-    return this.serializer.marshal(result, descriptor.proto.response);
-  }
-
-  /** The serializer and types a caller needs to encode an argument for a route. */
-  typesOf(route: ParsedRoute): { request?: string; response?: string } | undefined {
-    return this.registry.remotes.get(route.key)?.proto;
+    return this.codec.encode(result, descriptor.proto.response);
   }
 }

@@ -1,19 +1,40 @@
+import type { BindMessage, PushMessage } from '../cluster/protos';
 import { ErrorCode, PitayaError } from '../errors/pitaya-error';
 import type { RpcRequest, RpcResponse } from './rpc-messages';
 import type { ServerInfo } from './service-discovery';
 
-/** Sends RPCs to other servers of the cluster. */
+/** Sends RPCs to the other servers of the cluster, and pushes, kicks and binds to users' frontends. */
 export interface RpcClient {
   start(): Promise<void>;
   stop(): Promise<void>;
-  /** Resolves with the callee's Response; rejects with PIT-408 on timeout. */
+  /** Resolves with the callee's Response; rejects with PIT-408 on timeout, PIT-500 when unreachable. */
   call(server: ServerInfo, request: RpcRequest, timeoutMs: number): Promise<RpcResponse>;
+  /** A push to a user, delivered by whichever frontend of that type holds the user. */
+  pushToUser(frontendType: string, push: PushMessage): Promise<void>;
+  /** A kick of a user, by whichever frontend of that type holds the user. */
+  kickUser(frontendType: string, uid: string): Promise<void>;
+  /** Tells the other frontends of a type that a uid was bound here (unique sessions). */
+  announceBind(frontendType: string, bind: BindMessage): Promise<void>;
 }
 
-/** Receives RPCs from other servers and hands them to the local handlers and remotes. */
+/** What an RPC server hands what it receives to (the server's cluster request handler). */
+export interface RpcHandler {
+  handle(request: RpcRequest): Promise<RpcResponse>;
+  /** A push for a uid bound on this frontend. */
+  pushToUser(push: PushMessage): void;
+  /** A kick for a uid bound on this frontend. */
+  kickUser(uid: string): void;
+  /** Another frontend of this type bound a uid. */
+  bindAnnounced(bind: BindMessage): void;
+}
+
+/** Receives RPCs from other servers; on frontends, also the pushes, kicks and binds for its users. */
 export interface RpcServer {
-  start(): Promise<void>;
+  start(handler: RpcHandler): Promise<void>;
   stop(): Promise<void>;
+  /** Frontends: start receiving the pushes and kicks of a uid bound here. */
+  subscribeUser(uid: string): Promise<void>;
+  unsubscribeUser(uid: string): Promise<void>;
 }
 
 /** Standalone: there is no other server to call. */
@@ -24,9 +45,21 @@ export class StandaloneRpcClient implements RpcClient {
   async call(server: ServerInfo): Promise<RpcResponse> {
     throw new PitayaError(ErrorCode.Internal, `no RPC in standalone mode (server ${server.id})`);
   }
+
+  async pushToUser(): Promise<void> {
+    throw new PitayaError(ErrorCode.Internal, 'no other frontend in standalone mode');
+  }
+
+  async kickUser(): Promise<void> {
+    throw new PitayaError(ErrorCode.Internal, 'no other frontend in standalone mode');
+  }
+
+  async announceBind(): Promise<void> {}
 }
 
 export class StandaloneRpcServer implements RpcServer {
   async start(): Promise<void> {}
   async stop(): Promise<void> {}
+  async subscribeUser(): Promise<void> {}
+  async unsubscribeUser(): Promise<void> {}
 }

@@ -1,0 +1,100 @@
+import type { Container } from 'inversify';
+import { OutboundEncoder } from '../agent/outbound';
+import { ClusterRequestHandler } from '../cluster/cluster-request-handler';
+import { clusterForwarder } from '../cluster/cluster-forwarder';
+import type { BackendSessionOps } from '../cluster/backend-session';
+import { encodeKickMsg, encodeSession } from '../cluster/protos';
+import { RpcCaller } from '../cluster/rpc-caller';
+import type { HandlerService } from '../dispatch/handler-service';
+import type { Forwarder } from '../dispatch/message-processor';
+import { ErrorCode, PitayaError } from '../errors/pitaya-error';
+import type { Logger } from '../logging/logger';
+import type { RemoteService } from '../rpc/remote-service';
+import { StandaloneRpcClient } from '../rpc/rpc-client';
+import type { RouteParser } from '../routing/route';
+import { TOKENS } from '../tokens';
+
+export interface ClusterParts {
+  caller: RpcCaller;
+  /** Set when there is a cluster to forward to. */
+  forwarder: Forwarder | undefined;
+}
+
+export interface ClusterDeps {
+  routes: RouteParser;
+  handlers: HandlerService;
+  remotes: () => RemoteService;
+  timeoutMs: number;
+  logger: Logger;
+}
+
+/**
+ * Connects this server to its cluster: the RPC server and client, service discovery, what
+ * backend sessions ask of their frontend, and, on frontends, the subscriptions of bound users.
+ * In standalone mode the same wiring runs over providers that have nobody to talk to.
+ */
+export async function startCluster(c: Container, deps: ClusterDeps): Promise<ClusterParts> {
+  const self = c.get(TOKENS.ServerInfo);
+  const config = c.get(TOKENS.Config);
+  const discovery = c.get(TOKENS.ServiceDiscovery);
+  const rpcClient = c.get(TOKENS.RpcClient);
+  const rpcServer = c.get(TOKENS.RpcServer);
+  const pool = c.get(TOKENS.SessionPool);
+  const messenger = c.get(TOKENS.UserMessenger);
+  const unique = config.get('pitaya.session.unique');
+  const caller = new RpcCaller(self, rpcClient, deps.remotes, deps.routes);
+
+  const frontend = (id: string) => {
+    const server = discovery.getServer(id);
+    if (!server) throw new PitayaError(ErrorCode.Internal, `frontend ${id} is not in the cluster`, { server: id });
+    return server;
+  };
+  const sys = (id: string, route: string, arg: Uint8Array) =>
+    caller.user(frontend(id), route, arg, { timeoutMs: deps.timeoutMs }).then(() => undefined);
+  const sessionOps: BackendSessionOps = {
+    bindOnFrontend: (id, snapshot) => sys(id, 'sys.bindsession', encodeSession(snapshot)),
+    pushSessionToFrontend: (id, snapshot) => sys(id, 'sys.pushsession', encodeSession(snapshot)),
+    kickOnFrontend: (id, uid) => sys(id, 'sys.kick', encodeKickMsg(uid)),
+    pushToUser: async (id, uid, route, body) => {
+      const failed = await messenger.pushToUsers(route, body, [uid], frontend(id).type);
+      if (failed.length > 0) throw new PitayaError(ErrorCode.Internal, `cannot push to ${uid}`, { uid });
+    },
+  };
+
+  await rpcServer.start(
+    new ClusterRequestHandler({
+      self,
+      routes: deps.routes,
+      handlers: deps.handlers,
+      remotes: deps.remotes(),
+      pool,
+      outbound: c.get(OutboundEncoder),
+      sessionOps,
+      unique,
+      logger: deps.logger,
+    }),
+  );
+  await rpcClient.start();
+  await discovery.start();
+
+  const clustered = !(rpcClient instanceof StandaloneRpcClient);
+  if (clustered && self.frontend) {
+    // pushes and kicks for a user reach the frontend that holds it; a bind elsewhere kicks here
+    pool.onAfterSessionBind(async (session) => {
+      await rpcServer.subscribeUser(session.uid!);
+      if (unique) await rpcClient.announceBind(self.type, { uid: session.uid!, fid: self.id });
+    });
+    pool.onSessionClose(async (session) => {
+      if (session.uid !== undefined) await rpcServer.unsubscribeUser(session.uid);
+    });
+  }
+  const forwarder = clustered ? clusterForwarder(c.get(TOKENS.Router), caller, deps.timeoutMs) : undefined;
+  return { caller, forwarder };
+}
+
+/** Leaves the cluster: deregister first, so nobody picks this server while it closes. */
+export async function stopCluster(c: Container): Promise<void> {
+  await c.get(TOKENS.ServiceDiscovery).stop();
+  await c.get(TOKENS.RpcClient).stop();
+  await c.get(TOKENS.RpcServer).stop();
+}

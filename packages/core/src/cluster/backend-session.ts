@@ -1,0 +1,119 @@
+import type { HandshakeRequest } from '@pitaya-ts/protocol';
+import { PitayaError } from '../errors/pitaya-error';
+import type { RpcSession } from '../rpc/rpc-messages';
+import type { Session } from '../session/session';
+
+/** What a backend session asks of the cluster: RPCs to its frontend, pushes to its user. */
+export interface BackendSessionOps {
+  bindOnFrontend(frontendId: string, snapshot: RpcSession): Promise<void>;
+  pushSessionToFrontend(frontendId: string, snapshot: RpcSession): Promise<void>;
+  kickOnFrontend(frontendId: string, uid: string): Promise<void>;
+  pushToUser(frontendId: string, uid: string, route: string, body: unknown): Promise<void>;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** The session data as it travels: a JSON object (Pitaya's Session.data). */
+export function encodeSessionData(data: Record<string, unknown>): Uint8Array {
+  return encoder.encode(JSON.stringify(data));
+}
+
+export function decodeSessionData(bytes: Uint8Array | undefined): Record<string, unknown> {
+  if (!bytes || bytes.length === 0) return {};
+  const value: unknown = JSON.parse(decoder.decode(bytes));
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/**
+ * A backend's short-lived copy of a frontend session (Pitaya's remote session). Data changes stay
+ * here until `pushToFront()`; `bind()` binds on the frontend, running its bind callbacks there.
+ */
+export class BackendSession implements Session {
+  readonly frontend = false;
+  readonly handshake: HandshakeRequest | undefined = undefined;
+  readonly remoteAddress: string | undefined = undefined;
+  private values: Map<string, unknown>;
+
+  constructor(
+    readonly id: number,
+    public uid: string | undefined,
+    data: Record<string, unknown>,
+    readonly frontendId: string,
+    private readonly ops: BackendSessionOps,
+  ) {
+    this.values = new Map(Object.entries(data));
+  }
+
+  static fromSnapshot(snapshot: RpcSession | undefined, frontendId: string, ops: BackendSessionOps): BackendSession {
+    return new BackendSession(
+      snapshot?.id ?? 0,
+      snapshot?.uid || undefined,
+      decodeSessionData(snapshot?.data),
+      frontendId,
+      ops,
+    );
+  }
+
+  private snapshot(uid = this.uid): RpcSession {
+    return { id: this.id, uid: uid ?? '', data: encodeSessionData(this.data()) };
+  }
+
+  async bind(uid: string): Promise<void> {
+    if (typeof uid !== 'string' || uid === '') throw PitayaError.badRequest('a uid must be a non-empty string');
+    if (this.uid !== undefined) {
+      throw PitayaError.badRequest(`session ${this.id} is already bound to ${this.uid}`, { uid: this.uid });
+    }
+    await this.ops.bindOnFrontend(this.frontendId, this.snapshot(uid));
+    this.uid = uid;
+  }
+
+  get<T = unknown>(key: string): T | undefined {
+    return this.values.get(key) as T | undefined;
+  }
+
+  set(key: string, value: unknown): void {
+    this.values.set(key, value);
+  }
+
+  has(key: string): boolean {
+    return this.values.has(key);
+  }
+
+  remove(key: string): void {
+    this.values.delete(key);
+  }
+
+  clear(): void {
+    this.values.clear();
+  }
+
+  data(): Record<string, unknown> {
+    return Object.fromEntries(this.values);
+  }
+
+  setData(data: Record<string, unknown>): void {
+    this.values = new Map(Object.entries(data));
+  }
+
+  async pushToFront(): Promise<void> {
+    await this.ops.pushSessionToFrontend(this.frontendId, this.snapshot());
+  }
+
+  private boundUid(action: string): string {
+    if (this.uid === undefined) throw PitayaError.badRequest(`cannot ${action} a session that is not bound to a uid`);
+    return this.uid;
+  }
+
+  async push(route: string, body: unknown): Promise<void> {
+    await this.ops.pushToUser(this.frontendId, this.boundUid('push to'), route, body);
+  }
+
+  async kick(): Promise<void> {
+    await this.ops.kickOnFrontend(this.frontendId, this.boundUid('kick'));
+  }
+
+  onClose(): void {
+    throw new Error('a backend session cannot watch its close: register onSessionClose on the frontend');
+  }
+}

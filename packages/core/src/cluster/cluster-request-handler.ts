@@ -1,0 +1,91 @@
+import { parseDuration } from '../config/duration';
+import type { OutboundEncoder } from '../agent/outbound';
+import type { HandlerService } from '../dispatch/handler-service';
+import { asPitayaError, PitayaError } from '../errors/pitaya-error';
+import type { Logger } from '../logging/logger';
+import type { RemoteService } from '../rpc/remote-service';
+import type { RpcHandler } from '../rpc/rpc-client';
+import { RpcMsgType, RpcType, type RpcRequest, type RpcResponse } from '../rpc/rpc-messages';
+import type { ServerInfo } from '../rpc/service-discovery';
+import type { RouteParser } from '../routing/route';
+import type { SessionPool } from '../session/session-pool';
+import { BackendSession, type BackendSessionOps } from './backend-session';
+import type { BindMessage, PushMessage } from './protos';
+
+const ACK = new TextEncoder().encode('ack');
+
+export interface ClusterRequestHandlerDeps {
+  self: ServerInfo;
+  routes: RouteParser;
+  handlers: HandlerService;
+  remotes: RemoteService;
+  pool: SessionPool;
+  outbound: OutboundEncoder;
+  sessionOps: BackendSessionOps;
+  unique: boolean;
+  logger: Logger;
+}
+
+/**
+ * What this server does with what the cluster sends it: forwarded client messages (Sys RPC) run
+ * their handler on a backend session; User RPCs run a remote; on frontends, pushes, kicks and
+ * other frontends' binds reach the local sessions. Every RPC gets an answer or an error.
+ */
+export class ClusterRequestHandler implements RpcHandler {
+  constructor(private readonly deps: ClusterRequestHandlerDeps) {}
+
+  async handle(request: RpcRequest): Promise<RpcResponse> {
+    try {
+      const work = request.type === RpcType.Sys ? this.sys(request) : this.user(request);
+      return { data: await this.withDeadline(work, request) };
+    } catch (err) {
+      if (!(err instanceof PitayaError)) {
+        this.deps.logger.error({ err, route: request.msg.route }, 'RPC handler failed');
+      }
+      return { error: asPitayaError(err).toWire() };
+    }
+  }
+
+  /** The caller's `reqTimeout`: past it, nobody waits for the answer, so stop waiting here too. */
+  private withDeadline(work: Promise<Uint8Array>, request: RpcRequest): Promise<Uint8Array> {
+    const raw = request.metadata.reqTimeout;
+    const timeoutMs = typeof raw === 'string' || typeof raw === 'number' ? parseDuration(raw) : undefined;
+    if (!timeoutMs) return work;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(PitayaError.timeout(`${request.msg.route} did not finish within ${String(raw)}`, { route: request.msg.route })),
+        timeoutMs,
+      );
+    });
+    return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+  }
+
+  private async sys(request: RpcRequest): Promise<Uint8Array> {
+    const route = this.deps.routes.parse(request.msg.route);
+    const notify = request.msg.type === RpcMsgType.Notify;
+    const session = BackendSession.fromSnapshot(request.session, request.frontendId, this.deps.sessionOps);
+    const data = await this.deps.handlers.handle(route, notify ? 'notify' : 'request', session, request.msg.data, request.metadata);
+    return notify ? ACK : data;
+  }
+
+  private user(request: RpcRequest): Promise<Uint8Array> {
+    return this.deps.remotes.callSerialized(this.deps.routes.parse(request.msg.route), request.msg.data, request.metadata);
+  }
+
+  pushToUser(push: PushMessage): void {
+    const session = this.deps.pool.getByUid(push.uid);
+    if (session) session.sendPrepared(this.deps.outbound.prepare(push.route, push.data));
+  }
+
+  kickUser(uid: string): void {
+    void this.deps.pool.getByUid(uid)?.kick();
+  }
+
+  bindAnnounced(bind: BindMessage): void {
+    if (!this.deps.unique || bind.fid === this.deps.self.id) return;
+    const session = this.deps.pool.getByUid(bind.uid);
+    if (!session) return;
+    void session.kick('bound on another frontend');
+  }
+}

@@ -1,0 +1,49 @@
+import { inject } from 'inversify';
+import { Remote, Request } from '../decorators/component.decorators';
+import { ErrorCode, PitayaError } from '../errors/pitaya-error';
+import type { SessionPool } from '../session/session-pool';
+import { TOKENS } from '../tokens';
+import { decodeSessionData } from './backend-session';
+import { decodeKickMsg, decodeSession, encodeKickAnswer, encodeResponse } from './protos';
+
+// what Pitaya's sys remotes answer: a protos.Response{data: "ack"}
+const ACK = encodeResponse({ data: new TextEncoder().encode('ack') });
+
+/**
+ * Pitaya's `sys` remotes, on frontends: how backends change the sessions they see
+ * (sys.bindsession, sys.pushsession, sys.kick). Arguments and results are Pitaya's protos.
+ */
+@Remote('sys')
+export class SysRemote {
+  constructor(@inject(TOKENS.SessionPool) private readonly pool: SessionPool) {}
+
+  private session(id: number) {
+    const session = this.pool.get(id);
+    if (!session) throw new PitayaError(ErrorCode.NotFound, `session ${id} not found`, { session: String(id) });
+    return session;
+  }
+
+  /** Binds the session to a uid here, running this frontend's bind callbacks. */
+  @Request()
+  async bindsession(arg: Uint8Array): Promise<Uint8Array> {
+    const { id, uid } = decodeSession(arg);
+    await this.session(id).bind(uid);
+    return ACK;
+  }
+
+  /** Replaces the session's data with the backend's. */
+  @Request()
+  async pushsession(arg: Uint8Array): Promise<Uint8Array> {
+    const { id, data } = decodeSession(arg);
+    this.session(id).setData(decodeSessionData(data));
+    return ACK;
+  }
+
+  @Request()
+  async kick(arg: Uint8Array): Promise<Uint8Array> {
+    const { userId } = decodeKickMsg(arg);
+    const session = this.pool.getByUid(userId);
+    await session?.kick();
+    return encodeKickAnswer(session !== undefined);
+  }
+}
