@@ -17,6 +17,11 @@ export class HandlerService {
     private readonly serializer: Serializer,
   ) {}
 
+  /** Whether this server has a handler for the route. */
+  has(route: ParsedRoute): boolean {
+    return this.registry.handlers.has(route.key);
+  }
+
   /** Resolves with the serialized response (empty for a notify). Throws PitayaError. */
   async handle(
     route: ParsedRoute,

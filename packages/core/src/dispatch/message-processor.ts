@@ -38,11 +38,14 @@ export class MessageProcessor {
     const type = message.type === MessageType.Request ? 'request' : 'notify';
     let routeName = message.route;
     let code = '';
+    // a route this server serves keeps its label whatever the outcome
+    let served = false;
     try {
       const route = this.routes.parse(message.route);
       routeName = route.full;
       let response: Uint8Array;
       if (route.serverType === this.serverType) {
+        served = this.handlers.has(route);
         response = await this.handlers.handle(route, type, agent.session, message.body, {});
       } else if (this.forward) {
         response = await this.forward(route, type, agent.session, message);
@@ -60,7 +63,7 @@ export class MessageProcessor {
     }
     if (!this.measuring) return;
     // a client can send any route: unknown ones share one label value, or the series would explode
-    if (code === ErrorCode.NotFound || code === ErrorCode.BadRequest) routeName = 'unknown';
+    if (!served && (code === ErrorCode.NotFound || code === ErrorCode.BadRequest)) routeName = 'unknown';
     const labels = { route: routeName, type, status: code ? 'failed' : 'ok', code };
     this.reporter.reportSummary(Metric.ResponseTime, labels, (performance.now() - receivedAt) * 1e6);
     this.reporter.reportSummary(Metric.HandlerDelay, { route: routeName, type }, (started - receivedAt) * 1e6);
