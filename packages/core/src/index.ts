@@ -60,3 +60,12 @@ export type { Router, RoutingContext, RoutingFunction } from './rpc/router';
 export { DefaultRouter } from './rpc/router';
 export type { RpcClient, RpcServer } from './rpc/rpc-client';
 export type { RpcRequest, RpcResponse, RpcSession } from './rpc/rpc-messages';
+
+export { MemoryCluster, MemoryRpcClient, MemoryRpcServer, MemoryServiceDiscovery } from './cluster/memory-cluster';
+export { BackendSession, type BackendSessionOps } from './cluster/backend-session';
+export * as protos from './cluster/protos';
+export type { BindMessage, PushMessage } from './cluster/protos';
+export type { RpcHandler } from './rpc/rpc-client';
+export { StandaloneRpcClient, StandaloneRpcServer } from './rpc/rpc-client';
+export { RpcType, RpcMsgType } from './rpc/rpc-messages';
+export type { Forwarder } from './dispatch/message-processor';

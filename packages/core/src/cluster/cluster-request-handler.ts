@@ -54,7 +54,12 @@ export class ClusterRequestHandler implements RpcHandler {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(PitayaError.timeout(`${request.msg.route} did not finish within ${String(raw)}`, { route: request.msg.route })),
+        () =>
+          reject(
+            PitayaError.timeout(`${request.msg.route} did not finish within ${String(raw)}`, {
+              route: request.msg.route,
+            }),
+          ),
         timeoutMs,
       );
     });
@@ -65,12 +70,22 @@ export class ClusterRequestHandler implements RpcHandler {
     const route = this.deps.routes.parse(request.msg.route);
     const notify = request.msg.type === RpcMsgType.Notify;
     const session = BackendSession.fromSnapshot(request.session, request.frontendId, this.deps.sessionOps);
-    const data = await this.deps.handlers.handle(route, notify ? 'notify' : 'request', session, request.msg.data, request.metadata);
+    const data = await this.deps.handlers.handle(
+      route,
+      notify ? 'notify' : 'request',
+      session,
+      request.msg.data,
+      request.metadata,
+    );
     return notify ? ACK : data;
   }
 
   private user(request: RpcRequest): Promise<Uint8Array> {
-    return this.deps.remotes.callSerialized(this.deps.routes.parse(request.msg.route), request.msg.data, request.metadata);
+    return this.deps.remotes.callSerialized(
+      this.deps.routes.parse(request.msg.route),
+      request.msg.data,
+      request.metadata,
+    );
   }
 
   pushToUser(push: PushMessage): void {

@@ -128,9 +128,13 @@ export function encodeResponse(response: RpcResponse): Uint8Array {
 }
 
 export function decodeResponse(bytes: Uint8Array): RpcResponse {
-  const raw = T.Response.toObject(T.Response.decode(bytes), { longs: Number }) as { data?: Uint8Array; error?: WireError };
+  const raw = T.Response.toObject(T.Response.decode(bytes), { longs: Number }) as {
+    data?: Uint8Array;
+    error?: WireError;
+  };
   const response: RpcResponse = { data: raw.data ?? EMPTY };
-  if (raw.error) response.error = { code: raw.error.code ?? '', msg: raw.error.msg ?? '', metadata: raw.error.metadata ?? {} };
+  if (raw.error)
+    response.error = { code: raw.error.code ?? '', msg: raw.error.msg ?? '', metadata: raw.error.metadata ?? {} };
   return response;
 }
 

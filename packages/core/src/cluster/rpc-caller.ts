@@ -36,23 +36,36 @@ export class RpcCaller {
     if (target.id === this.self.id) {
       return this.remotes().callSerialized(this.routes.parse(route), arg, options.metadata ?? {});
     }
-    return this.send(target, {
-      type: RpcType.User,
-      msg: { id: 0, route, data: arg, type: RpcMsgType.Request },
-      frontendId: this.self.frontend ? this.self.id : '',
-      metadata: this.metadata(route, options),
-    }, options.timeoutMs);
+    return this.send(
+      target,
+      {
+        type: RpcType.User,
+        msg: { id: 0, route, data: arg, type: RpcMsgType.Request },
+        frontendId: this.self.frontend ? this.self.id : '',
+        metadata: this.metadata(route, options),
+      },
+      options.timeoutMs,
+    );
   }
 
   /** Sys RPC: a client message forwarded by this frontend to a handler of `target`. */
   sys(target: ServerInfo, route: string, body: Uint8Array, options: SysCallOptions): Promise<Uint8Array> {
-    return this.send(target, {
-      type: RpcType.Sys,
-      session: options.session,
-      msg: { id: options.messageId, route, data: body, type: options.notify ? RpcMsgType.Notify : RpcMsgType.Request },
-      frontendId: this.self.id,
-      metadata: this.metadata(route, options),
-    }, options.timeoutMs);
+    return this.send(
+      target,
+      {
+        type: RpcType.Sys,
+        session: options.session,
+        msg: {
+          id: options.messageId,
+          route,
+          data: body,
+          type: options.notify ? RpcMsgType.Notify : RpcMsgType.Request,
+        },
+        frontendId: this.self.id,
+        metadata: this.metadata(route, options),
+      },
+      options.timeoutMs,
+    );
   }
 
   private metadata(route: string, options: CallOptions): Record<string, unknown> {

@@ -1,0 +1,179 @@
+import { ContainerModule } from 'inversify';
+import { ErrorCode, PitayaError } from '../errors/pitaya-error';
+import type { RpcClient, RpcHandler, RpcServer } from '../rpc/rpc-client';
+import type { RpcRequest, RpcResponse } from '../rpc/rpc-messages';
+import type { ServerInfo, ServiceDiscovery, ServiceDiscoveryListener } from '../rpc/service-discovery';
+import { TOKENS } from '../tokens';
+import {
+  decodeBindMsg,
+  decodePush,
+  decodeRequest,
+  decodeResponse,
+  encodeBindMsg,
+  encodePush,
+  encodeRequest,
+  encodeResponse,
+  type BindMessage,
+  type PushMessage,
+} from './protos';
+
+/**
+ * A cluster inside one process: several servers that find and call each other through this
+ * object instead of etcd and NATS. Messages are still encoded as Pitaya's protos on the way, so
+ * what works here works on the wire. Give every server of the cluster `cluster.providers()`.
+ */
+export class MemoryCluster {
+  private readonly servers = new Map<string, ServerInfo>();
+  private readonly handlers = new Map<string, RpcHandler>();
+  private readonly listeners = new Set<ServiceDiscoveryListener>();
+  private readonly users = new Map<string, Set<RpcHandler>>();
+  private readonly bindings = new Map<string, Set<RpcHandler>>();
+
+  /** Providers for one server: discovery, RPC client and RPC server on this cluster. */
+  providers(): ContainerModule {
+    return new ContainerModule(({ rebind }) => {
+      rebind(TOKENS.ServiceDiscovery).toDynamicValue(
+        (ctx) => new MemoryServiceDiscovery(this, ctx.get(TOKENS.ServerInfo)),
+      );
+      rebind(TOKENS.RpcClient).toDynamicValue(() => new MemoryRpcClient(this));
+      rebind(TOKENS.RpcServer).toDynamicValue((ctx) => new MemoryRpcServer(this, ctx.get(TOKENS.ServerInfo)));
+    });
+  }
+
+  register(server: ServerInfo): void {
+    this.servers.set(server.id, server);
+    for (const listener of this.listeners) listener.added?.(server);
+  }
+
+  deregister(server: ServerInfo): void {
+    if (!this.servers.delete(server.id)) return;
+    for (const listener of this.listeners) listener.removed?.(server);
+  }
+
+  list(): ServerInfo[] {
+    return [...this.servers.values()];
+  }
+
+  get(id: string): ServerInfo | undefined {
+    return this.servers.get(id);
+  }
+
+  listen(listener: ServiceDiscoveryListener): void {
+    this.listeners.add(listener);
+  }
+
+  serve(id: string, handler: RpcHandler | undefined): void {
+    if (handler) this.handlers.set(id, handler);
+    else this.handlers.delete(id);
+  }
+
+  async deliver(serverId: string, request: Uint8Array): Promise<Uint8Array> {
+    // a turn of the event loop, as a network hop would take
+    await new Promise((resolve) => setImmediate(resolve));
+    const handler = this.handlers.get(serverId);
+    if (!handler) throw new PitayaError(ErrorCode.Internal, `server ${serverId} is unreachable`, { server: serverId });
+    return encodeResponse(await handler.handle(decodeRequest(request)));
+  }
+
+  subscribe(topic: 'user' | 'bindings', key: string, handler: RpcHandler, on: boolean): void {
+    const map = topic === 'user' ? this.users : this.bindings;
+    let set = map.get(key);
+    if (!set) map.set(key, (set = new Set()));
+    if (on) set.add(handler);
+    else set.delete(handler);
+  }
+
+  publish(topic: 'user' | 'bindings', key: string, deliver: (handler: RpcHandler) => void): void {
+    for (const handler of (topic === 'user' ? this.users : this.bindings).get(key) ?? []) deliver(handler);
+  }
+}
+
+export class MemoryServiceDiscovery implements ServiceDiscovery {
+  constructor(
+    private readonly cluster: MemoryCluster,
+    private readonly self: ServerInfo,
+  ) {}
+
+  async start(): Promise<void> {
+    this.cluster.register(this.self);
+  }
+
+  async stop(): Promise<void> {
+    this.cluster.deregister(this.self);
+  }
+
+  getServer(id: string): ServerInfo | undefined {
+    return this.cluster.get(id);
+  }
+
+  getServersByType(type: string): ServerInfo[] {
+    return this.cluster.list().filter((server) => server.type === type);
+  }
+
+  servers(): ServerInfo[] {
+    return this.cluster.list();
+  }
+
+  addListener(listener: ServiceDiscoveryListener): void {
+    this.cluster.listen(listener);
+  }
+}
+
+export class MemoryRpcClient implements RpcClient {
+  constructor(private readonly cluster: MemoryCluster) {}
+
+  async start(): Promise<void> {}
+  async stop(): Promise<void> {}
+
+  async call(server: ServerInfo, request: RpcRequest): Promise<RpcResponse> {
+    return decodeResponse(await this.cluster.deliver(server.id, encodeRequest(request)));
+  }
+
+  async pushToUser(frontendType: string, push: PushMessage): Promise<void> {
+    const bytes = encodePush(push);
+    this.cluster.publish('user', `${frontendType}/${push.uid}`, (h) => h.pushToUser(decodePush(bytes)));
+  }
+
+  async kickUser(frontendType: string, uid: string): Promise<void> {
+    this.cluster.publish('user', `${frontendType}/${uid}`, (h) => h.kickUser(uid));
+  }
+
+  async announceBind(frontendType: string, bind: BindMessage): Promise<void> {
+    const bytes = encodeBindMsg(bind);
+    this.cluster.publish('bindings', frontendType, (h) => h.bindAnnounced(decodeBindMsg(bytes)));
+  }
+}
+
+export class MemoryRpcServer implements RpcServer {
+  private handler: RpcHandler | undefined;
+  private readonly uids = new Set<string>();
+
+  constructor(
+    private readonly cluster: MemoryCluster,
+    private readonly self: ServerInfo,
+  ) {}
+
+  async start(handler: RpcHandler): Promise<void> {
+    this.handler = handler;
+    this.cluster.serve(this.self.id, handler);
+    if (this.self.frontend) this.cluster.subscribe('bindings', this.self.type, handler, true);
+  }
+
+  async stop(): Promise<void> {
+    if (!this.handler) return;
+    this.cluster.serve(this.self.id, undefined);
+    this.cluster.subscribe('bindings', this.self.type, this.handler, false);
+    for (const uid of this.uids) this.cluster.subscribe('user', `${this.self.type}/${uid}`, this.handler, false);
+    this.uids.clear();
+  }
+
+  async subscribeUser(uid: string): Promise<void> {
+    this.uids.add(uid);
+    this.cluster.subscribe('user', `${this.self.type}/${uid}`, this.handler!, true);
+  }
+
+  async unsubscribeUser(uid: string): Promise<void> {
+    this.uids.delete(uid);
+    this.cluster.subscribe('user', `${this.self.type}/${uid}`, this.handler!, false);
+  }
+}

@@ -1,0 +1,161 @@
+import 'reflect-metadata';
+import type { ContainerModule } from 'inversify';
+import { PitayaError } from '@pitaya-ts/client';
+import { RoomHandler, startCluster, type TestCluster } from './fixtures';
+
+const until = async (check: () => boolean | Promise<boolean>, timeoutMs = 5000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+};
+
+/**
+ * What a cluster does, whatever carries it: run with the in-memory providers and with the real
+ * ones (NATS and etcd) alike.
+ */
+export function clusterSuite(
+  name: string,
+  providers: () => ContainerModule[],
+  setup?: { beforeAll?: () => Promise<void>; afterAll?: () => Promise<void> },
+) {
+  describe(`cluster behaviour: ${name}`, () => {
+    let cluster: TestCluster;
+
+    beforeAll(async () => {
+      await setup?.beforeAll?.();
+      cluster = await startCluster(providers, {
+        connectors: 2,
+        rooms: 1,
+        config: { 'pitaya.cluster.rpc.client.nats.requesttimeout': '1s' },
+      });
+    }, 30_000);
+
+    afterAll(async () => {
+      await cluster?.stop();
+      await setup?.afterAll?.();
+    }, 30_000);
+
+    it('forwards a request to the backend and answers with its result and the original id', async () => {
+      const client = await cluster.client();
+      const [a, b] = await Promise.all([
+        client.request('room.room.whoami', {}),
+        client.request('room.room.whoami', {}),
+      ]);
+      expect(a).toEqual({ uid: null, frontend: false, data: {}, peer: 'connector' });
+      expect(b).toEqual(a);
+    });
+
+    it('brings backend errors to the client with their code and metadata', async () => {
+      const client = await cluster.client();
+      const error = await client.request('room.room.fail', {}).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(PitayaError);
+      expect(error).toMatchObject({ code: 'PIT-555', msg: 'room is full', metadata: { room: 'lobby' } });
+      await expect(client.request('room.room.nothing', {})).rejects.toMatchObject({ code: 'PIT-404' });
+      await expect(client.request('nobody.room.x', {})).rejects.toMatchObject({ code: 'PIT-500' });
+    });
+
+    it('runs a forwarded notify on the backend', async () => {
+      const client = await cluster.client();
+      client.notify('room.room.note', { text: `note-${name}` });
+      await until(() => RoomHandler.notified.includes(`note-${name}`));
+    });
+
+    it('sends the session as the frontend holds it, and binds from the backend on the frontend', async () => {
+      const client = await cluster.client();
+      const frontendBinds: string[] = [];
+      cluster.connectors[0]!.sessions.onAfterSessionBind((s) => void frontendBinds.push(s.uid!));
+      await client.request('connector.entry.login', { uid: `ana-${name}` });
+      await expect(client.request('room.room.whoami', {})).resolves.toMatchObject({ uid: `ana-${name}` });
+
+      const other = await cluster.client();
+      await expect(other.request('room.room.bind', { uid: `bo-${name}` })).resolves.toEqual({ uid: `bo-${name}` });
+      expect(cluster.connectors[0]!.sessions.getByUid(`bo-${name}`)).toBeDefined();
+      expect(frontendBinds).toContain(`bo-${name}`);
+      await expect(other.request('room.room.bind', { uid: 'again' })).rejects.toMatchObject({ code: 'PIT-400' });
+    });
+
+    it('pushes session data from the backend to the frontend, value types kept', async () => {
+      const client = await cluster.client();
+      await client.request('connector.entry.login', { uid: `cy-${name}` });
+      await client.request('room.room.save', { level: 3, vip: true, tags: ['a'], nested: { x: 1.5 } });
+      const session = cluster.connectors[0]!.sessions.getByUid(`cy-${name}`)!;
+      expect(session.data()).toEqual({ level: 3, vip: true, tags: ['a'], nested: { x: 1.5 } });
+      await expect(client.request('room.room.whoami', {})).resolves.toMatchObject({ data: session.data() });
+    });
+
+    it('pushes to a user and broadcasts to a group across frontends', async () => {
+      const a = await cluster.client(0);
+      const b = await cluster.client(1);
+      await a.request('connector.entry.login', { uid: `da-${name}` });
+      await b.request('connector.entry.login', { uid: `db-${name}` });
+      const pushed = new Promise((resolve) => b.on('onPush', resolve));
+      await b.request('room.room.pushme', { text: 'to you' });
+      await expect(pushed).resolves.toEqual({ text: 'to you' });
+
+      await a.request('room.room.join', {});
+      const joined = new Promise((resolve) => a.on('onJoin', resolve));
+      await b.request('room.room.join', {});
+      await expect(joined).resolves.toEqual({ uid: `db-${name}` });
+    });
+
+    it('kicks from the backend and by uid from any server', async () => {
+      const a = await cluster.client(1);
+      await a.request('connector.entry.login', { uid: `ea-${name}` });
+      const kicked = new Promise((resolve) => a.events.once('kick', () => resolve(true)));
+      await a.request('room.room.kickme', {}).catch(() => undefined);
+      await expect(kicked).resolves.toBe(true);
+
+      const b = await cluster.client(1);
+      await b.request('connector.entry.login', { uid: `eb-${name}` });
+      const kickedToo = new Promise((resolve) => b.events.once('kick', () => resolve(true)));
+      await expect(cluster.rooms[0]!.kickUsers([`eb-${name}`], undefined, 'connector')).resolves.toEqual([]);
+      await expect(kickedToo).resolves.toBe(true);
+    });
+
+    it('keeps one session per uid across frontends', async () => {
+      const first = await cluster.client(0);
+      await first.request('connector.entry.login', { uid: `fa-${name}` });
+      const kicked = new Promise((resolve) => first.events.once('kick', () => resolve(true)));
+      const second = await cluster.client(1);
+      await second.request('connector.entry.login', { uid: `fa-${name}` });
+      await expect(kicked).resolves.toBe(true);
+      await until(() => cluster.connectors[0]!.sessions.getByUid(`fa-${name}`) === undefined);
+      expect(cluster.connectors[1]!.sessions.getByUid(`fa-${name}`)).toBeDefined();
+    });
+
+    it('makes user RPCs with metadata, remote errors and timeouts', async () => {
+      const connector = cluster.connectors[0]!;
+      await expect(connector.rpc('room.roomRemote.echo', { n: 1 }, { metadata: { custom: 'yes' } })).resolves.toEqual({
+        n: 2,
+        from: 'connector',
+        custom: 'yes',
+      });
+      await expect(connector.rpcTo('room-0', 'room.roomRemote.echo', { n: 5 })).resolves.toMatchObject({ n: 6 });
+      await expect(connector.rpc('room.roomRemote.fail', {})).rejects.toMatchObject({
+        code: 'PIT-556',
+        message: 'remote says no',
+        metadata: { why: 'test' },
+      });
+      // the room server's own type: the call stays in its process
+      await expect(cluster.rooms[0]!.rpc('room.roomRemote.echo', { n: 9 })).resolves.toMatchObject({
+        n: 10,
+        from: undefined,
+      });
+    });
+
+    it('times out a slow forwarded request with PIT-408 and Pitaya metadata', async () => {
+      const client = await cluster.client();
+      const started = Date.now();
+      const slow = await client.request('room.room.slow', { ms: 2500 }, { timeout: 10_000 }).catch((e: unknown) => e);
+      expect(slow).toMatchObject({
+        code: 'PIT-408',
+        metadata: { timeout: '1s', route: 'room.room.slow', server: 'room-0', 'peer.id': 'connector-0' },
+      });
+      expect(Date.now() - started).toBeLessThan(2500);
+      // the connection and the backend are fine afterwards
+      await expect(client.request('room.room.slow', { ms: 1 })).resolves.toEqual({ slept: 1 });
+    }, 15_000);
+  });
+}

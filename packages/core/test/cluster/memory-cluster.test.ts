@@ -1,0 +1,5 @@
+import { MemoryCluster } from '@pitaya-ts/core';
+import { clusterSuite } from './cluster-suite';
+
+const cluster = new MemoryCluster();
+clusterSuite('in-memory providers', () => [cluster.providers()]);
