@@ -26,7 +26,7 @@ async function track<T extends Peer>(p: Promise<T>): Promise<T> {
 
 beforeEach(async () => {
   logs = [];
-  server = await startChat({}, logs);
+  server = await startChat({}, { logs });
 });
 
 afterEach(async () => {
@@ -138,7 +138,7 @@ describe.each(TRANSPORTS)('errors over %s', (transport) => {
     it('answers PIT-400 to a body that is not JSON, and the connection stays usable', async () => {
       for (const body of ['{"name": "ana"', 'not json', '\u00ff\u00fe']) {
         const response = await raw.client.requestBytes('chat.room.join', Buffer.from(body, 'latin1'));
-        expect(response).toEqual({ id: expect.any(Number), error: true, body: failure('PIT-400') });
+        expect(response).toMatchObject({ error: true, body: failure('PIT-400') });
       }
       await expect(join(raw, 'ana')).resolves.toEqual(['ana']);
     });
@@ -146,7 +146,7 @@ describe.each(TRANSPORTS)('errors over %s', (transport) => {
     it('answers PIT-400 to JSON that is not an object', async () => {
       for (const body of ['[]', '"ana"', 'null', '42']) {
         const response = await raw.client.requestBytes('chat.room.join', Buffer.from(body));
-        expect(response).toEqual({ id: expect.any(Number), error: true, body: failure('PIT-400') });
+        expect(response).toMatchObject({ error: true, body: failure('PIT-400') });
       }
       await expect(join(raw, 'ana')).resolves.toEqual(['ana']);
     });

@@ -1,7 +1,8 @@
 import * as net from 'node:net';
 import pino from 'pino';
 import { connect, type ClientOptions, type PitayaClient, type CloseReason } from '@pitaya-ts/client';
-import { TOKENS, type PitayaApp } from '@pitaya-ts/core';
+import type { Packet } from '@pitaya-ts/protocol';
+import { TOKENS, type Acceptor, type PitayaApp, type PlayerConnection } from '@pitaya-ts/core';
 import { createChatServer } from '../src/chat-server';
 import { Inbox, PinusClient, withTimeout, type PinusClientOptions, type Transport } from './pinus-client';
 
@@ -11,21 +12,76 @@ export const PUSH_ROUTES = ['onJoin', 'onMessage', 'onLeave'] as const;
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export interface ChatServer {
-  app: PitayaApp;
+/** Where clients connect. */
+export interface Endpoint {
   port(transport: Transport): number;
   url(transport: Transport): string;
+}
+
+export interface ChatServer extends Endpoint {
+  app: PitayaApp;
   stop(): Promise<void>;
+}
+
+export function endpoint(ports: Record<Transport, number>): Endpoint {
+  return { port: (t) => ports[t], url: (t) => `${t}://127.0.0.1:${ports[t]}` };
+}
+
+export interface StartOptions {
+  /** Parsed warnings and errors of the server go here. */
+  logs?: LogLine[];
+  /** Every packet the server receives goes here, by transport. */
+  inbound?: InboundPacket[];
+}
+
+export interface InboundPacket {
+  transport: string;
+  packet: Packet;
+}
+
+/** An acceptor that records what its connections receive before the server sees it. */
+class RecordingAcceptor implements Acceptor {
+  constructor(
+    private readonly inner: Acceptor,
+    private readonly record: InboundPacket[],
+  ) {}
+
+  get protocol(): string {
+    return this.inner.protocol;
+  }
+
+  listen(...[onConnection, settings]: Parameters<Acceptor['listen']>): Promise<void> {
+    const wrap = (connection: PlayerConnection): PlayerConnection =>
+      Object.assign(Object.create(connection) as PlayerConnection, {
+        setHandlers: (handlers: Parameters<PlayerConnection['setHandlers']>[0]) =>
+          connection.setHandlers({
+            ...handlers,
+            onPacket: (packet) => {
+              this.record.push({ transport: this.protocol, packet: { type: packet.type, body: packet.body.slice() } });
+              handlers.onPacket(packet);
+            },
+          }),
+      });
+    return this.inner.listen((connection) => onConnection(wrap(connection)), settings);
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+
+  address(): { host: string; port: number } | undefined {
+    return this.inner.address();
+  }
 }
 
 /** A pino log line, parsed. */
 export type LogLine = Record<string, unknown> & { msg: string; level: number };
 
-/**
- * The chat server on free ports; `config` overrides the defaults. It logs nothing, unless `logs`
- * is given: then its warnings and errors are parsed into it.
- */
-export async function startChat(config: Record<string, unknown> = {}, logs?: LogLine[]): Promise<ChatServer> {
+/** The chat server on free ports; `config` overrides the defaults. It logs nothing unless asked to. */
+export async function startChat(
+  config: Record<string, unknown> = {},
+  { logs, inbound }: StartOptions = {},
+): Promise<ChatServer> {
   const app = await createChatServer({
     wsPort: 0,
     tcpPort: 0,
@@ -35,6 +91,10 @@ export async function startChat(config: Record<string, unknown> = {}, logs?: Log
   if (logs) {
     const logger = pino({ level: 'warn' }, { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) });
     app.container.rebind(TOKENS.Logger).toConstantValue(logger);
+  }
+  if (inbound) {
+    const acceptors = app.acceptors;
+    acceptors.splice(0, acceptors.length, ...acceptors.map((a) => new RecordingAcceptor(a, inbound)));
   }
   await app.start();
   return serverOf(app);
@@ -184,18 +244,18 @@ export class PinusPeer implements Peer {
   }
 }
 
-export async function clientPeer(server: ChatServer, transport: Transport, options: ClientOptions = {}) {
+export async function clientPeer(server: Endpoint, transport: Transport, options: ClientOptions = {}) {
   const client = await connect(server.url(transport), { timeout: 3000, ...options });
   return new ClientPeer(client, `client/${transport}`);
 }
 
-export async function pinusPeer(server: ChatServer, transport: Transport, options: PinusClientOptions = {}) {
+export async function pinusPeer(server: Endpoint, transport: Transport, options: PinusClientOptions = {}) {
   const client = await PinusClient.connect(transport, server.port(transport), options);
   if (client.handshakeReply.code !== 200) throw new Error(`handshake refused: ${client.handshakeReply.code}`);
   return new PinusPeer(client, `pinus/${transport}`);
 }
 
-export function peer(server: ChatServer, kind: ClientKind, transport: Transport): Promise<Peer> {
+export function peer(server: Endpoint, kind: ClientKind, transport: Transport): Promise<Peer> {
   return kind === 'client' ? clientPeer(server, transport) : pinusPeer(server, transport);
 }
 

@@ -40,6 +40,8 @@ export interface Push {
   route: string;
   /** The route came as a dictionary code. */
   compressedRoute: boolean;
+  /** The body came zlib-compressed (flag 0x10). */
+  compressedBody: boolean;
   body: unknown;
 }
 
@@ -48,6 +50,8 @@ export interface PinusResponse {
   /** Pitaya's error flag (0x20). */
   error: boolean;
   body: unknown;
+  /** The body came zlib-compressed (flag 0x10). */
+  compressedBody?: boolean;
 }
 
 const ERROR_FLAG = 0x20;
@@ -244,14 +248,14 @@ export class PinusClient {
       const resolve = this.responses.get(message.id);
       if (!resolve) return void this.violations.push(`a response to no request (id ${message.id})`);
       this.responses.delete(message.id);
-      resolve({ id: message.id, error: (flag & ERROR_FLAG) !== 0, body });
+      resolve({ id: message.id, error: (flag & ERROR_FLAG) !== 0, body, compressedBody: message.compressGzip === 1 });
       return;
     }
     if (message.type !== Message.TYPE_PUSH) return void this.violations.push(`message type ${message.type}`);
     const compressedRoute = message.compressRoute === 1;
     const route = compressedRoute ? this.routesByCode.get(message.route as number) : (message.route as string);
     if (route === undefined) return void this.violations.push(`push with unknown route code ${message.route}`);
-    const push = { route, compressedRoute, body };
+    const push = { route, compressedRoute, compressedBody: message.compressGzip === 1, body };
     for (const handler of this.pushHandlers.get(route) ?? []) handler(push);
     this.pushes.put(push);
   }

@@ -1,0 +1,160 @@
+import 'reflect-metadata';
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  clientPeer,
+  closeAll,
+  endpoint,
+  freePort,
+  join,
+  peer,
+  pinusPeer,
+  serverOf,
+  sleep,
+  startChat,
+  TRANSPORTS,
+  withTimeout,
+  type ChatServer,
+  type Peer,
+} from './helpers';
+import { PinusClient } from './pinus-client';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const MAIN = path.join(ROOT, 'apps/chat/dist/main.js');
+
+interface Child {
+  process: ChildProcess;
+  stdout: string[];
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+function logLines(child: Child): { msg?: string; [key: string]: unknown }[] {
+  return child.stdout
+    .join('')
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as { msg?: string });
+}
+
+/** The built chat server as a child process; resolves once it logged 'server started'. */
+async function spawnChat(wsPort: number, tcpPort: number): Promise<Child> {
+  const proc = spawn(process.execPath, [MAIN, '--port', String(wsPort), '--tcp-port', String(tcpPort)], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const child: Child = {
+    process: proc,
+    stdout,
+    exited: new Promise((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal }))),
+  };
+  const started = new Promise<void>((resolve, reject) => {
+    proc.stdout!.on('data', (chunk: Buffer) => {
+      stdout.push(chunk.toString());
+      if (logLines(child).some((line) => line.msg === 'server started')) resolve();
+    });
+    proc.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+    void child.exited.then(({ code }) => reject(new Error(`exited with ${code}: ${stderr.join('')}`)));
+  });
+  await withTimeout(started, 10_000, 'the chat server to start');
+  return child;
+}
+
+describe('the chat server process', () => {
+  let child: Child | undefined;
+
+  afterEach(() => {
+    if (child && child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGKILL');
+    child = undefined;
+  });
+
+  it('stops gracefully on SIGTERM: clients closed, exit code 0, "server stopped" logged', async () => {
+    expect(fs.existsSync(MAIN)).toBe(true); // built by `npm test`, or `npx tsc -b apps/chat`
+    const wsPort = await freePort();
+    const tcpPort = await freePort();
+    child = await spawnChat(wsPort, tcpPort);
+    const server = endpoint({ ws: wsPort, tcp: tcpPort });
+    const ana = await clientPeer(server, 'ws');
+    const bob = await pinusPeer(server, 'tcp');
+    await expect(join(ana, 'ana')).resolves.toEqual(['ana']);
+    await expect(join(bob, 'bob')).resolves.toEqual(['ana', 'bob']);
+
+    const signalled = Date.now();
+    child.process.kill('SIGTERM');
+    await withTimeout(Promise.all([ana.closed, bob.closed]), 3000, 'the clients to be closed');
+    await expect(withTimeout(child.exited, 5000, 'the process to exit')).resolves.toEqual({ code: 0, signal: null });
+    expect(Date.now() - signalled).toBeLessThan(5000);
+    expect(ana.closeReason?.code).toBe('TRANSPORT_CLOSED');
+
+    const messages = logLines(child).map((line) => line.msg);
+    expect(messages).toContain('shutting down');
+    expect(messages).toContain('server stopped');
+    expect(logLines(child).find((line) => line.msg === 'shutting down')).toMatchObject({ signal: 'SIGTERM' });
+    // the ports are free again
+    await expect(PinusClient.connect('tcp', tcpPort, { timeout: 1000 })).rejects.toThrow();
+  });
+});
+
+describe.each(TRANSPORTS)('app.stop() over %s', (transport) => {
+  let server: ChatServer;
+  let peers: Peer[] = [];
+
+  afterEach(async () => {
+    await closeAll(...peers);
+    peers = [];
+    await server.stop();
+  });
+
+  it('answers a request in flight, then closes every connection', async () => {
+    server = await startChat();
+    // hold the join handler at its last step until the test lets it go
+    const groups = server.app.groups;
+    const members = groups.members.bind(groups);
+    let release!: () => void;
+    let entered!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const inHandler = new Promise<void>((resolve) => (entered = resolve));
+    let holding = false;
+    groups.members = async (name) => {
+      if (holding) {
+        entered();
+        await gate;
+      }
+      return members(name);
+    };
+
+    const bob = await peer(server, 'pinus', transport);
+    const ana = await peer(server, 'client', transport);
+    peers.push(bob, ana);
+    await join(bob, 'bob');
+    holding = true;
+    const port = server.port(transport);
+    const answer = join(ana, 'ana');
+    await withTimeout(inHandler, 2000, 'the join to reach the handler');
+
+    let stopped = false;
+    const stopping = server.stop().then(() => (stopped = true));
+    // new connections are refused at once, while the request is still held
+    await expect(PinusClient.connect(transport, port, { timeout: 1000 })).rejects.toThrow();
+    await sleep(50);
+    expect(stopped).toBe(false);
+    expect(ana.isClosed || bob.isClosed).toBe(false);
+
+    release();
+    await expect(answer).resolves.toEqual(['bob', 'ana']);
+    await withTimeout(stopping, 3000, 'the stop');
+    await withTimeout(Promise.all([ana.closed, bob.closed]), 2000, 'the connections to close');
+  });
+
+  it('stops with no client connected, and again without effect', async () => {
+    server = await startChat();
+    const port = server.port(transport);
+    await server.stop();
+    await server.stop();
+    expect(server.app.running).toBe(false);
+    await expect(PinusClient.connect(transport, port, { timeout: 1000 })).rejects.toThrow();
+    server = serverOf(server.app); // afterEach stops it once more: still harmless
+  });
+});
