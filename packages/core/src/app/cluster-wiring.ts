@@ -26,6 +26,8 @@ export interface ClusterDeps {
   remotes: () => RemoteService;
   timeoutMs: number;
   logger: Logger;
+  /** Discovery lost this server's registration for good. */
+  onFatal(error: Error): void;
 }
 
 /**
@@ -75,6 +77,7 @@ export async function startCluster(c: Container, deps: ClusterDeps): Promise<Clu
     }),
   );
   await rpcClient.start();
+  discovery.addListener({ fatal: (error) => deps.onFatal(error) });
   await discovery.start();
 
   const clustered = !(rpcClient instanceof StandaloneRpcClient);

@@ -177,6 +177,12 @@ export class PitayaApp {
       remotes: () => this.remotes(),
       timeoutMs: config.get('pitaya.cluster.rpc.client.nats.requesttimeout'),
       logger: logger.child({ component: 'cluster' }),
+      onFatal: (err) => {
+        logger.error({ err }, 'lost the cluster registration: shutting down');
+        void this.stop().finally(() => {
+          if (this.options.handleSignals) process.exit(1);
+        });
+      },
     });
     this.caller = cluster.caller;
     this.forwarder = cluster.forwarder;
@@ -335,7 +341,8 @@ export class PitayaApp {
       return (await this.remotes().call(parsed, arg, options.session, options.metadata ?? {})) as T;
     }
     const server = this.container.get(TOKENS.ServiceDiscovery).getServer(serverId);
-    if (!server) throw new PitayaError(ErrorCode.Internal, `no server ${serverId} in the cluster`, { server: serverId });
+    if (!server)
+      throw new PitayaError(ErrorCode.Internal, `no server ${serverId} in the cluster`, { server: serverId });
     if (!this.caller || !this.rpcCodec) throw new Error('the server is not started');
     const { types = {} } = options;
     const data = await this.caller.user(server, parsed.full, this.rpcCodec.encode(arg, types.request), {

@@ -10,6 +10,10 @@ export interface ServerInfo {
 export interface ServiceDiscoveryListener {
   added?(server: ServerInfo): void;
   removed?(server: ServerInfo): void;
+  /** A known server published new metadata. */
+  updated?(server: ServerInfo): void;
+  /** Discovery cannot keep this server registered any more: the server must stop. */
+  fatal?(error: Error): void;
 }
 
 /** Finds the servers of the cluster. */

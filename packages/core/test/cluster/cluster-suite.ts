@@ -15,26 +15,31 @@ const until = async (check: () => boolean | Promise<boolean>, timeoutMs = 5000) 
  * What a cluster does, whatever carries it: run with the in-memory providers and with the real
  * ones (NATS and etcd) alike.
  */
-export function clusterSuite(
-  name: string,
-  providers: () => ContainerModule[],
-  setup?: { beforeAll?: () => Promise<void>; afterAll?: () => Promise<void> },
-) {
-  describe(`cluster behaviour: ${name}`, () => {
+export interface ClusterSuiteSetup {
+  beforeAll?: () => Promise<void>;
+  afterAll?: () => Promise<void>;
+  /** Configuration every server gets (read after beforeAll: it may name the servers started there). */
+  config?: () => Record<string, unknown>;
+}
+
+export function clusterSuite(title: string, providers: () => ContainerModule[], setup: ClusterSuiteSetup = {}) {
+  // uids travel in NATS subjects: no spaces
+  const name = title.replace(/[^A-Za-z0-9]+/g, '-');
+  describe(`cluster behaviour: ${title}`, () => {
     let cluster: TestCluster;
 
     beforeAll(async () => {
-      await setup?.beforeAll?.();
+      await setup.beforeAll?.();
       cluster = await startCluster(providers, {
         connectors: 2,
         rooms: 1,
-        config: { 'pitaya.cluster.rpc.client.nats.requesttimeout': '1s' },
+        config: { ...setup.config?.(), 'pitaya.cluster.rpc.client.nats.requesttimeout': '1s' },
       });
     }, 30_000);
 
     afterAll(async () => {
       await cluster?.stop();
-      await setup?.afterAll?.();
+      await setup.afterAll?.();
     }, 30_000);
 
     it('forwards a request to the backend and answers with its result and the original id', async () => {

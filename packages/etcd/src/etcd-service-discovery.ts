@@ -1,0 +1,210 @@
+import { Etcd3, type Lease, type Watcher } from 'etcd3';
+import {
+  Metric,
+  type Logger,
+  type MetricsReporter,
+  type ServerInfo,
+  type ServiceDiscovery,
+  type ServiceDiscoveryListener,
+} from '@pitaya-ts/core';
+
+export interface EtcdServiceDiscoveryOptions {
+  endpoints: string[];
+  user?: string;
+  pass?: string;
+  dialTimeoutMs: number;
+  /** Key prefix; servers see each other only under the same one (Pitaya's default `pitaya/`). */
+  prefix: string;
+  /** TTL of the lease the server's key lives under, s. */
+  leaseTtlSec: number;
+  grantRetries: number;
+  grantRetryIntervalMs: number;
+  revokeTimeoutMs: number;
+  syncIntervalMs: number;
+  shutdownDelayMs: number;
+  blacklist: string[];
+  self: ServerInfo;
+  reporter: MetricsReporter;
+  logger: Logger;
+}
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Pitaya's JSON for a server: `{"id","type","metadata","frontend","hostname"}`. */
+function serverJson(server: ServerInfo): string {
+  const { id, type, metadata, frontend, hostname } = server;
+  return JSON.stringify({ id, type, metadata, frontend, hostname });
+}
+
+function parseServer(value: string): ServerInfo | undefined {
+  try {
+    const raw = JSON.parse(value) as Partial<ServerInfo>;
+    if (typeof raw.id !== 'string' || typeof raw.type !== 'string') return undefined;
+    return {
+      id: raw.id,
+      type: raw.type,
+      frontend: raw.frontend === true,
+      hostname: typeof raw.hostname === 'string' ? raw.hostname : '',
+      metadata: raw.metadata && typeof raw.metadata === 'object' ? raw.metadata : {},
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Pitaya's etcd service discovery: the server's key `<prefix>servers/<type>/<id>` lives under a
+ * lease kept alive (re-granted when lost, or the server shuts down); the prefix is read at start,
+ * watched, and re-read periodically. Unlike Pitaya, metadata updates of known servers apply.
+ */
+export class EtcdServiceDiscovery implements ServiceDiscovery {
+  private client: Etcd3 | undefined;
+  private lease: Lease | undefined;
+  private watcher: Watcher | undefined;
+  private syncTimer: ReturnType<typeof setInterval> | undefined;
+  private stopping = false;
+  private readonly known = new Map<string, ServerInfo>();
+  private readonly listeners: ServiceDiscoveryListener[] = [];
+  private readonly blacklist: Set<string>;
+
+  constructor(private readonly options: EtcdServiceDiscoveryOptions) {
+    this.blacklist = new Set(options.blacklist);
+  }
+
+  private get serversPrefix(): string {
+    return `${this.options.prefix}servers/`;
+  }
+
+  private get key(): string {
+    const { type, id } = this.options.self;
+    return `${this.serversPrefix}${type}/${id}`;
+  }
+
+  async start(): Promise<void> {
+    const { endpoints, user, pass, dialTimeoutMs } = this.options;
+    this.client = new Etcd3({
+      hosts: endpoints.map((e) => (/^https?:\/\//.test(e) ? e : `http://${e}`)),
+      auth: user ? { username: user, password: pass ?? '' } : undefined,
+      dialTimeout: dialTimeoutMs,
+    });
+    await this.register();
+    await this.sync();
+    this.watcher = await this.client.watch().prefix(this.serversPrefix).create();
+    this.watcher.on('put', (kv) => this.put(kv.key.toString(), kv.value.toString()));
+    this.watcher.on('delete', (kv) => this.delete(kv.key.toString()));
+    this.watcher.on('error', (err) => this.options.logger.warn({ err }, 'etcd watch error'));
+    this.syncTimer = setInterval(() => {
+      this.sync().catch((err: unknown) => this.options.logger.warn({ err }, 'etcd sync failed'));
+    }, this.options.syncIntervalMs);
+    this.syncTimer.unref();
+  }
+
+  /** Grants a lease and puts the server's key under it, retrying a bounded number of times. */
+  private async register(): Promise<void> {
+    const { grantRetries, grantRetryIntervalMs, leaseTtlSec, logger } = this.options;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const lease = this.client!.lease(leaseTtlSec, { autoKeepAlive: true });
+        await lease.grant();
+        lease.on('lost', (err) => this.leaseLost(lease, err));
+        await lease.put(this.key).value(serverJson(this.options.self));
+        this.lease = lease;
+        return;
+      } catch (err) {
+        if (attempt >= grantRetries) throw err;
+        logger.warn({ err, attempt: attempt + 1 }, 'cannot register in etcd, retrying');
+        await delay(grantRetryIntervalMs);
+      }
+    }
+  }
+
+  private leaseLost(lease: Lease, err: Error): void {
+    if (this.stopping || lease !== this.lease) return;
+    this.options.logger.warn({ err }, 'etcd lease lost, registering again');
+    this.register().catch((error: unknown) => {
+      this.options.logger.error({ err: error }, 'cannot register in etcd any more');
+      for (const listener of this.listeners) listener.fatal?.(error as Error);
+    });
+  }
+
+  /** Re-reads the whole prefix: adds what is new or changed, removes what vanished. */
+  private async sync(): Promise<void> {
+    const all = await this.client!.getAll().prefix(this.serversPrefix).strings();
+    const seen = new Set<string>();
+    for (const [key, value] of Object.entries(all)) {
+      const server = this.put(key, value);
+      if (server) seen.add(server.id);
+    }
+    for (const id of [...this.known.keys()]) if (!seen.has(id)) this.remove(id);
+  }
+
+  private idFromKey(key: string): { type: string; id: string } | undefined {
+    const rest = key.slice(this.serversPrefix.length).split('/');
+    return rest.length === 2 && rest[0] && rest[1] ? { type: rest[0], id: rest[1] } : undefined;
+  }
+
+  private put(key: string, value: string): ServerInfo | undefined {
+    const parsed = this.idFromKey(key);
+    const server = parseServer(value);
+    if (!parsed || !server || this.blacklist.has(server.type)) return undefined;
+    const previous = this.known.get(server.id);
+    this.known.set(server.id, server);
+    if (!previous) {
+      for (const listener of this.listeners) listener.added?.(server);
+      this.reportCount(server.type);
+    } else if (JSON.stringify(previous) !== JSON.stringify(server)) {
+      for (const listener of this.listeners) listener.updated?.(server);
+    }
+    return server;
+  }
+
+  private delete(key: string): void {
+    const parsed = this.idFromKey(key);
+    if (parsed) this.remove(parsed.id);
+  }
+
+  private remove(id: string): void {
+    const server = this.known.get(id);
+    if (!server) return;
+    this.known.delete(id);
+    for (const listener of this.listeners) listener.removed?.(server);
+    this.reportCount(server.type);
+  }
+
+  private reportCount(type: string): void {
+    this.options.reporter.reportGauge(Metric.CountServers, { type }, this.getServersByType(type).length);
+  }
+
+  /** Publishes new metadata for this server; the others apply it. */
+  async updateMetadata(metadata: Record<string, string>): Promise<void> {
+    this.options.self.metadata = metadata;
+    await this.lease!.put(this.key).value(serverJson(this.options.self));
+  }
+
+  async stop(): Promise<void> {
+    if (!this.client || this.stopping) return;
+    this.stopping = true;
+    clearInterval(this.syncTimer);
+    await this.watcher?.cancel().catch(() => undefined);
+    // revoking the lease deletes the key: the others drop this server at once
+    await Promise.race([this.lease?.revoke().catch(() => undefined), delay(this.options.revokeTimeoutMs)]);
+    await delay(this.options.shutdownDelayMs);
+    this.client.close();
+  }
+
+  getServer(id: string): ServerInfo | undefined {
+    return this.known.get(id);
+  }
+
+  getServersByType(type: string): ServerInfo[] {
+    return [...this.known.values()].filter((server) => server.type === type);
+  }
+
+  servers(): ServerInfo[] {
+    return [...this.known.values()];
+  }
+
+  addListener(listener: ServiceDiscoveryListener): void {
+    this.listeners.push(listener);
+  }
+}

@@ -1,0 +1,2 @@
+export { etcdDiscoveryModule } from './etcd-discovery.module';
+export { EtcdServiceDiscovery, type EtcdServiceDiscoveryOptions } from './etcd-service-discovery';

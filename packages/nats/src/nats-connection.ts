@@ -1,0 +1,37 @@
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { Logger } from '@pitaya-ts/core';
+
+export interface NatsConnectionOptions {
+  url: string;
+  name: string;
+  connectTimeoutMs: number;
+  maxReconnectAttempts: number;
+  logger: Logger;
+  /** Called when the connection drops (before it reconnects). */
+  onDisconnect?: () => void;
+}
+
+/** Connects and logs the connection's life; a connection that gives up reconnecting is reported. */
+export async function connectNats(options: NatsConnectionOptions): Promise<NatsConnection> {
+  const nc = await connect({
+    servers: options.url.split(',').map((s) => s.trim()),
+    name: options.name,
+    timeout: options.connectTimeoutMs,
+    maxReconnectAttempts: options.maxReconnectAttempts,
+    reconnectTimeWait: 250,
+  });
+  void (async () => {
+    for await (const status of nc.status()) {
+      if (status.type === 'disconnect') {
+        options.logger.warn({ server: status.server }, 'NATS connection lost');
+        options.onDisconnect?.();
+      } else if (status.type === 'reconnect') {
+        options.logger.info({ server: status.server }, 'NATS connection back');
+      }
+    }
+  })();
+  void nc.closed().then((err) => {
+    if (err) options.logger.error({ err }, 'NATS connection closed for good');
+  });
+  return nc;
+}

@@ -1,0 +1,134 @@
+import type { Msg, MsgCallback, NatsConnection, Subscription } from '@nats-io/transport-node';
+import {
+  ErrorCode,
+  Metric,
+  PitayaError,
+  protos,
+  type Logger,
+  type MetricsReporter,
+  type RpcHandler,
+  type RpcServer,
+  type ServerInfo,
+} from '@pitaya-ts/core';
+import { connectNats } from './nats-connection';
+
+/** A subscription callback that skips the errors NATS reports for the subscription itself. */
+const each =
+  (fn: (msg: Msg) => void): MsgCallback<Msg> =>
+  (err, msg) => {
+    if (!err) fn(msg);
+  };
+import { subjects } from './subjects';
+
+export interface NatsRpcServerOptions {
+  url: string;
+  connectTimeoutMs: number;
+  maxReconnectAttempts: number;
+  /** RPCs processed at once (`pitaya.cluster.rpc.server.nats.services`). */
+  concurrency: number;
+  /** RPCs waiting beyond those; past it they are refused and counted. */
+  backlog: number;
+  self: ServerInfo;
+  reporter: MetricsReporter;
+  logger: Logger;
+}
+
+/**
+ * Pitaya's NATS RPC server: answers the requests on `pitaya/servers/<type>/<id>` with bounded
+ * concurrency; on frontends, also delivers the pushes and kicks of bound users and the binds of
+ * other frontends. An RPC that finds no room is answered with an error, never left unanswered.
+ */
+export class NatsRpcServer implements RpcServer {
+  private nc: NatsConnection | undefined;
+  private handler: RpcHandler | undefined;
+  private running = 0;
+  private readonly waiting: Msg[] = [];
+  private readonly users = new Map<string, Subscription[]>();
+
+  constructor(private readonly options: NatsRpcServerOptions) {}
+
+  async start(handler: RpcHandler): Promise<void> {
+    const { self } = this.options;
+    this.handler = handler;
+    this.nc = await connectNats({
+      url: this.options.url,
+      name: `${self.id} rpc server`,
+      connectTimeoutMs: this.options.connectTimeoutMs,
+      maxReconnectAttempts: this.options.maxReconnectAttempts,
+      logger: this.options.logger,
+    });
+    this.nc.subscribe(subjects.server(self.type, self.id), { callback: each((msg) => this.accept(msg)) });
+    if (self.frontend) {
+      this.nc.subscribe(subjects.bindings(self.type), {
+        callback: each((msg) => this.safely(() => handler.bindAnnounced(protos.decodeBindMsg(msg.data)))),
+      });
+    }
+    await this.nc.flush();
+  }
+
+  async stop(): Promise<void> {
+    await this.nc?.drain().catch(() => undefined);
+    this.nc = undefined;
+    this.users.clear();
+  }
+
+  private safely(run: () => void): void {
+    try {
+      run();
+    } catch (err) {
+      this.options.logger.warn({ err }, 'undecodable cluster message dropped');
+    }
+  }
+
+  private accept(msg: Msg): void {
+    if (this.running < this.options.concurrency) {
+      void this.process(msg);
+    } else if (this.waiting.length < this.options.backlog) {
+      this.waiting.push(msg);
+    } else {
+      this.options.reporter.reportCount(Metric.DroppedMessages, {}, 1);
+      const error = new PitayaError(ErrorCode.Internal, `server ${this.options.self.id} is overloaded`);
+      msg.respond(protos.encodeResponse({ error: error.toWire() }));
+    }
+  }
+
+  private async process(msg: Msg): Promise<void> {
+    this.running++;
+    try {
+      let answer: Uint8Array;
+      try {
+        answer = protos.encodeResponse(await this.handler!.handle(protos.decodeRequest(msg.data)));
+      } catch (err) {
+        const error = new PitayaError(ErrorCode.BadRequest, `undecodable RPC: ${(err as Error).message}`);
+        answer = protos.encodeResponse({ error: error.toWire() });
+      }
+      if (msg.reply) msg.respond(answer);
+    } finally {
+      this.running--;
+      const next = this.waiting.shift();
+      if (next) void this.process(next);
+    }
+  }
+
+  async subscribeUser(uid: string): Promise<void> {
+    const { self } = this.options;
+    const nc = this.nc;
+    const handler = this.handler;
+    if (!nc || !handler || this.users.has(uid)) return;
+    this.users.set(uid, [
+      nc.subscribe(subjects.userPush(self.type, uid), {
+        callback: each((msg) => this.safely(() => handler.pushToUser(protos.decodePush(msg.data)))),
+      }),
+      nc.subscribe(subjects.userKick(self.type, uid), {
+        callback: each((msg) => this.safely(() => handler.kickUser(protos.decodeKickMsg(msg.data).userId))),
+      }),
+    ]);
+    // a push sent right after the bind must find the subscription in place
+    await nc.flush();
+  }
+
+  async unsubscribeUser(uid: string): Promise<void> {
+    for (const subscription of this.users.get(uid) ?? []) subscription.unsubscribe();
+    this.users.delete(uid);
+  }
+}
