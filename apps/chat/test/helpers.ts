@@ -2,7 +2,14 @@ import * as net from 'node:net';
 import pino from 'pino';
 import { connect, type ClientOptions, type PitayaClient, type CloseReason } from '@pitaya-ts/client';
 import type { Packet } from '@pitaya-ts/protocol';
-import { TOKENS, type Acceptor, type PitayaApp, type PlayerConnection } from '@pitaya-ts/core';
+import {
+  TOKENS,
+  type Acceptor,
+  type AcceptorSettings,
+  type ConnectionHandlers,
+  type PitayaApp,
+  type PlayerConnection,
+} from '@pitaya-ts/core';
 import { createChatServer } from '../src/chat-server';
 import { Inbox, PinusClient, withTimeout, type PinusClientOptions, type Transport } from './pinus-client';
 
@@ -39,7 +46,45 @@ export interface InboundPacket {
   packet: Packet;
 }
 
-/** An acceptor that records what its connections receive before the server sees it. */
+/** A connection that records what it receives before the server sees it. */
+class RecordingConnection implements PlayerConnection {
+  constructor(
+    private readonly inner: PlayerConnection,
+    private readonly record: (packet: Packet) => void,
+  ) {}
+
+  get remoteAddress(): string {
+    return this.inner.remoteAddress;
+  }
+
+  get needsDrain(): boolean {
+    return this.inner.needsDrain;
+  }
+
+  setHandlers(handlers: ConnectionHandlers): void {
+    this.inner.setHandlers({
+      ...handlers,
+      onPacket: (packet) => {
+        this.record({ type: packet.type, body: packet.body.slice() });
+        handlers.onPacket(packet);
+      },
+    });
+  }
+
+  write(packet: Uint8Array): void {
+    this.inner.write(packet);
+  }
+  pause(): void {
+    this.inner.pause();
+  }
+  resume(): void {
+    this.inner.resume();
+  }
+  close(): void {
+    this.inner.close();
+  }
+}
+
 class RecordingAcceptor implements Acceptor {
   constructor(
     private readonly inner: Acceptor,
@@ -50,19 +95,9 @@ class RecordingAcceptor implements Acceptor {
     return this.inner.protocol;
   }
 
-  listen(...[onConnection, settings]: Parameters<Acceptor['listen']>): Promise<void> {
-    const wrap = (connection: PlayerConnection): PlayerConnection =>
-      Object.assign(Object.create(connection) as PlayerConnection, {
-        setHandlers: (handlers: Parameters<PlayerConnection['setHandlers']>[0]) =>
-          connection.setHandlers({
-            ...handlers,
-            onPacket: (packet) => {
-              this.record.push({ transport: this.protocol, packet: { type: packet.type, body: packet.body.slice() } });
-              handlers.onPacket(packet);
-            },
-          }),
-      });
-    return this.inner.listen((connection) => onConnection(wrap(connection)), settings);
+  listen(onConnection: (connection: PlayerConnection) => void, settings: AcceptorSettings): Promise<void> {
+    const record = (packet: Packet) => this.record.push({ transport: this.protocol, packet });
+    return this.inner.listen((connection) => onConnection(new RecordingConnection(connection, record)), settings);
   }
 
   close(): Promise<void> {
@@ -100,7 +135,7 @@ export async function startChat(
   return serverOf(app);
 }
 
-/** Ports and URLs of an app whose acceptors are [ws, tcp] or [tcp]. */
+/** Ports and URLs of a started app, found by acceptor protocol. */
 export function serverOf(app: PitayaApp): ChatServer {
   const port = (transport: Transport) => {
     const acceptor = app.acceptors.find((a) => a.protocol === transport);
