@@ -30,13 +30,20 @@ export class RoomHandler {
   @Request()
   async join(body: JoinRequest, { session }: HandlerContext): Promise<JoinResponse> {
     const { name } = body;
-    // binding a name already in use kicks its older session (pitaya.session.unique)
-    await session.bind(name);
-    if (!(await this.groups.contains(ROOM, name))) {
-      await this.groups.broadcast(ROOM, 'onJoin', { name });
-      await this.groups.addMember(ROOM, name);
+    if (session.uid !== undefined && session.uid !== name) {
+      throw PitayaError.badRequest(`this connection already joined as ${session.uid}`, { name: session.uid });
     }
-    session.onClose(() => this.#leaveRoom(session, name));
+    // binding a name already in use kicks its older session (pitaya.session.unique); after a
+    // leave, the connection keeps its name and may join again
+    if (session.uid === undefined) {
+      await session.bind(name);
+      session.onClose(() => this.#leaveRoom(session, name));
+    }
+    if (!(await this.groups.contains(ROOM, name))) {
+      // member first, then the news: two joining at once still hear of each other
+      await this.groups.addMember(ROOM, name);
+      await this.groups.broadcast(ROOM, 'onJoin', { name }, { exclude: [name] });
+    }
     return { members: await this.groups.members(ROOM) };
   }
 
