@@ -1,6 +1,7 @@
 import type { RouteDictionary } from '@pitaya-ts/protocol';
 import type { ServiceIdentifier } from 'inversify';
 import type { HandshakeValidators } from './agent/handshake-validator';
+import type { PitayaApp } from './app/pitaya-app';
 import type { PitayaConfig } from './config/config-loader';
 import type { Dispatcher } from './dispatch/dispatcher';
 import type { GroupService } from './groups/group-service';
@@ -42,4 +43,6 @@ export const TOKENS = {
   ServiceDiscovery: token<ServiceDiscovery>('ServiceDiscovery'),
   MetricsReporter: token<MetricsReporter>('MetricsReporter'),
   Modules: token<Module[]>('Modules'),
+  /** The server itself: for handlers that make RPCs or push to users. */
+  App: token<PitayaApp>('App'),
 } as const;

@@ -146,9 +146,11 @@ export async function bootstrap(options: BootstrapOptions): Promise<PitayaApp> {
   );
   for (const provider of options.providers ?? []) await c.load(provider);
 
-  return new PitayaApp(c, {
+  const app = new PitayaApp(c, {
     handlers: options.handlers ?? [],
     remotes: options.remotes ?? [],
     handleSignals: options.handleSignals ?? true,
   });
+  c.bind(TOKENS.App).toConstantValue(app);
+  return app;
 }

@@ -1,0 +1,63 @@
+import * as path from 'node:path';
+import { bootstrap, TcpAcceptor, WsAcceptor, type PitayaApp } from '@pitaya-ts/core';
+import { etcdDiscoveryModule } from '@pitaya-ts/etcd';
+import { natsRpcModule } from '@pitaya-ts/nats';
+import { EntryHandler } from './entry.handler';
+import { LEAVE_ROUTE, LEAVE_TYPES, RoomRemote } from './room.remote';
+import { RoomHandler } from './room.handler';
+import { roomRouting } from './room-router';
+import { roomOf, Rooms } from './rooms';
+
+export type ServerKind = 'connector' | 'room';
+
+export interface ClusterServerOptions {
+  type: ServerKind;
+  id?: string;
+  host?: string;
+  /** connector: WebSocket port (0 = any free one) */
+  port?: number;
+  /** connector: TCP port */
+  tcpPort?: number;
+  /** `pitaya.*` values; `PITAYA_*` env vars override them (NATS and etcd addresses, prefix...). */
+  config?: Record<string, unknown>;
+  env?: Record<string, string | undefined>;
+  handleSignals?: boolean;
+}
+
+const PROTO = path.join(__dirname, '..', 'proto', 'room.proto');
+
+/** A server of the demo cluster, built but not started. */
+export async function createClusterServer(options: ClusterServerOptions): Promise<PitayaApp> {
+  const common = {
+    serverId: options.id,
+    providers: [natsRpcModule(), etcdDiscoveryModule()],
+    config: { 'pitaya.serializer.protobuf.files': [PROTO], ...options.config },
+    env: options.env,
+    handleSignals: options.handleSignals,
+  };
+  if (options.type === 'room') {
+    const app = await bootstrap({ ...common, serverType: 'room', handlers: [RoomHandler], remotes: [RoomRemote] });
+    app.container.bind(Rooms).toSelf().inSingletonScope();
+    return app;
+  }
+  const host = options.host ?? '127.0.0.1';
+  const app = await bootstrap({
+    ...common,
+    serverType: 'connector',
+    handlers: [EntryHandler],
+    acceptors: [
+      new WsAcceptor({ host, port: options.port ?? 3250 }),
+      new TcpAcceptor({ host, port: options.tcpPort ?? 3251 }),
+    ],
+  });
+  app.addRoute('room', roomRouting);
+  // a member who disconnects leaves its room, on whichever room server holds it
+  app.sessions.onSessionClose(async (session) => {
+    const room = roomOf(session);
+    if (session.uid === undefined || room === undefined) return;
+    await app.rpc(LEAVE_ROUTE, { uid: session.uid, room }, { session, types: LEAVE_TYPES }).catch((err: unknown) => {
+      app.logger.warn({ err, uid: session.uid, room }, 'could not tell the room server about a departure');
+    });
+  });
+  return app;
+}

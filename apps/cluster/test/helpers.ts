@@ -1,0 +1,52 @@
+import 'reflect-metadata';
+import { connect, type PitayaClient } from '@pitaya-ts/client';
+import type { PitayaApp } from '@pitaya-ts/core';
+import type { EtcdServer, NatsServer } from '@pitaya-ts/testing';
+import { createClusterServer, type ServerKind } from '../src/cluster-server';
+
+/** The env a demo server reads its NATS and etcd from, as in production. */
+export function clusterEnv(nats: NatsServer, etcd: EtcdServer, prefix: string): Record<string, string> {
+  return {
+    PITAYA_CLUSTER_RPC_CLIENT_NATS_CONNECT: nats.url,
+    PITAYA_CLUSTER_RPC_SERVER_NATS_CONNECT: nats.url,
+    PITAYA_CLUSTER_SD_ETCD_ENDPOINTS: etcd.endpoint,
+    PITAYA_CLUSTER_SD_ETCD_PREFIX: prefix,
+    PITAYA_CLUSTER_SD_ETCD_SHUTDOWN_DELAY: '0ms',
+    PITAYA_LOG_LEVEL: 'silent',
+  };
+}
+
+export async function startServer(type: ServerKind, id: string, env: Record<string, string>): Promise<PitayaApp> {
+  const app = await createClusterServer({ type, id, port: 0, tcpPort: 0, env, handleSignals: false });
+  await app.start();
+  return app;
+}
+
+export const wsUrl = (connector: PitayaApp) => `ws://127.0.0.1:${connector.acceptors[0]!.address()!.port}`;
+export const tcpUrl = (connector: PitayaApp) => `tcp://127.0.0.1:${connector.acceptors[1]!.address()!.port}`;
+
+/** A logged-in client. */
+export async function player(url: string, uid: string): Promise<PitayaClient> {
+  const client = await connect(url);
+  await client.request('connector.entry.login', { uid });
+  return client;
+}
+
+export function next<T = unknown>(client: PitayaClient, route: string, timeoutMs = 5000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${route} within ${timeoutMs} ms`)), timeoutMs);
+    const stop = client.on(route, (body) => {
+      clearTimeout(timer);
+      stop();
+      resolve(body as T);
+    });
+  });
+}
+
+export async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
