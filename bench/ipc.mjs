@@ -60,12 +60,14 @@ export function start(script, args = [], execArgv = []) {
         child.send({ id, cmd, args });
       });
     },
-    /** Kills the child and waits for it to be gone. */
+    /** Lets the child exit on its own (it writes a --cpu-prof profile then), killing it after 5 s. */
     async stop() {
       if (exited) return;
       const gone = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGKILL');
+      child.disconnect();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
       await gone;
+      clearTimeout(timer);
     },
   };
 }
@@ -91,4 +93,11 @@ export function machineCpuSeconds() {
     .slice(1)
     .map(Number);
   return (user + nice + system + irq + softirq + steal) / ticksPerSecond;
+}
+
+/** Sums CPU readings (`{ seconds, load, server, other }`) into % of one core. */
+export function cpuPercent(readings) {
+  const sum = (key) => readings.reduce((total, r) => total + r[key], 0);
+  const percent = (key) => (100 * sum(key)) / sum('seconds');
+  return { loadCpu: percent('load'), serverCpu: percent('server'), otherCpu: percent('other') };
 }

@@ -1,18 +1,19 @@
 // The load generator, in its own process: lean clients driven by the orchestrator's commands.
-// It measures its own CPU use (process.cpuUsage) and the server's (/proc) over each window.
+// It measures its own CPU use (process.cpuUsage), the server's and the rest of the machine's (/proc).
+// The machine is shared and noisy, so the two servers are measured in alternating slices: a burst
+// of someone else's work then weighs on both sides of a ratio alike.
 import { Buffer } from 'node:buffer';
 import { performance } from 'node:perf_hooks';
-import { TextEncoder } from 'node:util';
 import { clearInterval, setInterval } from 'node:timers';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { TextEncoder } from 'node:util';
 import { encodeDataPacket, MessageType, PacketType } from '@pitaya-ts/protocol';
-import { machineCpuSeconds, processCpuSeconds, serve } from './ipc.mjs';
+import { cpuPercent, machineCpuSeconds, processCpuSeconds, serve } from './ipc.mjs';
 import { frameHeaderLength, openMany, wsFrame } from './load-client.mjs';
 import { ECHO_ROUTE, JOIN_ROUTE } from './routes.mjs';
 
 const ECHO_BODY = new TextEncoder().encode(JSON.stringify({ text: 'hello, echo' }));
-const MAX_SAMPLES = 1 << 22;
-const latencies = new Float64Array(MAX_SAMPLES);
+const MAX_SAMPLES = 1 << 21; // latency samples kept per server
 const RESPONSE_FLAG = MessageType.Response << 1;
 const PUSH_FLAG = MessageType.Push << 1;
 
@@ -22,93 +23,124 @@ function requestFrame(route, body) {
   return { frame: wsFrame(packet), idOffset: frameHeaderLength(packet.length) + 4 + 1 };
 }
 
-/**
- * CPU use from now to when the returned function is called, in % of one core: this process's,
- * the server's, and the rest of the machine's (other processes competing for the two cores).
- */
+/** CPU seconds from now to when the returned function is called: this process's, the server's, and the others'. */
 function cpuMeter(serverPid) {
   const load0 = process.cpuUsage();
   const server0 = processCpuSeconds(serverPid);
   const machine0 = machineCpuSeconds();
   const t0 = performance.now();
   return () => {
-    const seconds = (performance.now() - t0) / 1000;
     const { user, system } = process.cpuUsage(load0);
     const load = (user + system) / 1e6;
     const server = processCpuSeconds(serverPid) - server0;
-    const others = Math.max(0, machineCpuSeconds() - machine0 - load - server);
-    const percent = (cpuSeconds) => (cpuSeconds / seconds) * 100;
-    return { seconds, loadCpu: percent(load), serverCpu: percent(server), otherCpu: percent(others) };
+    const other = Math.max(0, machineCpuSeconds() - machine0 - load - server);
+    return { seconds: (performance.now() - t0) / 1000, load, server, other };
   };
 }
 
 const percentile = (sorted, q) =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : NaN;
 
-let conns = []; // the open connections, kept between commands
+let conns = []; // every open connection, kept between commands
 function closeAll() {
-  for (const conn of conns) conn.close();
+  for (const conn of conns) {
+    conn.onClose = () => {};
+    conn.close();
+  }
   conns = [];
 }
 
-/** Every client sends a request, waits for its response, sends the next; measured after a warm-up. */
-async function echo({ port, serverPid, clients, warmupMs, durationMs }) {
-  conns = await openMany(port, clients);
+/** Echo clients on one server: each sends a request, waits for its response, sends the next. */
+function echoClients(group) {
   const { frame, idOffset } = requestFrame(ECHO_ROUTE, ECHO_BODY);
-  let phase = 'warmup';
-  let completed = 0;
-  let errors = 0;
-  let inFlight = 0;
-  let drained = () => {};
+  const state = { phase: 'stop', inFlight: 0, completed: 0, errors: 0, drained: () => {} };
+  const latencies = new Float64Array(MAX_SAMPLES);
   const send = (client, now) => {
     client.id = client.id === 127 ? 1 : client.id + 1;
     // the previous request was answered, so it was written: its buffer can be reused
     client.frame[idOffset] = client.id;
     client.sentAt = now;
-    inFlight++;
+    state.inFlight++;
     client.conn.write(client.frame);
   };
-  for (const conn of conns) {
+  const clients = group.map((conn) => {
     const client = { conn, frame: Buffer.from(frame), id: 0, sentAt: 0 };
     conn.onPacket = (type, bytes, start) => {
       if (type !== PacketType.Data) return; // heartbeats
-      inFlight--;
-      if (bytes[start] !== RESPONSE_FLAG || bytes[start + 1] !== client.id) errors++;
+      state.inFlight--;
+      if (bytes[start] !== RESPONSE_FLAG || bytes[start + 1] !== client.id) state.errors++;
       const now = performance.now();
-      if (phase === 'measure') latencies[completed++ & (MAX_SAMPLES - 1)] = now - client.sentAt;
-      if (phase !== 'stop') send(client, now);
-      else if (inFlight === 0) drained();
+      if (state.phase === 'measure') latencies[state.completed++ % MAX_SAMPLES] = now - client.sentAt;
+      if (state.phase !== 'stop') send(client, now);
+      else if (state.inFlight === 0) state.drained();
     };
-    conn.onClose = () => {
-      if (phase !== 'stop') errors++;
-    };
-    send(client, performance.now());
-  }
-  await sleep(warmupMs);
-  phase = 'measure';
-  const meter = cpuMeter(serverPid);
-  await sleep(durationMs);
-  const cpu = meter();
-  phase = 'stop';
-  if (inFlight > 0) await Promise.race([new Promise((resolve) => (drained = resolve)), sleep(5000)]);
-  closeAll();
-  const sorted = latencies.subarray(0, Math.min(completed, MAX_SAMPLES)).sort();
+    conn.onClose = () => state.errors++;
+    return client;
+  });
   return {
-    clients,
-    requests: completed,
-    rps: completed / cpu.seconds,
-    p50: percentile(sorted, 0.5),
-    p99: percentile(sorted, 0.99),
-    errors,
-    ...cpu,
+    state,
+    latencies: () => latencies.subarray(0, Math.min(state.completed, MAX_SAMPLES)).sort(),
+    /** Runs every client for `settleMs` unmeasured then `ms` measured; resolves once all are answered. */
+    async drive(settleMs, ms, serverPid) {
+      state.phase = 'settle';
+      const now = performance.now();
+      for (const client of clients) send(client, now);
+      await sleep(settleMs);
+      const before = state.completed;
+      state.phase = 'measure';
+      const meter = cpuMeter(serverPid);
+      await sleep(ms);
+      const cpu = meter();
+      state.phase = 'stop';
+      if (state.inFlight > 0) await Promise.race([new Promise((resolve) => (state.drained = resolve)), sleep(10_000)]);
+      return { completed: state.completed - before, cpu };
+    },
   };
 }
 
-/** Opens `clients` connections and joins each to the server's group. */
+/**
+ * `clients` connections to each server; a warm-up on each, then `slices` rounds in which each
+ * server is loaded for `sliceMs` in turn (the order alternating).
+ */
+async function echo({ servers, clients, warmupMs, sliceMs, slices }) {
+  const groups = [];
+  for (const { port } of servers) {
+    const group = await openMany(port, clients);
+    conns.push(...group);
+    groups.push(echoClients(group));
+  }
+  for (const [i, group] of groups.entries()) await group.drive(0, warmupMs, servers[i].pid);
+  const runs = servers.map(() => ({ completed: 0, cpu: [], rates: [] }));
+  for (let slice = 0; slice < slices; slice++) {
+    const order = slice % 2 ? [...groups.keys()].reverse() : [...groups.keys()];
+    for (const i of order) {
+      const { completed, cpu } = await groups[i].drive(100, sliceMs, servers[i].pid);
+      runs[i].completed += completed;
+      runs[i].cpu.push(cpu);
+      runs[i].rates.push(completed / cpu.seconds);
+    }
+  }
+  closeAll();
+  return runs.map((run, i) => {
+    const sorted = groups[i].latencies();
+    return {
+      rps: run.completed / run.cpu.reduce((total, c) => total + c.seconds, 0),
+      rates: run.rates,
+      p50: percentile(sorted, 0.5),
+      p99: percentile(sorted, 0.99),
+      errors: groups[i].state.errors,
+      ...cpuPercent(run.cpu),
+    };
+  });
+}
+
+/** Opens `clients` connections to a server and joins each to its group; returns a handle for the pushes. */
+const members = [];
 async function join({ port, clients }) {
-  conns = await openMany(port, clients);
+  const group = await openMany(port, clients);
+  conns.push(...group);
   const { frame } = requestFrame(JOIN_ROUTE, new Uint8Array(0));
-  const joined = conns.map(
+  const joined = group.map(
     (conn) =>
       new Promise((resolve, reject) => {
         conn.onPacket = (type, bytes, start) => {
@@ -120,17 +152,18 @@ async function join({ port, clients }) {
       }),
   );
   await Promise.race([Promise.all(joined), sleep(30_000).then(() => Promise.reject(new Error('join timed out')))]);
-  return conns.length;
+  members.push(group);
+  return members.length - 1;
 }
 
 let pushes; // the broadcast being received: armed, then awaited
 
-/** Starts counting pushes at every connection (before the server is told to broadcast). */
-function armPushes({ serverPid, perClient }) {
-  const expected = perClient * conns.length;
+/** Starts counting pushes at every member of a group, before its server is told to broadcast. */
+function armPushes({ group, serverPid, perClient }) {
+  const expected = perClient * members[group].length;
   const state = { expected, received: 0, started: performance.now(), last: 0, meter: cpuMeter(serverPid) };
   state.done = new Promise((resolve) => (state.finish = resolve));
-  for (const conn of conns) {
+  for (const conn of members[group]) {
     conn.onPacket = (type, bytes, start) => {
       if (type !== PacketType.Data || (bytes[start] & 0x0e) !== PUSH_FLAG) return;
       state.last = performance.now();
@@ -154,16 +187,26 @@ async function awaitPushes({ idleMs = 3000, timeoutMs = 120_000 }) {
   }, 100);
   const cpu = await state.done;
   clearInterval(poll);
-  closeAll();
   // up to the last arrival: a wait for pushes that never came does not count
   const seconds = (state.last - state.started) / 1000;
-  return { expected: state.expected, received: state.received, pushesPerSecond: state.received / seconds, ...cpu };
+  return { expected: state.expected, received: state.received, pushesPerSecond: state.received / seconds, cpu };
 }
 
 /** Opens `count` handshaken connections and leaves them idle. */
 async function openIdle({ port, count }) {
-  conns = await openMany(port, count);
-  return conns.length;
+  const group = await openMany(port, count);
+  conns.push(...group);
+  return group.length;
 }
 
-serve({ echo, join, armPushes, awaitPushes, openIdle, closeAll });
+serve({
+  echo,
+  join,
+  armPushes,
+  awaitPushes,
+  openIdle,
+  closeAll() {
+    closeAll();
+    members.length = 0;
+  },
+});

@@ -6,17 +6,20 @@ import * as os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { setTimeout } from 'node:timers';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { machineCpuSeconds, start } from './ipc.mjs';
+import { cpuPercent, machineCpuSeconds, start } from './ipc.mjs';
 
 const setting = (name, fallback) => Number(process.env[name] ?? fallback);
-const SECONDS = setting('BENCH_SECONDS', 5);
+const SLICES = setting('BENCH_SLICES', 5);
+const SLICE_SECONDS = setting('BENCH_SLICE_SECONDS', 1);
 const WARMUP_SECONDS = setting('BENCH_WARMUP_SECONDS', 2);
-const ROUNDS = setting('BENCH_ROUNDS', 1);
 const SHAPES = (process.env.BENCH_CLIENTS ?? '1,100,1000').split(',').map(Number);
 const MEMBERS = setting('BENCH_MEMBERS', 1000);
 const PUSHES = setting('BENCH_PUSHES', 200);
+const ROUNDS = setting('BENCH_ROUNDS', 3);
 const IDLE = setting('BENCH_IDLE_CONNECTIONS', 2000);
 const ONLY = process.env.BENCH_ONLY?.split(',') ?? ['echo', 'broadcast', 'memory'];
+// BENCH_PROFILE=<dir>: each server writes CPU profiles to <dir>/<kind> (node --cpu-prof)
+const PROFILE = process.env.BENCH_PROFILE;
 const KINDS = ['bare', 'pitaya'];
 const script = (name) => fileURLToPath(new URL(name, import.meta.url));
 
@@ -33,9 +36,14 @@ const fmt = (n, digits = 0) =>
     ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
     : '-';
 const ratio = (a, b) => `${fmt(a / b, 2)}x`;
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const cpu = (r) =>
-  `cpu: server ${fmt(r.serverCpu).padStart(3)}%  load ${fmt(r.loadCpu).padStart(3)}%  others ${fmt(r.otherCpu).padStart(3)}%` +
-  (r.otherCpu > 25 ? ' (contended)' : '');
+  `cpu: server ${fmt(r.serverCpu).padStart(3)}%  load ${fmt(r.loadCpu).padStart(3)}%  others ${fmt(r.otherCpu).padStart(3)}%`;
+/** The median of pairwise ratios (slices measured back to back), and their range. */
+const pairs = (a, b) => {
+  const ratios = a.map((x, i) => x / b[i]);
+  return `${fmt(median(ratios), 2)}x (pairs ${fmt(Math.min(...ratios), 2)}-${fmt(Math.max(...ratios), 2)})`;
+};
 
 /**
  * The machine is shared: waits (up to a minute) for a second in which other processes use less
@@ -51,110 +59,123 @@ async function quietMachine() {
   console.log('  (the machine stayed busy for a minute: measuring anyway)');
 }
 
-/** Runs `fn(server, port)` against a fresh server process of that kind, then kills it. */
-async function withServer(kind, fn, execArgv = []) {
+/** Starts a server of each kind, runs `fn({ bare, pitaya })` (each `{ pid, port, call }`), stops them. */
+async function withServers(fn, execArgv = []) {
   await quietMachine();
-  const server = start(script('server.mjs'), [kind], execArgv);
+  const servers = {};
   try {
-    const port = await server.call('port', {}, 30_000);
-    return await fn(server, port);
-  } finally {
-    await server.stop();
-  }
-}
-
-/** Each kind `ROUNDS` times, alternating the order; the best round of each kind is kept. */
-async function compare(label, measure, better) {
-  const best = {};
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const kind of round % 2 ? [...KINDS].reverse() : KINDS) {
-      const result = await withServer(kind, measure.run, measure.execArgv);
-      console.log(`  ${kind.padEnd(6)} ${label.padEnd(18)} ${measure.describe(result)}`);
-      if (!best[kind] || better(result, best[kind])) best[kind] = result;
+    for (const kind of KINDS) {
+      const flags = PROFILE ? [...execArgv, '--cpu-prof', `--cpu-prof-dir=${PROFILE}/${kind}`] : execArgv;
+      const server = (servers[kind] = start(script('server.mjs'), [kind], flags));
+      server.port = await server.call('port', {}, 30_000);
     }
+    return await fn(servers);
+  } finally {
+    await Promise.all(Object.values(servers).map((server) => server.stop()));
   }
-  return best;
 }
 
 async function echoSection(load) {
-  console.log(`\n1. echo request/response: ${WARMUP_SECONDS} s warm-up, then ${SECONDS} s measured`);
+  console.log(
+    `\n1. echo request/response: ${WARMUP_SECONDS} s warm-up each, then ${SLICES} slices of ${SLICE_SECONDS} s ` +
+      'on each server in turn',
+  );
   for (const clients of SHAPES) {
-    const best = await compare(
-      `${clients} client${clients > 1 ? 's' : ''}`,
-      {
-        run: (server, port) =>
-          load.call(
-            'echo',
-            { port, serverPid: server.pid, clients, warmupMs: WARMUP_SECONDS * 1000, durationMs: SECONDS * 1000 },
-            (SECONDS + WARMUP_SECONDS) * 1000 + 120_000,
-          ),
-        describe: (r) =>
-          `${fmt(r.rps).padStart(7)} req/s  p50 ${fmt(r.p50, 3).padStart(6)} ms  p99 ${fmt(r.p99, 3).padStart(6)} ms  ` +
-          `${cpu(r)}${r.errors ? `  ERRORS ${r.errors}` : ''}`,
-      },
-      (a, b) => a.rps > b.rps,
+    const [bare, pitaya] = await withServers((servers) =>
+      load.call(
+        'echo',
+        {
+          servers: KINDS.map((kind) => ({ port: servers[kind].port, pid: servers[kind].pid })),
+          clients,
+          warmupMs: WARMUP_SECONDS * 1000,
+          sliceMs: SLICE_SECONDS * 1000,
+          slices: SLICES,
+        },
+        (WARMUP_SECONDS + SLICES * (SLICE_SECONDS + 11)) * 2000 + 60_000,
+      ),
     );
-    const [bare, pitaya] = [best.bare, best.pitaya];
+    for (const [kind, r] of [
+      ['bare', bare],
+      ['pitaya', pitaya],
+    ]) {
+      console.log(
+        `  ${String(clients).padStart(4)} clients  ${kind.padEnd(6)} ${fmt(r.rps).padStart(7)} req/s  ` +
+          `p50 ${fmt(r.p50, 3).padStart(6)} ms  p99 ${fmt(r.p99, 3).padStart(7)} ms  ${cpu(r)}` +
+          `${r.errors ? `  ERRORS ${r.errors}` : ''}`,
+      );
+    }
     console.log(
-      `  => pitaya/bare: req/s ${ratio(pitaya.rps, bare.rps)}  p50 ${ratio(pitaya.p50, bare.p50)}  ` +
+      `  => pitaya/bare: req/s ${pairs(pitaya.rates, bare.rates)}  p50 ${ratio(pitaya.p50, bare.p50)}  ` +
         `p99 ${ratio(pitaya.p99, bare.p99)}`,
     );
   }
 }
 
 async function broadcastSection(load) {
-  console.log(`\n2. broadcast: ${PUSHES} pushes to a group of ${MEMBERS} connected clients`);
+  console.log(
+    `\n2. broadcast: ${PUSHES} pushes to a group of ${MEMBERS} clients, ${ROUNDS} rounds on each server in turn`,
+  );
   for (const perTurn of [1, 10]) {
-    const best = await compare(
-      `${perTurn} push${perTurn > 1 ? 'es' : ''}/turn`,
-      {
-        async run(server, port) {
-          await load.call('join', { port, clients: MEMBERS }, 120_000);
-          await load.call('armPushes', { serverPid: server.pid, perClient: PUSHES });
+    const results = await withServers(async (servers) => {
+      const runs = { bare: [], pitaya: [] };
+      const groups = {};
+      for (const kind of KINDS)
+        groups[kind] = await load.call('join', { port: servers[kind].port, clients: MEMBERS }, 120_000);
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const kind of round % 2 ? [...KINDS].reverse() : KINDS) {
+          const server = servers[kind];
+          await load.call('armPushes', { group: groups[kind], serverPid: server.pid, perClient: PUSHES });
           const sent = server.call('broadcast', { count: PUSHES, perTurn }, 120_000);
-          const result = await load.call('awaitPushes', {}, 180_000);
+          runs[kind].push(await load.call('awaitPushes', {}, 180_000));
           await sent;
-          return result;
-        },
-        describe: (r) =>
-          `${fmt(r.pushesPerSecond).padStart(9)} pushes/s delivered (${fmt(r.received)} of ${fmt(r.expected)})  ${cpu(r)}`,
-      },
-      (a, b) => a.pushesPerSecond > b.pushesPerSecond,
-    );
-    console.log(`  => pitaya/bare: pushes/s ${ratio(best.pitaya.pushesPerSecond, best.bare.pushesPerSecond)}`);
+        }
+      }
+      await load.call('closeAll');
+      return runs;
+    });
+    const rates = (kind) => results[kind].map((r) => r.pushesPerSecond);
+    for (const kind of KINDS) {
+      const runs = results[kind];
+      const lost = runs.reduce((total, r) => total + r.expected - r.received, 0);
+      console.log(
+        `  ${String(perTurn).padStart(2)} push${perTurn > 1 ? 'es' : '  '}/turn  ${kind.padEnd(6)} ` +
+          `${fmt(median(rates(kind))).padStart(9)} pushes/s delivered (median)  ${cpu(cpuPercent(runs.map((r) => r.cpu)))}` +
+          `${lost ? `  LOST ${fmt(lost)}` : ''}`,
+      );
+    }
+    console.log(`  => pitaya/bare: pushes/s ${pairs(rates('pitaya'), rates('bare'))}`);
   }
 }
 
 async function memorySection(load) {
   console.log(`\n3. memory: ${IDLE} idle handshaken connections (after a full GC)`);
-  const per = (r, key) => (r.after[key] - r.before[key]) / r.count;
-  const best = await compare(
-    `${IDLE} idle`,
-    {
-      execArgv: ['--expose-gc'],
-      async run(server, port) {
+  const perConnection = {};
+  await withServers(
+    async (servers) => {
+      for (const kind of KINDS) {
+        const server = servers[kind];
         const before = await server.call('memory');
-        const count = await load.call('openIdle', { port, count: IDLE }, 120_000);
+        const count = await load.call('openIdle', { port: server.port, count: IDLE }, 120_000);
         await sleep(1000);
         const after = await server.call('memory');
         await load.call('closeAll');
-        return { before, after, count };
-      },
-      describe: (r) =>
-        `rss ${fmt(per(r, 'rss') / 1024, 1).padStart(5)} kB/conn  heap ${fmt(per(r, 'heapUsed') / 1024, 1).padStart(5)} kB/conn` +
-        `  (rss ${fmt(r.before.rss / 2 ** 20, 1)} -> ${fmt(r.after.rss / 2 ** 20, 1)} MB)`,
+        const per = (key) => (after[key] - before[key]) / count;
+        perConnection[kind] = { rss: per('rss'), heap: per('heapUsed') };
+        console.log(
+          `  ${kind.padEnd(6)} rss ${fmt(per('rss') / 1024, 1).padStart(5)} kB/conn  heap ${fmt(per('heapUsed') / 1024, 1).padStart(5)} kB/conn` +
+            `  (rss ${fmt(before.rss / 2 ** 20, 1)} -> ${fmt(after.rss / 2 ** 20, 1)} MB)`,
+        );
+      }
     },
-    (a, b) => per(a, 'rss') < per(b, 'rss'),
+    ['--expose-gc'],
   );
-  console.log(
-    `  => pitaya/bare: rss/conn ${ratio(per(best.pitaya, 'rss'), per(best.bare, 'rss'))}  ` +
-      `heap/conn ${ratio(per(best.pitaya, 'heapUsed'), per(best.bare, 'heapUsed'))}`,
-  );
+  const { bare, pitaya } = perConnection;
+  console.log(`  => pitaya/bare: rss/conn ${ratio(pitaya.rss, bare.rss)}  heap/conn ${ratio(pitaya.heap, bare.heap)}`);
 }
 
 console.log(
   `pitaya-ts bench, ${new Date().toISOString()}, node ${process.version}, ${os.cpus().length} cores ` +
-    `(${os.cpus()[0]?.model.trim()}), rounds ${ROUNDS}`,
+    `(${os.cpus()[0]?.model.trim()})`,
 );
 const load = start(script('load.mjs'));
 try {
