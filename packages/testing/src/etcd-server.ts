@@ -50,6 +50,13 @@ export class EtcdServer extends ManagedProcess {
     return `127.0.0.1:${this.clientPort}`;
   }
 
+  /** Restarts the server empty, as a replaced etcd would be: keys and leases are gone. */
+  async wipe(): Promise<void> {
+    await this.stop();
+    fs.rmSync(path.join(this.dataDir, 'data'), { recursive: true, force: true });
+    await this.start();
+  }
+
   /** Stops the server and removes its data. */
   async destroy(): Promise<void> {
     await this.stop();

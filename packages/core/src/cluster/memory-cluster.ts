@@ -41,8 +41,15 @@ export class MemoryCluster {
   }
 
   register(server: ServerInfo): void {
+    // a copy: what others see changes only through update()
+    server = { ...server, metadata: { ...server.metadata } };
     this.servers.set(server.id, server);
     for (const listener of this.listeners) listener.added?.(server);
+  }
+
+  update(server: ServerInfo): void {
+    this.servers.set(server.id, { ...server, metadata: { ...server.metadata } });
+    for (const listener of this.listeners) listener.updated?.(this.servers.get(server.id)!);
   }
 
   deregister(server: ServerInfo): void {
@@ -60,6 +67,10 @@ export class MemoryCluster {
 
   listen(listener: ServiceDiscoveryListener): void {
     this.listeners.add(listener);
+  }
+
+  unlisten(listener: ServiceDiscoveryListener): void {
+    this.listeners.delete(listener);
   }
 
   serve(id: string, handler: RpcHandler | undefined): void {
@@ -89,10 +100,18 @@ export class MemoryCluster {
 }
 
 export class MemoryServiceDiscovery implements ServiceDiscovery {
+  private readonly blacklist: Set<string>;
+  private readonly listeners: ServiceDiscoveryListener[] = [];
+
   constructor(
     private readonly cluster: MemoryCluster,
     private readonly self: ServerInfo,
-  ) {}
+    blacklist: string[] = [],
+  ) {
+    this.blacklist = new Set(blacklist);
+  }
+
+  private visible = (server: ServerInfo) => !this.blacklist.has(server.type);
 
   async start(): Promise<void> {
     this.cluster.register(this.self);
@@ -100,22 +119,36 @@ export class MemoryServiceDiscovery implements ServiceDiscovery {
 
   async stop(): Promise<void> {
     this.cluster.deregister(this.self);
+    for (const listener of this.listeners) this.cluster.unlisten(listener);
+  }
+
+  async updateMetadata(metadata: Record<string, string>): Promise<void> {
+    this.self.metadata = metadata;
+    this.cluster.update(this.self);
   }
 
   getServer(id: string): ServerInfo | undefined {
-    return this.cluster.get(id);
+    const server = this.cluster.get(id);
+    return server && this.visible(server) ? server : undefined;
   }
 
   getServersByType(type: string): ServerInfo[] {
-    return this.cluster.list().filter((server) => server.type === type);
+    return this.servers().filter((server) => server.type === type);
   }
 
   servers(): ServerInfo[] {
-    return this.cluster.list();
+    return this.cluster.list().filter(this.visible);
   }
 
   addListener(listener: ServiceDiscoveryListener): void {
-    this.cluster.listen(listener);
+    const filtered: ServiceDiscoveryListener = {
+      added: (s) => this.visible(s) && listener.added?.(s),
+      removed: (s) => this.visible(s) && listener.removed?.(s),
+      updated: (s) => this.visible(s) && listener.updated?.(s),
+      fatal: (e) => listener.fatal?.(e),
+    };
+    this.listeners.push(filtered);
+    this.cluster.listen(filtered);
   }
 }
 

@@ -24,6 +24,8 @@ export interface ServiceDiscovery {
   getServersByType(type: string): ServerInfo[];
   servers(): ServerInfo[];
   addListener(listener: ServiceDiscoveryListener): void;
+  /** Publishes new metadata for this server, where the provider can. */
+  updateMetadata?(metadata: Record<string, string>): Promise<void>;
 }
 
 /** Standalone: the cluster is this one server. */

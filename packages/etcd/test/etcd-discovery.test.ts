@@ -1,0 +1,166 @@
+import 'reflect-metadata';
+import pino from 'pino';
+import { Etcd3 } from 'etcd3';
+import { NoopMetricsReporter, type ServerInfo } from '@pitaya-ts/core';
+import { EtcdServiceDiscovery, type EtcdServiceDiscoveryOptions } from '@pitaya-ts/etcd';
+import { startEtcdServer, type EtcdServer } from '@pitaya-ts/testing';
+import { discoveryContract } from '../../core/test/contracts/discovery-contract';
+
+let etcd: EtcdServer;
+let prefix = '';
+let round = 0;
+
+beforeAll(async () => {
+  etcd = await startEtcdServer();
+}, 30_000);
+
+afterAll(async () => {
+  await etcd?.destroy();
+});
+
+beforeEach(() => {
+  // a prefix per test: servers of one test never see another's
+  prefix = `t${++round}/`;
+});
+
+function options(self: ServerInfo, overrides: Partial<EtcdServiceDiscoveryOptions> = {}): EtcdServiceDiscoveryOptions {
+  return {
+    endpoints: [etcd.endpoint],
+    dialTimeoutMs: 5000,
+    prefix,
+    leaseTtlSec: 60,
+    grantRetries: 3,
+    grantRetryIntervalMs: 200,
+    revokeTimeoutMs: 2000,
+    syncIntervalMs: 60_000,
+    shutdownDelayMs: 0,
+    blacklist: [],
+    self,
+    reporter: new NoopMetricsReporter(),
+    logger: pino({ level: 'silent' }),
+    ...overrides,
+  };
+}
+
+discoveryContract('etcd', () => ({
+  create: (self, extra) => new EtcdServiceDiscovery(options(self, { blacklist: extra?.blacklist ?? [] })),
+  updateMetadata: (discovery, metadata) => discovery.updateMetadata!(metadata),
+}));
+
+const room: ServerInfo = { id: 'room-9', type: 'room', frontend: false, hostname: 'h', metadata: { grpcPort: '3434' } };
+
+async function until(check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('etcd discovery, as Pitaya stores it', () => {
+  let client: Etcd3;
+
+  beforeAll(() => {
+    client = new Etcd3({ hosts: `http://${etcd.endpoint}` });
+  });
+
+  afterAll(() => client.close());
+
+  it("puts Pitaya's key and JSON under a lease with the configured TTL, and revokes it at stop", async () => {
+    const discovery = new EtcdServiceDiscovery(options(room, { leaseTtlSec: 30 }));
+    await discovery.start();
+    const key = `${prefix}servers/room/room-9`;
+    expect(JSON.parse((await client.get(key).string())!)).toEqual({
+      id: 'room-9',
+      type: 'room',
+      metadata: { grpcPort: '3434' },
+      frontend: false,
+      hostname: 'h',
+    });
+    const { lease } = (await client.get(key).exec()).kvs[0]!;
+    const ttl = await client.leaseClient.leaseTimeToLive({ ID: lease });
+    expect(Number(ttl.grantedTTL)).toBe(30);
+    await discovery.stop();
+    expect(await client.get(key).string()).toBeNull();
+  });
+
+  it('reads servers written by others under the prefix, and ignores foreign keys and bad JSON', async () => {
+    await client
+      .put(`${prefix}servers/connector/go-1`)
+      .value(JSON.stringify({ id: 'go-1', type: 'connector', frontend: true, hostname: 'x', metadata: {} }));
+    await client.put(`${prefix}servers/connector/bad`).value('not json');
+    await client.put(`${prefix}groups/lobby`).value('{}');
+    const discovery = new EtcdServiceDiscovery(options(room));
+    await discovery.start();
+    expect(
+      discovery
+        .servers()
+        .map((s) => s.id)
+        .sort(),
+    ).toEqual(['go-1', 'room-9']);
+    expect(discovery.getServer('go-1')).toMatchObject({ type: 'connector', frontend: true });
+    await discovery.stop();
+  });
+
+  it('drops a server whose process died once its lease expires', async () => {
+    const watcher = new EtcdServiceDiscovery(options({ ...room, id: 'watcher' }));
+    await watcher.start();
+    // a server that never stops: its lease of 2 s ends without keep-alives
+    const lease = client.lease(2, { autoKeepAlive: false });
+    await lease
+      .put(`${prefix}servers/room/crashed`)
+      .value(JSON.stringify({ id: 'crashed', type: 'room', frontend: false, hostname: 'x', metadata: {} }));
+    await until(() => watcher.getServer('crashed') !== undefined);
+    await until(() => watcher.getServer('crashed') === undefined);
+    await watcher.stop();
+  });
+
+  it('registers again when its lease is lost, and keeps serving', async () => {
+    const discovery = new EtcdServiceDiscovery(options(room, { leaseTtlSec: 2 }));
+    await discovery.start();
+    const key = `${prefix}servers/room/room-9`;
+    const { lease } = (await client.get(key).exec()).kvs[0]!;
+    await client.leaseClient.leaseRevoke({ ID: lease });
+    expect(await client.get(key).string()).toBeNull();
+    await until(async () => (await client.get(key).string()) !== null);
+    const again = (await client.get(key).exec()).kvs[0]!.lease;
+    expect(again).not.toEqual(lease);
+    await until(() => discovery.getServer('room-9') !== undefined);
+    await discovery.stop();
+  });
+
+  it('registers again after etcd restarts empty, and sees the others again', async () => {
+    const discovery = new EtcdServiceDiscovery(options(room, { leaseTtlSec: 2, syncIntervalMs: 500 }));
+    const other = new EtcdServiceDiscovery(
+      options({ ...room, id: 'room-10' }, { leaseTtlSec: 2, syncIntervalMs: 500 }),
+    );
+    await discovery.start();
+    await other.start();
+    await etcd.wipe();
+    const fresh = new Etcd3({ hosts: `http://${etcd.endpoint}` });
+    try {
+      await until(async () => (await fresh.get(`${prefix}servers/room/room-9`).string()) !== null);
+      await until(async () => (await fresh.get(`${prefix}servers/room/room-10`).string()) !== null);
+      await until(() => discovery.getServer('room-10') !== undefined);
+    } finally {
+      fresh.close();
+      await discovery.stop();
+      await other.stop();
+    }
+  }, 30_000);
+
+  it('shuts the server down after the bounded retries when it cannot register any more', async () => {
+    const discovery = new EtcdServiceDiscovery(
+      options(room, { leaseTtlSec: 2, grantRetries: 1, grantRetryIntervalMs: 100 }),
+    );
+    const fatal = new Promise<Error>((resolve) => discovery.addListener({ fatal: resolve }));
+    await discovery.start();
+    await etcd.stop();
+    try {
+      await expect(fatal).resolves.toBeInstanceOf(Error);
+    } finally {
+      await etcd.start();
+      await discovery.stop().catch(() => undefined);
+    }
+  }, 30_000);
+});

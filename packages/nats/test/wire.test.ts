@@ -1,0 +1,144 @@
+import 'reflect-metadata';
+import { connect as natsConnect, type NatsConnection } from '@nats-io/transport-node';
+import { loadSync } from 'protobufjs';
+import * as path from 'node:path';
+import { MemoryCluster } from '@pitaya-ts/core';
+import { natsRpcModule } from '@pitaya-ts/nats';
+import { startNatsServer, type NatsServer } from '@pitaya-ts/testing';
+import { startCluster, type TestCluster } from '../../core/test/cluster/fixtures';
+
+// decoded with proto/pitaya.proto itself, not with the code under test
+const root = loadSync(path.resolve(__dirname, '../../../proto/pitaya.proto'));
+const decode = (type: string, data: Uint8Array) =>
+  root
+    .lookupType(`protos.${type}`)
+    .toObject(root.lookupType(`protos.${type}`).decode(data), { longs: Number, defaults: true });
+const text = (bytes: Uint8Array) => Buffer.from(bytes).toString();
+// decoded protos, as plain objects
+type Decoded = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+describe('what crosses NATS', () => {
+  let nats: NatsServer;
+  let spy: NatsConnection;
+  let cluster: TestCluster;
+  const seen: { subject: string; data: Uint8Array; reply?: string }[] = [];
+  const discovery = new MemoryCluster();
+
+  beforeAll(async () => {
+    nats = await startNatsServer();
+    spy = await natsConnect({ servers: nats.url });
+    // Pitaya's subjects are single tokens ("/"-separated): ">" sees them all
+    spy.subscribe('>', {
+      callback: (_err, msg) => void seen.push({ subject: msg.subject, data: msg.data, reply: msg.reply }),
+    });
+    await spy.flush();
+    const config = {
+      'pitaya.cluster.rpc.client.nats.connect': nats.url,
+      'pitaya.cluster.rpc.server.nats.connect': nats.url,
+    };
+    // NATS carries the RPCs; discovery stays in memory so only NATS traffic is observed
+    const memory = discovery.providers();
+    cluster = await startCluster(() => [memory, natsRpcModule()], { connectors: 2, config });
+  }, 30_000);
+
+  afterAll(async () => {
+    await cluster?.stop();
+    await spy?.close();
+    await nats?.stop();
+  });
+
+  const after = (start: number, subject: string) => seen.slice(start).filter((m) => m.subject === subject);
+
+  it('forwards a client request as a Sys Request on pitaya/servers/<type>/<id>, answered with a Response', async () => {
+    const client = await cluster.client();
+    await client.request('connector.entry.login', { uid: 'wire-1' });
+    const start = seen.length;
+    await client.request('room.room.whoami', { hello: 1 });
+    const [request] = after(start, 'pitaya/servers/room/room-0');
+    expect(request).toBeDefined();
+    const decoded = decode('Request', request!.data) as Decoded;
+    expect(decoded).toMatchObject({
+      type: 0, // Sys
+      frontendID: 'connector-0',
+      session: { uid: 'wire-1' },
+      msg: { route: 'room.room.whoami', type: 0 },
+    });
+    expect(decoded.msg.id).toBeGreaterThan(0);
+    expect(JSON.parse(text(decoded.msg.data))).toEqual({ hello: 1 });
+    expect(JSON.parse(text(decoded.session.data))).toEqual({});
+    expect(JSON.parse(text(decoded.metadata))).toMatchObject({
+      'req-route': 'room.room.whoami',
+      'peer.id': 'connector-0',
+      'peer.service': 'connector',
+      reqTimeout: '5s',
+      'req-start-time': expect.any(Number),
+    });
+    const [reply] = after(start, request!.reply!);
+    expect(JSON.parse(text((decode('Response', reply!.data) as { data: Uint8Array }).data))).toMatchObject({
+      uid: 'wire-1',
+    });
+  });
+
+  it('answers a forwarded notify with Response{data:"ack"}', async () => {
+    const client = await cluster.client();
+    const start = seen.length;
+    client.notify('room.room.note', { text: 'wire' });
+    await until(() => after(start, 'pitaya/servers/room/room-0').length === 1);
+    const [request] = after(start, 'pitaya/servers/room/room-0');
+    expect(decode('Request', request!.data)).toMatchObject({ msg: { type: 1, id: 0 } });
+    await until(() => after(start, request!.reply!).length === 1);
+    expect(text((decode('Response', after(start, request!.reply!)[0]!.data) as { data: Uint8Array }).data)).toBe('ack');
+  });
+
+  it('binds from the backend with a User RPC sys.bindsession carrying a protos.Session', async () => {
+    const client = await cluster.client();
+    const start = seen.length;
+    await client.request('room.room.bind', { uid: 'wire-2' });
+    const calls = after(start, 'pitaya/servers/connector/connector-0').map((m) => decode('Request', m.data) as Decoded);
+    const bind = calls.find((r) => r.msg.route === 'sys.bindsession')!;
+    expect(bind).toMatchObject({ type: 1 }); // User
+    expect(decode('Session', bind.msg.data)).toMatchObject({ uid: 'wire-2' });
+    // the frontend announces the bind for unique sessions
+    const [announce] = after(start, 'pitaya/connector/bindings');
+    expect(decode('BindMsg', announce!.data)).toEqual({ uid: 'wire-2', fid: 'connector-0' });
+  });
+
+  it('pushes to a user on pitaya/<frontendType>/user/<uid>/push and kicks on .../kick', async () => {
+    const client = await cluster.client(1);
+    await client.request('connector.entry.login', { uid: 'wire-3' });
+    const start = seen.length;
+    const pushed = new Promise((resolve) => client.on('onNews', resolve));
+    await cluster.rooms[0]!.pushToUsers('onNews', { n: 1 }, ['wire-3'], 'connector');
+    await expect(pushed).resolves.toEqual({ n: 1 });
+    await until(() => after(start, 'pitaya/connector/user/wire-3/push').length === 1);
+    const [push] = after(start, 'pitaya/connector/user/wire-3/push');
+    const decoded = decode('Push', push!.data) as { route: string; uid: string; data: Uint8Array };
+    expect(decoded.route).toBe('onNews');
+    expect(decoded.uid).toBe('wire-3');
+    expect(JSON.parse(text(decoded.data))).toEqual({ n: 1 });
+
+    await cluster.rooms[0]!.kickUsers(['wire-3'], undefined, 'connector');
+    await until(() => after(start, 'pitaya/connector/user/wire-3/kick').length === 1);
+    const [kick] = after(start, 'pitaya/connector/user/wire-3/kick');
+    expect(decode('KickMsg', kick!.data)).toEqual({ userId: 'wire-3' });
+  });
+
+  it('makes a User RPC to a remote with its error in Response.error', async () => {
+    const start = seen.length;
+    await expect(cluster.connectors[0]!.rpc('room.roomRemote.fail', {})).rejects.toMatchObject({ code: 'PIT-556' });
+    const [request] = after(start, 'pitaya/servers/room/room-0');
+    expect(decode('Request', request!.data)).toMatchObject({ type: 1, msg: { route: 'room.roomRemote.fail' } });
+    const [reply] = after(start, request!.reply!);
+    expect(decode('Response', reply!.data)).toMatchObject({
+      error: { code: 'PIT-556', msg: 'remote says no', metadata: { why: 'test' } },
+    });
+  });
+});
+
+async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
