@@ -133,6 +133,32 @@ describe('what crosses NATS', () => {
       error: { code: 'PIT-556', msg: 'remote says no', metadata: { why: 'test' } },
     });
   });
+
+  it('sends the per-call deadline as reqTimeout, and the callee answers PIT-408 when it passes', async () => {
+    const start = seen.length;
+    const error = await cluster.connectors[0]!.rpc('room.roomRemote.slow', { ms: 1500 }, { timeout: 300 }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({
+      code: 'PIT-408',
+      metadata: { timeout: '300ms', route: 'room.roomRemote.slow', server: 'room-0' },
+    });
+    const [request] = after(start, 'pitaya/servers/room/room-0');
+    expect(JSON.parse(text((decode('Request', request!.data) as Decoded).metadata))).toMatchObject({
+      reqTimeout: '300ms',
+    });
+    // the callee gives up at the deadline too: its answer is a timeout, well before the handler ends
+    await until(() => after(start, request!.reply!).length === 1, 1000);
+    expect(decode('Response', after(start, request!.reply!)[0]!.data)).toMatchObject({ error: { code: 'PIT-408' } });
+  });
+
+  it('keeps a call to the server itself off the network', async () => {
+    const start = seen.length;
+    await expect(cluster.rooms[0]!.rpcTo('room-0', 'room.roomRemote.echo', { n: 1 })).resolves.toMatchObject({ n: 2 });
+    await expect(cluster.rooms[0]!.rpc('room.roomRemote.echo', { n: 2 })).resolves.toMatchObject({ n: 3 });
+    await spy.flush();
+    expect(seen.slice(start)).toEqual([]);
+  });
 });
 
 async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {

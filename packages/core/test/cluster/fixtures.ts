@@ -106,6 +106,11 @@ export class RoomRemote {
   async fail() {
     throw new PitayaError('PIT-556', 'remote says no', { why: 'test' });
   }
+
+  async slow(arg: { ms: number }) {
+    await new Promise((resolve) => setTimeout(resolve, arg.ms));
+    return { slept: arg.ms };
+  }
 }
 
 export interface TestCluster {

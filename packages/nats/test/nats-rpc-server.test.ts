@@ -1,0 +1,105 @@
+import 'reflect-metadata';
+import pino from 'pino';
+import { Metric, RpcMsgType, RpcType, type MetricsReporter, type RpcHandler, type ServerInfo } from '@pitaya-ts/core';
+import { NatsRpcClient, NatsRpcServer } from '@pitaya-ts/nats';
+import { startNatsServer, type NatsServer } from '@pitaya-ts/testing';
+
+const logger = pino({ level: 'silent' });
+const server: ServerInfo = { id: 'busy-1', type: 'busy', frontend: false, hostname: 'h', metadata: {} };
+const caller: ServerInfo = { id: 'caller-1', type: 'caller', frontend: false, hostname: 'h', metadata: {} };
+
+describe('NATS RPC server under load', () => {
+  let nats: NatsServer;
+
+  beforeAll(async () => {
+    nats = await startNatsServer();
+  });
+
+  afterAll(() => nats?.stop());
+
+  it('processes at most `services` RPCs at once, queues up to the backlog, and refuses and counts the rest', async () => {
+    let running = 0;
+    let peak = 0;
+    const handler: RpcHandler = {
+      handle: async () => {
+        peak = Math.max(peak, ++running);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        running--;
+        return { data: new TextEncoder().encode('done') };
+      },
+      pushToUser: () => undefined,
+      kickUser: () => undefined,
+      bindAnnounced: () => undefined,
+    };
+    const dropped: number[] = [];
+    const reporter = {
+      reportCount: (metric: string, _labels: unknown, n: number) =>
+        metric === Metric.DroppedMessages && dropped.push(n),
+      reportGauge: () => undefined,
+      reportSummary: () => undefined,
+      reportHistogram: () => undefined,
+    } as MetricsReporter;
+    const rpcServer = new NatsRpcServer({
+      url: nats.url,
+      connectTimeoutMs: 2000,
+      maxReconnectAttempts: 1,
+      concurrency: 2,
+      backlog: 1,
+      self: server,
+      reporter,
+      logger,
+    });
+    await rpcServer.start(handler);
+    const client = new NatsRpcClient({
+      url: nats.url,
+      connectTimeoutMs: 2000,
+      maxReconnectAttempts: 1,
+      self: caller,
+      logger,
+    });
+    await client.start();
+
+    const request = {
+      type: RpcType.User,
+      msg: { id: 0, route: 'busy.r.m', data: new Uint8Array(), type: RpcMsgType.Request },
+      frontendId: '',
+      metadata: {},
+    };
+    const answers = await Promise.all(Array.from({ length: 6 }, () => client.call(server, request, 5000)));
+    const done = answers.filter((a) => !a.error);
+    const refused = answers.filter((a) => a.error);
+    expect(done).toHaveLength(3); // 2 running + 1 waiting
+    expect(refused).toHaveLength(3);
+    for (const answer of refused)
+      expect(answer.error).toMatchObject({ code: 'PIT-500', msg: expect.stringContaining('overloaded') });
+    expect(peak).toBe(2);
+    expect(dropped).toEqual([1, 1, 1]);
+    await client.stop();
+    await rpcServer.stop();
+  });
+
+  it('answers PIT-500 at once for a server nobody serves any more', async () => {
+    const client = new NatsRpcClient({
+      url: nats.url,
+      connectTimeoutMs: 2000,
+      maxReconnectAttempts: 1,
+      self: caller,
+      logger,
+    });
+    await client.start();
+    const gone: ServerInfo = { ...server, id: 'gone-1' };
+    const request = {
+      type: RpcType.User,
+      msg: { id: 0, route: 'busy.r.m', data: new Uint8Array(), type: RpcMsgType.Request },
+      frontendId: '',
+      metadata: {},
+    };
+    const started = Date.now();
+    await expect(client.call(gone, request, 5000)).rejects.toMatchObject({
+      code: 'PIT-500',
+      message: expect.stringContaining('unreachable'),
+    });
+    expect(Date.now() - started).toBeLessThan(1000);
+    await client.stop();
+  });
+});
