@@ -1,0 +1,151 @@
+import 'reflect-metadata';
+import * as net from 'node:net';
+import {
+  decodeHandshakeResponse,
+  decodeMessage,
+  encodeDataPacket,
+  encodeHandshakeRequest,
+  encodePacket,
+  handshakeAckPacket,
+  heartbeatPacket,
+  MessageType,
+  PacketStreamDecoder,
+  PacketType,
+  type Packet,
+} from '@pitaya-ts/protocol';
+import { Handler, type PitayaApp } from '@pitaya-ts/core';
+import { Harness, sleep, tcpAcceptor, waitFor } from './helpers';
+
+const harness = new Harness();
+afterEach(() => harness.cleanup());
+
+/** A client speaking the wire protocol by hand over TCP, to misbehave on purpose. */
+class RawClient {
+  readonly packets: Packet[] = [];
+  readonly closed: Promise<number>;
+  private readonly decoder = new PacketStreamDecoder({ maxPacketSize: 1 << 20 });
+
+  private constructor(readonly socket: net.Socket) {
+    socket.on('data', (chunk) => this.packets.push(...this.decoder.push(chunk)));
+    socket.on('error', () => undefined);
+    this.closed = new Promise((resolve) => socket.once('close', () => resolve(Date.now())));
+  }
+
+  static async open(app: PitayaApp): Promise<RawClient> {
+    const socket = net.connect(app.acceptors[0]!.address()!.port, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    const client = new RawClient(socket);
+    clients.push(client);
+    return client;
+  }
+
+  send(bytes: Uint8Array): void {
+    this.socket.write(bytes);
+  }
+
+  /** Handshake and ack; resolves with the server's handshake reply. */
+  async handshake(): Promise<ReturnType<typeof decodeHandshakeResponse>> {
+    this.send(encodePacket(PacketType.Handshake, encodeHandshakeRequest({ sys: { platform: 'raw' }, user: {} })));
+    await waitFor(() => this.packets.some((p) => p.type === PacketType.Handshake), 2000, 'the handshake reply');
+    this.send(handshakeAckPacket());
+    return decodeHandshakeResponse(this.packets.find((p) => p.type === PacketType.Handshake)!.body);
+  }
+}
+
+const clients: RawClient[] = [];
+afterEach(() => {
+  for (const client of clients.splice(0)) client.socket.destroy();
+});
+
+@Handler()
+class EchoHandler {
+  echo(body: unknown): unknown {
+    return body;
+  }
+}
+
+const request = (route: string, body: unknown, id = 1) =>
+  encodeDataPacket({
+    type: MessageType.Request,
+    id,
+    route,
+    body: new TextEncoder().encode(JSON.stringify(body)),
+    error: false,
+  });
+
+describe('connections', () => {
+  it('closes a connection that does not handshake within pitaya.handshake.timeout', async () => {
+    const app = await harness.server({ acceptors: [tcpAcceptor()], config: { 'pitaya.handshake.timeout': '100ms' } });
+    const raw = await RawClient.open(app);
+    const started = Date.now();
+    await waitFor(() => app.sessions.count === 1, 2000, 'the session');
+    const closedAt = await raw.closed;
+    expect(closedAt - started).toBeGreaterThanOrEqual(80);
+    expect(closedAt - started).toBeLessThan(1000);
+    await waitFor(() => app.sessions.count === 0, 2000, 'the session to close');
+  });
+
+  it('announces pitaya.heartbeat.interval and closes a client silent for two intervals', async () => {
+    const app = await harness.server({
+      handlers: [EchoHandler],
+      acceptors: [tcpAcceptor()],
+      config: { 'pitaya.heartbeat.interval': '100ms' },
+    });
+    const silent = await RawClient.open(app);
+    const reply = await silent.handshake();
+    const silentSince = Date.now();
+    expect(reply.code).toBe(200);
+    expect(reply.sys?.heartbeat).toBe(0.1);
+
+    // a client that heartbeats stays, and hears the server's heartbeats
+    const lively = await RawClient.open(app);
+    await lively.handshake();
+    const beat = setInterval(() => lively.send(heartbeatPacket()), 50);
+    try {
+      const silentFor = (await silent.closed) - silentSince;
+      expect(silentFor).toBeGreaterThanOrEqual(190);
+      expect(silentFor).toBeLessThan(1000);
+      await sleep(150);
+      expect(lively.socket.destroyed).toBe(false);
+      expect(lively.packets.filter((p) => p.type === PacketType.Heartbeat).length).toBeGreaterThan(0);
+    } finally {
+      clearInterval(beat);
+    }
+  });
+
+  it('answers requests from a hand-written client', async () => {
+    const app = await harness.server({ handlers: [EchoHandler], acceptors: [tcpAcceptor()] });
+    const raw = await RawClient.open(app);
+    await raw.handshake();
+    raw.send(request('game.echo.echo', { hi: 1 }, 7));
+    await waitFor(() => raw.packets.some((p) => p.type === PacketType.Data), 2000, 'the response');
+    const response = decodeMessage(raw.packets.find((p) => p.type === PacketType.Data)!.body);
+    expect(response).toMatchObject({ type: MessageType.Response, id: 7, error: false });
+    expect(JSON.parse(new TextDecoder().decode(response.body))).toEqual({ hi: 1 });
+  });
+
+  it.each([
+    ['data before the handshake', () => request('game.echo.echo', {})],
+    ['an unknown packet type', () => new Uint8Array([9, 0, 0, 0])],
+  ])('closes the connection on %s', async (_what, bytes) => {
+    const app = await harness.server({ handlers: [EchoHandler], acceptors: [tcpAcceptor()] });
+    const raw = await RawClient.open(app);
+    raw.send(bytes());
+    await raw.closed;
+    await waitFor(() => app.sessions.count === 0, 2000, 'the session to close');
+  });
+
+  it('closes a connection sending a packet larger than pitaya.conn.maxpacketsize', async () => {
+    const app = await harness.server({
+      handlers: [EchoHandler],
+      acceptors: [tcpAcceptor()],
+      config: { 'pitaya.conn.maxpacketsize': 256 },
+    });
+    const raw = await RawClient.open(app);
+    await raw.handshake();
+    raw.send(request('game.echo.echo', { small: true }, 1));
+    await waitFor(() => raw.packets.some((p) => p.type === PacketType.Data), 2000, 'the small answer');
+    raw.send(request('game.echo.echo', { big: 'x'.repeat(400) }, 2));
+    await raw.closed;
+  });
+});
