@@ -24,7 +24,8 @@ export type { UserMessenger } from './session/user-messenger';
 export { DefaultUserMessenger } from './session/default-user-messenger';
 
 export type { Acceptor, AcceptorSettings, ConnectionHandlers, PlayerConnection } from './net/acceptor';
-export { TcpAcceptor, type TcpAcceptorOptions, type TlsFiles } from './net/tcp-acceptor';
+export { TcpAcceptor, type TcpAcceptorOptions } from './net/tcp-acceptor';
+export type { TlsFiles } from './net/listen';
 export { WsAcceptor, type WsAcceptorOptions } from './net/ws-acceptor';
 export { RateLimitingAcceptor, LeakyBucket, type RateLimit } from './net/rate-limiting-acceptor';
 export type { HandshakeValidator } from './agent/handshake-validator';

@@ -47,14 +47,19 @@ describe('what crosses NATS', () => {
     await nats?.stop();
   });
 
-  const after = (start: number, subject: string) => seen.slice(start).filter((m) => m.subject === subject);
+  // the spy has its own connection: its copies may come a moment after the parties' own
+  const now = (start: number, subject: string) => seen.slice(start).filter((m) => m.subject === subject);
+  const after = async (start: number, subject: string) => {
+    await until(() => now(start, subject).length > 0);
+    return now(start, subject);
+  };
 
   it('forwards a client request as a Sys Request on pitaya/servers/<type>/<id>, answered with a Response', async () => {
     const client = await cluster.client();
     await client.request('connector.entry.login', { uid: 'wire-1' });
     const start = seen.length;
     await client.request('room.room.whoami', { hello: 1 });
-    const [request] = after(start, 'pitaya/servers/room/room-0');
+    const [request] = await after(start, 'pitaya/servers/room/room-0');
     expect(request).toBeDefined();
     const decoded = decode('Request', request!.data) as Decoded;
     expect(decoded).toMatchObject({
@@ -73,7 +78,7 @@ describe('what crosses NATS', () => {
       reqTimeout: '5s',
       'req-start-time': expect.any(Number),
     });
-    const [reply] = after(start, request!.reply!);
+    const [reply] = await after(start, request!.reply!);
     expect(JSON.parse(text((decode('Response', reply!.data) as { data: Uint8Array }).data))).toMatchObject({
       uid: 'wire-1',
     });
@@ -83,23 +88,27 @@ describe('what crosses NATS', () => {
     const client = await cluster.client();
     const start = seen.length;
     client.notify('room.room.note', { text: 'wire' });
-    await until(() => after(start, 'pitaya/servers/room/room-0').length === 1);
-    const [request] = after(start, 'pitaya/servers/room/room-0');
+    await until(() => now(start, 'pitaya/servers/room/room-0').length === 1);
+    const [request] = await after(start, 'pitaya/servers/room/room-0');
     expect(decode('Request', request!.data)).toMatchObject({ msg: { type: 1, id: 0 } });
-    await until(() => after(start, request!.reply!).length === 1);
-    expect(text((decode('Response', after(start, request!.reply!)[0]!.data) as { data: Uint8Array }).data)).toBe('ack');
+    await until(() => now(start, request!.reply!).length === 1);
+    expect(
+      text((decode('Response', (await after(start, request!.reply!))[0]!.data) as { data: Uint8Array }).data),
+    ).toBe('ack');
   });
 
   it('binds from the backend with a User RPC sys.bindsession carrying a protos.Session', async () => {
     const client = await cluster.client();
     const start = seen.length;
     await client.request('room.room.bind', { uid: 'wire-2' });
-    const calls = after(start, 'pitaya/servers/connector/connector-0').map((m) => decode('Request', m.data) as Decoded);
+    const calls = (await after(start, 'pitaya/servers/connector/connector-0')).map(
+      (m) => decode('Request', m.data) as Decoded,
+    );
     const bind = calls.find((r) => r.msg.route === 'sys.bindsession')!;
     expect(bind).toMatchObject({ type: 1 }); // User
     expect(decode('Session', bind.msg.data)).toMatchObject({ uid: 'wire-2' });
     // the frontend announces the bind for unique sessions
-    const [announce] = after(start, 'pitaya/connector/bindings');
+    const [announce] = await after(start, 'pitaya/connector/bindings');
     expect(decode('BindMsg', announce!.data)).toEqual({ uid: 'wire-2', fid: 'connector-0' });
   });
 
@@ -110,25 +119,25 @@ describe('what crosses NATS', () => {
     const pushed = new Promise((resolve) => client.on('onNews', resolve));
     await cluster.rooms[0]!.pushToUsers('onNews', { n: 1 }, ['wire-3'], 'connector');
     await expect(pushed).resolves.toEqual({ n: 1 });
-    await until(() => after(start, 'pitaya/connector/user/wire-3/push').length === 1);
-    const [push] = after(start, 'pitaya/connector/user/wire-3/push');
+    await until(() => now(start, 'pitaya/connector/user/wire-3/push').length === 1);
+    const [push] = await after(start, 'pitaya/connector/user/wire-3/push');
     const decoded = decode('Push', push!.data) as { route: string; uid: string; data: Uint8Array };
     expect(decoded.route).toBe('onNews');
     expect(decoded.uid).toBe('wire-3');
     expect(JSON.parse(text(decoded.data))).toEqual({ n: 1 });
 
     await cluster.rooms[0]!.kickUsers(['wire-3'], undefined, 'connector');
-    await until(() => after(start, 'pitaya/connector/user/wire-3/kick').length === 1);
-    const [kick] = after(start, 'pitaya/connector/user/wire-3/kick');
+    await until(() => now(start, 'pitaya/connector/user/wire-3/kick').length === 1);
+    const [kick] = await after(start, 'pitaya/connector/user/wire-3/kick');
     expect(decode('KickMsg', kick!.data)).toEqual({ userId: 'wire-3' });
   });
 
   it('makes a User RPC to a remote with its error in Response.error', async () => {
     const start = seen.length;
     await expect(cluster.connectors[0]!.rpc('room.roomRemote.fail', {})).rejects.toMatchObject({ code: 'PIT-556' });
-    const [request] = after(start, 'pitaya/servers/room/room-0');
+    const [request] = await after(start, 'pitaya/servers/room/room-0');
     expect(decode('Request', request!.data)).toMatchObject({ type: 1, msg: { route: 'room.roomRemote.fail' } });
-    const [reply] = after(start, request!.reply!);
+    const [reply] = await after(start, request!.reply!);
     expect(decode('Response', reply!.data)).toMatchObject({
       error: { code: 'PIT-556', msg: 'remote says no', metadata: { why: 'test' } },
     });
@@ -143,13 +152,15 @@ describe('what crosses NATS', () => {
       code: 'PIT-408',
       metadata: { timeout: '300ms', route: 'room.roomRemote.slow', server: 'room-0' },
     });
-    const [request] = after(start, 'pitaya/servers/room/room-0');
+    const [request] = await after(start, 'pitaya/servers/room/room-0');
     expect(JSON.parse(text((decode('Request', request!.data) as Decoded).metadata))).toMatchObject({
       reqTimeout: '300ms',
     });
     // the callee gives up at the deadline too: its answer is a timeout, well before the handler ends
-    await until(() => after(start, request!.reply!).length === 1, 1000);
-    expect(decode('Response', after(start, request!.reply!)[0]!.data)).toMatchObject({ error: { code: 'PIT-408' } });
+    await until(() => now(start, request!.reply!).length === 1, 1000);
+    expect(decode('Response', (await after(start, request!.reply!))[0]!.data)).toMatchObject({
+      error: { code: 'PIT-408' },
+    });
   });
 
   it('keeps a call to the server itself off the network', async () => {

@@ -2,6 +2,7 @@ import type { HandshakeRequest } from '@pitaya-ts/protocol';
 import { PitayaError } from '../errors/pitaya-error';
 import type { RpcSession } from '../rpc/rpc-messages';
 import type { Session } from '../session/session';
+import { SessionValues } from '../session/session-values';
 
 /** What a backend session asks of the cluster: RPCs to its frontend, pushes to its user. */
 export interface BackendSessionOps {
@@ -29,11 +30,10 @@ export function decodeSessionData(bytes: Uint8Array | undefined): Record<string,
  * A backend's short-lived copy of a frontend session (Pitaya's remote session). Data changes stay
  * here until `pushToFront()`; `bind()` binds on the frontend, running its bind callbacks there.
  */
-export class BackendSession implements Session {
+export class BackendSession extends SessionValues implements Session {
   readonly frontend = false;
   readonly handshake: HandshakeRequest | undefined = undefined;
   readonly remoteAddress: string | undefined = undefined;
-  private values: Map<string, unknown>;
 
   constructor(
     readonly id: number,
@@ -42,7 +42,8 @@ export class BackendSession implements Session {
     readonly frontendId: string,
     private readonly ops: BackendSessionOps,
   ) {
-    this.values = new Map(Object.entries(data));
+    super();
+    this.setData(data);
   }
 
   static fromSnapshot(snapshot: RpcSession | undefined, frontendId: string, ops: BackendSessionOps): BackendSession {
@@ -66,34 +67,6 @@ export class BackendSession implements Session {
     }
     await this.ops.bindOnFrontend(this.frontendId, this.snapshot(uid));
     this.uid = uid;
-  }
-
-  get<T = unknown>(key: string): T | undefined {
-    return this.values.get(key) as T | undefined;
-  }
-
-  set(key: string, value: unknown): void {
-    this.values.set(key, value);
-  }
-
-  has(key: string): boolean {
-    return this.values.has(key);
-  }
-
-  remove(key: string): void {
-    this.values.delete(key);
-  }
-
-  clear(): void {
-    this.values.clear();
-  }
-
-  data(): Record<string, unknown> {
-    return Object.fromEntries(this.values);
-  }
-
-  setData(data: Record<string, unknown>): void {
-    this.values = new Map(Object.entries(data));
   }
 
   async pushToFront(): Promise<void> {

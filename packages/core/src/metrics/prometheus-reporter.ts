@@ -1,6 +1,7 @@
 import * as http from 'node:http';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, Summary } from 'prom-client';
 import type { CustomMetrics } from '../config/config-schema';
+import { addressOf, listen } from '../net/listen';
 import { Metric, type Labels, type MetricsReporter } from './metrics-reporter';
 
 export interface PrometheusReporterOptions {
@@ -132,8 +133,7 @@ export class PrometheusReporter implements MetricsReporter {
 
   /** Where /metrics is served, once started. */
   get port(): number | undefined {
-    const address = this.server?.address();
-    return address && typeof address === 'object' ? address.port : undefined;
+    return addressOf(this.server)?.port;
   }
 
   async start(): Promise<void> {
@@ -147,11 +147,7 @@ export class PrometheusReporter implements MetricsReporter {
         (err: Error) => res.writeHead(500).end(err.message),
       );
     });
-    const server = this.server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.options.port, this.options.host ?? '0.0.0.0', () => resolve());
-    });
+    await listen(this.server, this.options.port, this.options.host);
   }
 
   async stop(): Promise<void> {

@@ -1,16 +1,9 @@
-import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { PacketStreamDecoder, ProtocolError } from '@pitaya-ts/protocol';
 import type { Acceptor, AcceptorSettings, ConnectionHandlers, PlayerConnection } from './acceptor';
+import { addressOf, listen, readTls, type TlsFiles } from './listen';
 import { WriteCoalescer } from './write-coalescer';
-
-export interface TlsFiles {
-  /** PEM certificate (chain) file. */
-  certFile: string;
-  /** PEM private key file. */
-  keyFile: string;
-}
 
 export interface TcpAcceptorOptions {
   host?: string;
@@ -93,17 +86,8 @@ export class TcpAcceptor implements Acceptor {
   ): Promise<void> {
     const accept = (socket: net.Socket) => onConnection(new SocketConnection(socket, this.coalescer, maxPacketSize));
     const { tls: files } = this.options;
-    this.server = files
-      ? tls.createServer({ cert: fs.readFileSync(files.certFile), key: fs.readFileSync(files.keyFile) }, accept)
-      : net.createServer(accept);
-    const server = this.server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.options.port, this.options.host ?? '0.0.0.0', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    this.server = files ? tls.createServer(readTls(files), accept) : net.createServer(accept);
+    await listen(this.server, this.options.port, this.options.host);
   }
 
   async close(): Promise<void> {
@@ -117,7 +101,6 @@ export class TcpAcceptor implements Acceptor {
   }
 
   address(): { host: string; port: number } | undefined {
-    const address = this.server?.address();
-    return address && typeof address === 'object' ? { host: address.address, port: address.port } : undefined;
+    return addressOf(this.server);
   }
 }

@@ -1,11 +1,10 @@
-import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { Socket } from 'node:net';
 import { PacketStreamDecoder, ProtocolError } from '@pitaya-ts/protocol';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Acceptor, AcceptorSettings, ConnectionHandlers, PlayerConnection } from './acceptor';
-import type { TlsFiles } from './tcp-acceptor';
+import { addressOf, listen, readTls, type TlsFiles } from './listen';
 import { WriteCoalescer } from './write-coalescer';
 
 export interface WsAcceptorOptions {
@@ -97,22 +96,13 @@ export class WsAcceptor implements Acceptor {
     { maxPacketSize }: AcceptorSettings,
   ): Promise<void> {
     const { tls: files } = this.options;
-    this.server = files
-      ? https.createServer({ cert: fs.readFileSync(files.certFile), key: fs.readFileSync(files.keyFile) })
-      : http.createServer();
+    this.server = files ? https.createServer(readTls(files)) : http.createServer();
     // a frame cannot be larger than the largest packet
     this.wss = new WebSocketServer({ server: this.server, maxPayload: maxPacketSize, perMessageDeflate: false });
     this.wss.on('connection', (ws, request) =>
       onConnection(new WebSocketConnection(ws, request, this.coalescer, maxPacketSize)),
     );
-    const server = this.server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.options.port, this.options.host ?? '0.0.0.0', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    await listen(this.server, this.options.port, this.options.host);
   }
 
   async close(): Promise<void> {
@@ -124,7 +114,6 @@ export class WsAcceptor implements Acceptor {
   }
 
   address(): { host: string; port: number } | undefined {
-    const address = this.server?.address();
-    return address && typeof address === 'object' ? { host: address.address, port: address.port } : undefined;
+    return addressOf(this.server);
   }
 }

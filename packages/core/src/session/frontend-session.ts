@@ -2,6 +2,7 @@ import type { HandshakeRequest } from '@pitaya-ts/protocol';
 import type { PreparedPush } from '../agent/outbound';
 import { ErrorCode, PitayaError } from '../errors/pitaya-error';
 import type { Session } from './session';
+import { SessionValues } from './session-values';
 
 /** What a frontend session needs from its connection. */
 export interface SessionLink {
@@ -20,12 +21,11 @@ export interface SessionBinder {
 type CloseCallback = () => void | Promise<void>;
 
 /** The session of a connection on this frontend. Its data keeps values as they are (no copies). */
-export class FrontendSession implements Session {
+export class FrontendSession extends SessionValues implements Session {
   readonly frontend = true;
   uid: string | undefined;
   handshake: HandshakeRequest | undefined;
   closed = false;
-  private values = new Map<string, unknown>();
   private closeCallbacks: CloseCallback[] = [];
 
   constructor(
@@ -33,7 +33,9 @@ export class FrontendSession implements Session {
     readonly frontendId: string,
     private readonly link: SessionLink,
     private readonly binder: SessionBinder,
-  ) {}
+  ) {
+    super();
+  }
 
   get remoteAddress(): string {
     return this.link.remoteAddress;
@@ -41,34 +43,6 @@ export class FrontendSession implements Session {
 
   bind(uid: string): Promise<void> {
     return this.binder.bind(this, uid);
-  }
-
-  get<T = unknown>(key: string): T | undefined {
-    return this.values.get(key) as T | undefined;
-  }
-
-  set(key: string, value: unknown): void {
-    this.values.set(key, value);
-  }
-
-  has(key: string): boolean {
-    return this.values.has(key);
-  }
-
-  remove(key: string): void {
-    this.values.delete(key);
-  }
-
-  clear(): void {
-    this.values.clear();
-  }
-
-  data(): Record<string, unknown> {
-    return Object.fromEntries(this.values);
-  }
-
-  setData(data: Record<string, unknown>): void {
-    this.values = new Map(Object.entries(data));
   }
 
   async push(route: string, body: unknown): Promise<void> {
