@@ -1,0 +1,120 @@
+import 'reflect-metadata';
+import { ClientError, connect, type CloseReason } from '@pitaya-ts/client';
+import { Handler, type HandlerContext } from '@pitaya-ts/core';
+import { Harness, deferred, sleep, tcpAcceptor, urlOf, wsAcceptor } from './helpers';
+
+const harness = new Harness();
+afterEach(() => harness.cleanup());
+
+let started = deferred();
+let gate = deferred();
+let stopping = deferred();
+const log: string[] = [];
+
+@Handler()
+class WorkHandler {
+  async slow(_body: unknown, { session }: HandlerContext): Promise<string> {
+    session.onClose(async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      log.push('session closed');
+    });
+    started.resolve();
+    await gate.promise;
+    log.push('handler done');
+    return 'finished';
+  }
+
+  beforeShutdown(): void {
+    log.push('beforeShutdown');
+    stopping.resolve();
+  }
+
+  shutdown(): void {
+    log.push('shutdown');
+  }
+}
+
+beforeEach(() => {
+  started = deferred();
+  gate = deferred();
+  stopping = deferred();
+  log.length = 0;
+});
+
+describe.each([
+  ['WebSocket', wsAcceptor],
+  ['TCP', tcpAcceptor],
+])('graceful stop over %s', (_transport, acceptor) => {
+  it('stops accepting, answers requests in flight, runs close callbacks and closes clients', async () => {
+    const app = await harness.server({ handlers: [WorkHandler], acceptors: [acceptor()] });
+    const url = urlOf(app);
+    const client = await harness.client(app);
+    const closed = deferred<CloseReason>();
+    client.events.on('close', (reason) => closed.resolve(reason));
+    const poolClosed = jest.fn();
+    app.sessions.onSessionClose(poolClosed);
+
+    const answer = client.request('game.work.slow', {}, { timeout: 5000 });
+    await started.promise;
+    const stopped = app.stop().then(() => log.push('stopped'));
+    await stopping.promise;
+
+    // no new connections once stopping
+    const refused = await connect(url, { timeout: 1000 }).then(
+      async (late) => {
+        await late.close();
+        return new Error('a client connected to a stopping server');
+      },
+      (err: unknown) => err,
+    );
+    expect(refused).toBeInstanceOf(ClientError);
+    expect((refused as ClientError).code).toMatch(/CONNECT_FAILED|TIMEOUT/);
+
+    // the request in flight is answered before the connection goes
+    expect(log).toEqual(['beforeShutdown']);
+    gate.resolve();
+    await expect(answer).resolves.toBe('finished');
+    await stopped;
+    expect(log).toEqual(['beforeShutdown', 'handler done', 'session closed', 'shutdown', 'stopped']);
+    expect(poolClosed).toHaveBeenCalledTimes(1);
+    await expect(closed.promise).resolves.toMatchObject({ code: 'TRANSPORT_CLOSED' });
+    expect(client.connected).toBe(false);
+    expect(app.sessions.count).toBe(0);
+    expect(app.running).toBe(false);
+  });
+});
+
+describe('session drain', () => {
+  const drain = {
+    'pitaya.session.drain.enabled': true,
+    'pitaya.session.drain.timeout': '300ms',
+    'pitaya.session.drain.period': '20ms',
+  };
+
+  it('waits for the sessions to end before shutting down', async () => {
+    const app = await harness.server({ handlers: [WorkHandler], config: drain });
+    const client = await harness.client(app);
+    let stopped = false;
+    const stop = app.stop().then(() => (stopped = true));
+    await sleep(60); // three drain periods
+    expect(stopped).toBe(false);
+    expect(log).not.toContain('beforeShutdown'); // still draining
+    const begin = Date.now();
+    await client.close();
+    await stop;
+    expect(Date.now() - begin).toBeLessThan(250); // well before the drain timeout
+    expect(log).toEqual(['beforeShutdown', 'shutdown']);
+  });
+
+  it('gives up waiting after pitaya.session.drain.timeout', async () => {
+    const app = await harness.server({ handlers: [WorkHandler], config: drain });
+    const client = await harness.client(app);
+    const closed = new Promise((resolve) => client.events.on('close', resolve));
+    const begin = Date.now();
+    await app.stop();
+    const took = Date.now() - begin;
+    expect(took).toBeGreaterThanOrEqual(280);
+    expect(took).toBeLessThan(2000);
+    await closed;
+  });
+});
