@@ -1,61 +1,11 @@
 import 'reflect-metadata';
-import * as net from 'node:net';
-import {
-  decodeHandshakeResponse,
-  decodeMessage,
-  encodeDataPacket,
-  encodeHandshakeRequest,
-  encodePacket,
-  handshakeAckPacket,
-  heartbeatPacket,
-  MessageType,
-  PacketStreamDecoder,
-  PacketType,
-  type Packet,
-} from '@pitaya-ts/protocol';
-import { Handler, type PitayaApp } from '@pitaya-ts/core';
-import { Harness, sleep, tcpAcceptor, waitFor } from './helpers';
+import { decodeMessage, encodeDataPacket, heartbeatPacket, MessageType, PacketType } from '@pitaya-ts/protocol';
+import { Handler } from '@pitaya-ts/core';
+import { Harness, RawClient, sleep, tcpAcceptor, waitFor } from './helpers';
 
 const harness = new Harness();
 afterEach(() => harness.cleanup());
-
-/** A client speaking the wire protocol by hand over TCP, to misbehave on purpose. */
-class RawClient {
-  readonly packets: Packet[] = [];
-  readonly closed: Promise<number>;
-  private readonly decoder = new PacketStreamDecoder({ maxPacketSize: 1 << 20 });
-
-  private constructor(readonly socket: net.Socket) {
-    socket.on('data', (chunk) => this.packets.push(...this.decoder.push(chunk)));
-    socket.on('error', () => undefined);
-    this.closed = new Promise((resolve) => socket.once('close', () => resolve(Date.now())));
-  }
-
-  static async open(app: PitayaApp): Promise<RawClient> {
-    const socket = net.connect(app.acceptors[0]!.address()!.port, '127.0.0.1');
-    await new Promise((resolve) => socket.once('connect', resolve));
-    const client = new RawClient(socket);
-    clients.push(client);
-    return client;
-  }
-
-  send(bytes: Uint8Array): void {
-    this.socket.write(bytes);
-  }
-
-  /** Handshake and ack; resolves with the server's handshake reply. */
-  async handshake(): Promise<ReturnType<typeof decodeHandshakeResponse>> {
-    this.send(encodePacket(PacketType.Handshake, encodeHandshakeRequest({ sys: { platform: 'raw' }, user: {} })));
-    await waitFor(() => this.packets.some((p) => p.type === PacketType.Handshake), 2000, 'the handshake reply');
-    this.send(handshakeAckPacket());
-    return decodeHandshakeResponse(this.packets.find((p) => p.type === PacketType.Handshake)!.body);
-  }
-}
-
-const clients: RawClient[] = [];
-afterEach(() => {
-  for (const client of clients.splice(0)) client.socket.destroy();
-});
+afterEach(() => RawClient.destroyAll());
 
 @Handler()
 class EchoHandler {

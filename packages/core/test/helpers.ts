@@ -1,7 +1,19 @@
 import 'reflect-metadata';
+import * as net from 'node:net';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { connect, type ClientOptions, type PitayaClient } from '@pitaya-ts/client';
+import {
+  decodeHandshakeResponse,
+  encodeHandshakeRequest,
+  encodePacket,
+  handshakeAckPacket,
+  PacketStreamDecoder,
+  PacketType,
+  type HandshakeResponse,
+  type HandshakeSys,
+  type Packet,
+} from '@pitaya-ts/protocol';
 import {
   bootstrap,
   TcpAcceptor,
@@ -161,4 +173,49 @@ export function captureLogger(level = 'trace'): { logger: Logger; lines: Record<
     },
   });
   return { logger: pino({ level }, stream), lines };
+}
+
+/** A client speaking the wire protocol by hand over TCP: to see the bytes, or to misbehave. */
+export class RawClient {
+  private static readonly everyOpen: RawClient[] = [];
+  readonly packets: Packet[] = [];
+  /** Resolves with the time the server closed the connection. */
+  readonly closed: Promise<number>;
+  private readonly decoder = new PacketStreamDecoder({ maxPacketSize: 1 << 24 });
+
+  private constructor(readonly socket: net.Socket) {
+    socket.on('data', (chunk) => this.packets.push(...this.decoder.push(chunk)));
+    socket.on('error', () => undefined);
+    this.closed = new Promise((resolve) => socket.once('close', () => resolve(Date.now())));
+  }
+
+  /** Connects to the app's first acceptor, which must be a TcpAcceptor. */
+  static async open(app: PitayaApp): Promise<RawClient> {
+    const socket = net.connect(app.acceptors[0]!.address()!.port, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    const client = new RawClient(socket);
+    RawClient.everyOpen.push(client);
+    return client;
+  }
+
+  static destroyAll(): void {
+    for (const client of RawClient.everyOpen.splice(0)) client.socket.destroy();
+  }
+
+  send(bytes: Uint8Array): void {
+    this.socket.write(bytes);
+  }
+
+  /** Handshake (as a Pitaya client unless `sys` says otherwise) and ack; resolves with the reply. */
+  async handshake(sys: HandshakeSys = { platform: 'raw' }): Promise<HandshakeResponse> {
+    this.send(encodePacket(PacketType.Handshake, encodeHandshakeRequest({ sys, user: {} })));
+    await waitFor(() => this.packets.some((p) => p.type === PacketType.Handshake), 2000, 'the handshake reply');
+    this.send(handshakeAckPacket());
+    return decodeHandshakeResponse(this.packets.find((p) => p.type === PacketType.Handshake)!.body);
+  }
+
+  /** The Data packets received so far. */
+  data(): Packet[] {
+    return this.packets.filter((p) => p.type === PacketType.Data);
+  }
 }
