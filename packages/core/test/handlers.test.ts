@@ -33,6 +33,14 @@ class MoveRequest {
   }
 }
 
+/** A body class for typing and transformation only: nothing to validate. */
+class Plain {
+  @Type(() => Position)
+  at!: Position;
+
+  name!: string;
+}
+
 let notified: Deferred<{ body: unknown; ctx: Pick<HandlerContext, 'route' | 'type'> & { uid?: string } }>;
 
 @Handler()
@@ -40,6 +48,11 @@ class RoomHandler {
   @Request()
   move(body: MoveRequest): { described: string; isInstance: boolean } {
     return { described: body.describe(), isInstance: body instanceof MoveRequest };
+  }
+
+  @Request()
+  plain(body: Plain): { name: string; transformed: boolean } {
+    return { name: body.name, transformed: body instanceof Plain && body.at instanceof Position };
   }
 
   @Request()
@@ -129,6 +142,13 @@ describe.each([
 
     expect((await failure(client.request('game.room.move', [1, 2]))).code).toBe('PIT-400');
     expect((await failure(client.request('game.room.move'))).code).toBe('PIT-400');
+  });
+
+  it('hands a body class without constraints an instance of it, without refusing it', async () => {
+    await expect(client.request('game.room.plain', { name: 'ana', at: { x: 1, y: 2 } })).resolves.toEqual({
+      name: 'ana',
+      transformed: true,
+    });
   });
 
   it('hands a Uint8Array body the raw bytes', async () => {

@@ -1,5 +1,5 @@
 import { plainToInstance } from 'class-transformer';
-import { validate, type ValidationError } from 'class-validator';
+import { getMetadataStorage, validate, type ValidationError } from 'class-validator';
 import { PitayaError } from '../errors/pitaya-error';
 import type { BeforeStep, HandlerContext } from './pipeline';
 
@@ -26,6 +26,8 @@ export class ValidationStep implements BeforeStep {
       throw PitayaError.badRequest(`the body of ${ctx.route} must be an object (${type.name})`);
     }
     const instance = plainToInstance(type, body);
+    // a class without constraints has nothing to check (class-validator would refuse it as unknown)
+    if (getMetadataStorage().getTargetValidationMetadatas(type, '', true, false).length === 0) return instance;
     const errors = await validate(instance, { forbidUnknownValues: true });
     if (errors.length > 0) {
       const failed = constraints(errors);
