@@ -1,6 +1,7 @@
 import 'reflect-metadata';
-import { Handler, Remote, type Module } from '@pitaya-ts/core';
-import { Harness } from './helpers';
+import * as net from 'node:net';
+import { Handler, Remote, TcpAcceptor, type Module } from '@pitaya-ts/core';
+import { Harness, tcpAcceptor } from './helpers';
 
 const harness = new Harness();
 afterEach(() => harness.cleanup());
@@ -130,6 +131,26 @@ describe('lifecycle hooks', () => {
     log.length = 0;
     await app.stop();
     expect(log).toEqual(['mod.beforeShutdown', 'flaky.shutdown', 'mod.shutdown']);
+  });
+
+  it('fails the start when an acceptor cannot listen, and stops cleanly after', async () => {
+    const first = await harness.server({ acceptors: [tcpAcceptor()] });
+    const { port } = first.acceptors[0]!.address()!;
+    const shutdown = jest.fn();
+    const listening = tcpAcceptor();
+    const second = await harness.build({
+      acceptors: [listening, new TcpAcceptor({ host: '127.0.0.1', port })],
+      modules: [{ name: 'm', shutdown }],
+    });
+    await expect(second.start()).rejects.toThrow(/EADDRINUSE/);
+    const opened = listening.address()!.port;
+    await second.stop();
+    expect(shutdown).toHaveBeenCalledTimes(1);
+    // the acceptor that did listen is closed by the stop
+    await expect(
+      new Promise((resolve, reject) => net.connect(opened, '127.0.0.1').once('connect', resolve).once('error', reject)),
+    ).rejects.toThrow(/ECONNREFUSED/);
+    expect(first.acceptors[0]!.address()?.port).toBe(port);
   });
 
   it('refuses two modules of one name, and a second start', async () => {
