@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { PitayaError as ClientPitayaError } from '@pitaya-ts/client';
-import { BootError, Handler, Notify, Remote, Request, Route, type HandlerContext } from '@pitaya-ts/core';
+import { BootError, bootstrap, Handler, Notify, Remote, Request, Route, type HandlerContext } from '@pitaya-ts/core';
 import { Harness, deferred } from './helpers';
 
 const harness = new Harness();
@@ -238,5 +238,28 @@ describe('request and notify handlers', () => {
     await expect(client.request('game.kinds.plain')).resolves.toBe('plain');
     client.notify('game.kinds.fire', { n: 1 });
     await expect(seen.promise).resolves.toEqual({ body: { n: 1 }, type: 'notify' });
+  });
+});
+
+describe('server names', () => {
+  it.each([
+    [{ serverType: 'bad type' }, 'bad type'],
+    [{ serverType: 'game.v2' }, 'game.v2'],
+    [{ serverType: 'game', serverId: 'a/b' }, 'a/b'],
+  ])('refuses %j with a BootError naming it', async (names, named) => {
+    const error = await bootstrap({ ...names, handleSignals: false, env: {} }).then(
+      () => new Error('expected bootstrap to fail'),
+      (err: unknown) => err,
+    );
+    expect(error).toBeInstanceOf(BootError);
+    expect((error as Error).message).toContain(named);
+  });
+
+  it('names the server <serverType>-<uuid> unless given an id', async () => {
+    const app = await harness.build({});
+    expect(app.server.id).toMatch(/^game-[0-9a-f-]{36}$/);
+    expect(app.server).toMatchObject({ type: 'game', frontend: true });
+    const backend = await harness.build({ serverId: 'game-7', acceptors: [] });
+    expect(backend.server).toMatchObject({ id: 'game-7', frontend: false });
   });
 });

@@ -7,6 +7,7 @@ import { OutboundEncoder } from '../agent/outbound';
 import type { HandshakeValidator } from '../agent/handshake-validator';
 import { loadConfig } from '../config/config-loader';
 import { OrderedDispatcher } from '../dispatch/dispatcher';
+import { BootError } from '../errors/boot-error';
 import { MemoryGroupService } from '../groups/memory-group-service';
 import { createLogger, type Logger } from '../logging/logger';
 import { NoopMetricsReporter } from '../metrics/metrics-reporter';
@@ -67,9 +68,9 @@ const SERVER_TYPE = /^[A-Za-z0-9_-]+$/;
 export async function bootstrap(options: BootstrapOptions): Promise<PitayaApp> {
   const { serverType } = options;
   if (!SERVER_TYPE.test(serverType))
-    throw new Error(`invalid server type "${serverType}": letters, digits, - and _ only`);
+    throw new BootError(`invalid server type "${serverType}": letters, digits, - and _ only`);
   const serverId = options.serverId ?? `${serverType}-${randomUUID()}`;
-  if (serverId.includes('/')) throw new Error(`invalid server id "${serverId}": no "/"`);
+  if (serverId.includes('/')) throw new BootError(`invalid server id "${serverId}": no "/"`);
   const config = loadConfig({ values: options.config, file: options.configFile, env: options.env });
   const acceptors = options.acceptors ?? [];
   const server: ServerInfo = {
