@@ -30,6 +30,10 @@ class RoomHandler {
     return { ok: true };
   }
 
+  crash(): never {
+    throw new Error('connection string postgres://admin:secret@db');
+  }
+
   async bind(body: { uid: string }, { session }: HandlerContext): Promise<void> {
     await session.bind(body.uid);
   }
@@ -131,6 +135,14 @@ describe('errors on the wire', () => {
       msg: 'route not found: game.room.missing',
       metadata: { route: 'game.room.missing' },
     });
+  });
+
+  it('sends exactly {code, msg} for an error the application did not mean to show', async () => {
+    const raw = await RawClient.open(await server());
+    await raw.handshake();
+    const { flag, message } = await answer(raw, 'game.room.crash', 3);
+    expect(flag & FLAG_ERROR).toBeTruthy();
+    expect(new TextDecoder().decode(message.body)).toBe('{"code":"PIT-500","msg":"internal server error"}');
   });
 });
 
