@@ -1,5 +1,13 @@
 import 'reflect-metadata';
-import { decodeMessage, encodeDataPacket, heartbeatPacket, MessageType, PacketType } from '@pitaya-ts/protocol';
+import {
+  decodeHandshakeResponse,
+  decodeMessage,
+  encodeDataPacket,
+  encodePacket,
+  heartbeatPacket,
+  MessageType,
+  PacketType,
+} from '@pitaya-ts/protocol';
 import { Handler } from '@pitaya-ts/core';
 import { Harness, RawClient, sleep, tcpAcceptor, waitFor } from './helpers';
 
@@ -74,8 +82,26 @@ describe('connections', () => {
     expect(JSON.parse(new TextDecoder().decode(response.body))).toEqual({ hi: 1 });
   });
 
+  it('refuses a handshake that is not JSON with code 400, then closes', async () => {
+    const app = await harness.server({ handlers: [EchoHandler], acceptors: [tcpAcceptor()] });
+    const raw = await RawClient.open(app);
+    raw.send(encodePacket(PacketType.Handshake, new TextEncoder().encode('{not json')));
+    await raw.closed;
+    const reply = raw.packets.find((p) => p.type === PacketType.Handshake);
+    expect(decodeHandshakeResponse(reply!.body).code).toBe(400);
+  });
+
+  it('closes the connection on a second handshake', async () => {
+    const app = await harness.server({ handlers: [EchoHandler], acceptors: [tcpAcceptor()] });
+    const raw = await RawClient.open(app);
+    await raw.handshake();
+    raw.send(encodePacket(PacketType.Handshake, new TextEncoder().encode('{"sys":{}}')));
+    await raw.closed;
+  });
+
   it.each([
     ['data before the handshake', () => request('game.echo.echo', {})],
+    ['a handshake ack before the handshake', () => encodePacket(PacketType.HandshakeAck)],
     ['an unknown packet type', () => new Uint8Array([9, 0, 0, 0])],
   ])('closes the connection on %s', async (_what, bytes) => {
     const app = await harness.server({ handlers: [EchoHandler], acceptors: [tcpAcceptor()] });
