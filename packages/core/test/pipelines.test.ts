@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { IsInt, Min } from 'class-validator';
 import { inject } from 'inversify';
 import { PitayaError as ClientPitayaError } from '@pitaya-ts/client';
 import {
@@ -8,6 +9,7 @@ import {
   Handler,
   PitayaError,
   Remote,
+  Request,
   type AfterStep,
   type BeforeStep,
   type HandlerContext,
@@ -71,6 +73,50 @@ describe('pipeline order', () => {
     }
     const app = await harness.server({ remotes: [R], pipelines: { before: [mark('global')] } });
     await expect(app.rpc('game.r.run', { trail: [] })).resolves.toEqual({ trail: ['remote'] });
+  });
+});
+
+describe('DTO validation in the pipeline', () => {
+  class CountDto {
+    @IsInt()
+    @Min(1)
+    count!: number;
+  }
+
+  const seenByGlobal: unknown[] = [];
+  @Handler('counted')
+  class CountedHandler {
+    @Request()
+    run(body: CountDto): { isDto: boolean; count: unknown } {
+      return { isDto: body instanceof CountDto, count: body.count };
+    }
+  }
+  const global = (_ctx: HandlerContext, body: unknown) => {
+    seenByGlobal.push(body instanceof CountDto ? 'dto' : body);
+    return body;
+  };
+
+  beforeEach(() => {
+    seenByGlobal.length = 0;
+  });
+
+  it('runs first: global steps see the validated DTO, and never an invalid body', async () => {
+    const app = await harness.server({ handlers: [CountedHandler], pipelines: { before: [global] } });
+    const client = await harness.client(app);
+    await expect(client.request('game.counted.run', { count: 2 })).resolves.toEqual({ isDto: true, count: 2 });
+    await expect(client.request('game.counted.run', { count: 0 })).rejects.toMatchObject({ code: 'PIT-400' });
+    expect(seenByGlobal).toEqual(['dto']);
+  });
+
+  it('is skipped with pitaya.defaultpipelines.structvalidation.enabled off', async () => {
+    const app = await harness.server({
+      handlers: [CountedHandler],
+      pipelines: { before: [global] },
+      config: { 'pitaya.defaultpipelines.structvalidation.enabled': false },
+    });
+    const client = await harness.client(app);
+    await expect(client.request('game.counted.run', { count: 0 })).resolves.toEqual({ isDto: false, count: 0 });
+    expect(seenByGlobal).toEqual([{ count: 0 }]);
   });
 });
 
