@@ -48,6 +48,7 @@ export {
   type MetricsReporter,
 } from './metrics/metrics-reporter';
 export { PrometheusReporter, type PrometheusReporterOptions } from './metrics/prometheus-reporter';
+export { StatsdReporter, type StatsdReporterOptions } from './metrics/statsd-reporter';
 
 export type { Module } from './modules/module';
 export { BinaryModule, type BinaryModuleOptions } from './modules/binary-module';

@@ -10,8 +10,7 @@ import { OrderedDispatcher } from '../dispatch/dispatcher';
 import { BootError } from '../errors/boot-error';
 import { MemoryGroupService } from '../groups/memory-group-service';
 import { createLogger, type Logger } from '../logging/logger';
-import { NoopMetricsReporter } from '../metrics/metrics-reporter';
-import { PrometheusReporter } from '../metrics/prometheus-reporter';
+import { metricsReporter } from '../metrics/metrics-from-config';
 import type { Module } from '../modules/module';
 import type { Acceptor } from '../net/acceptor';
 import type { PipelineRef } from '../pipeline/pipeline';
@@ -134,17 +133,7 @@ export async function bootstrap(options: BootstrapOptions): Promise<PitayaApp> {
   c.bind(TOKENS.Router).toDynamicValue((ctx) => new DefaultRouter(ctx.get(TOKENS.ServiceDiscovery)));
   c.bind(TOKENS.RpcClient).toDynamicValue(() => new StandaloneRpcClient());
   c.bind(TOKENS.RpcServer).toDynamicValue(() => new StandaloneRpcServer());
-  c.bind(TOKENS.MetricsReporter).toDynamicValue(() =>
-    config.get('pitaya.metrics.prometheus.enabled')
-      ? new PrometheusReporter({
-          port: config.get('pitaya.metrics.prometheus.port'),
-          game: config.get('pitaya.game'),
-          serverType,
-          constantLabels: config.get('pitaya.metrics.constanttags'),
-          custom: config.get('pitaya.metrics.custom'),
-        })
-      : new NoopMetricsReporter(),
-  );
+  c.bind(TOKENS.MetricsReporter).toDynamicValue(() => metricsReporter(config, serverType));
   for (const provider of options.providers ?? []) await c.load(provider);
 
   const app = new PitayaApp(c, {

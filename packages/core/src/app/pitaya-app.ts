@@ -262,6 +262,7 @@ export class PitayaApp {
         intervalMs: config.get('pitaya.conn.ratelimiting.interval'),
       },
       rateLimitDisabled: config.get('pitaya.conn.ratelimiting.forcedisable'),
+      proxyProtocol: config.get('pitaya.acceptor.proxyprotocol'),
     });
   }
 

@@ -63,8 +63,9 @@ function bool(def: boolean, doc: string): KeySpec<boolean> {
     doc,
     parse: (v) => {
       if (typeof v === 'boolean') return v;
-      if (v === 'true' || v === '1') return true;
-      if (v === 'false' || v === '0') return false;
+      // Go's strconv.ParseBool, which Pitaya's configuration uses
+      if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(v as string)) return true;
+      if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(v as string)) return false;
       return fail(`expected true or false, got ${JSON.stringify(v)}`);
     },
   };

@@ -35,6 +35,8 @@ export interface AcceptorSettings {
   rateLimit: { limit: number; intervalMs: number };
   /** `pitaya.conn.ratelimiting.forcedisable` */
   rateLimitDisabled: boolean;
+  /** `pitaya.acceptor.proxyprotocol`: TCP connections start with a PROXY protocol v1/v2 header. */
+  proxyProtocol: boolean;
 }
 
 /** Listens for clients (Pitaya's acceptor). Custom transports implement this. */

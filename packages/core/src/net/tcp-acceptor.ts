@@ -3,6 +3,7 @@ import * as tls from 'node:tls';
 import { PacketStreamDecoder, ProtocolError } from '@pitaya-ts/protocol';
 import type { Acceptor, AcceptorSettings, ConnectionHandlers, PlayerConnection } from './acceptor';
 import { addressOf, listen, readTls, type TlsFiles } from './listen';
+import { readProxyHeader } from './proxy-protocol';
 import { WriteCoalescer } from './write-coalescer';
 
 export interface TcpAcceptorOptions {
@@ -13,16 +14,20 @@ export interface TcpAcceptorOptions {
 
 /** A client connection over a TCP (or TLS) stream. */
 export class SocketConnection implements PlayerConnection {
-  readonly remoteAddress: string;
+  remoteAddress: string;
   private handlers: ConnectionHandlers | undefined;
   private readonly decoder: PacketStreamDecoder;
+  /** Bytes of a PROXY protocol header still being read, when the acceptor expects one. */
+  private proxyHeader: Buffer | undefined;
 
   constructor(
     private readonly socket: net.Socket,
     private readonly coalescer: WriteCoalescer,
     maxPacketSize: number,
+    proxyProtocol = false,
   ) {
     this.remoteAddress = `${socket.remoteAddress}:${socket.remotePort}`;
+    if (proxyProtocol) this.proxyHeader = Buffer.alloc(0);
     this.decoder = new PacketStreamDecoder({ maxPacketSize });
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -36,6 +41,11 @@ export class SocketConnection implements PlayerConnection {
   }
 
   private onData(chunk: Buffer): void {
+    if (this.proxyHeader) {
+      const rest = this.readProxyHeader(chunk);
+      if (!rest?.length) return;
+      chunk = rest;
+    }
     let packets;
     try {
       packets = this.decoder.push(chunk);
@@ -45,6 +55,25 @@ export class SocketConnection implements PlayerConnection {
       return;
     }
     for (const packet of packets) this.handlers?.onPacket(packet);
+  }
+
+  /** The client's bytes after the PROXY header, once it is complete. */
+  private readProxyHeader(chunk: Buffer): Buffer | undefined {
+    const bytes = Buffer.concat([this.proxyHeader!, chunk]);
+    let header;
+    try {
+      header = readProxyHeader(bytes);
+    } catch {
+      this.socket.destroy(); // not behind the proxy it claims: nothing to answer
+      return undefined;
+    }
+    if (!header) {
+      this.proxyHeader = bytes;
+      return undefined;
+    }
+    this.proxyHeader = undefined;
+    if (header.source) this.remoteAddress = header.source;
+    return header.rest;
   }
 
   get needsDrain(): boolean {
@@ -82,9 +111,10 @@ export class TcpAcceptor implements Acceptor {
 
   async listen(
     onConnection: (connection: PlayerConnection) => void,
-    { maxPacketSize }: AcceptorSettings,
+    { maxPacketSize, proxyProtocol }: AcceptorSettings,
   ): Promise<void> {
-    const accept = (socket: net.Socket) => onConnection(new SocketConnection(socket, this.coalescer, maxPacketSize));
+    const accept = (socket: net.Socket) =>
+      onConnection(new SocketConnection(socket, this.coalescer, maxPacketSize, proxyProtocol));
     const { tls: files } = this.options;
     this.server = files ? tls.createServer(readTls(files), accept) : net.createServer(accept);
     await listen(this.server, this.options.port, this.options.host);

@@ -1,0 +1,62 @@
+import 'reflect-metadata';
+import * as dgram from 'node:dgram';
+import type { AddressInfo } from 'node:net';
+import { connect } from '@pitaya-ts/client';
+import { bootstrap, Handler, Request, WsAcceptor } from '@pitaya-ts/core';
+
+@Handler('echo')
+class EchoHandler {
+  @Request()
+  async say(body: unknown) {
+    return body;
+  }
+}
+
+describe('statsd reporter', () => {
+  it("sends Pitaya's metrics to statsd as DogStatsD lines with the game and serverType tags", async () => {
+    const socket = dgram.createSocket('udp4');
+    const lines: string[] = [];
+    socket.on('message', (msg) => lines.push(...msg.toString().split('\n')));
+    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+    const { port } = socket.address() as AddressInfo;
+
+    const app = await bootstrap({
+      serverType: 'echo',
+      handlers: [EchoHandler],
+      acceptors: [new WsAcceptor({ host: '127.0.0.1', port: 0 })],
+      config: {
+        'pitaya.log.level': 'silent',
+        'pitaya.game': 'tetris',
+        'pitaya.metrics.statsd.enabled': true,
+        'pitaya.metrics.statsd.host': `127.0.0.1:${port}`,
+        'pitaya.metrics.constanttags': { region: 'eu' },
+      },
+      handleSignals: false,
+    });
+    await app.start();
+    const client = await connect(`ws://127.0.0.1:${app.acceptors[0]!.address()!.port}`);
+    await client.request('echo.echo.say', { hi: 1 });
+    const deadline = Date.now() + 5000;
+    while (!lines.some((l) => l.startsWith('pitaya.handler_response_time_ns:')) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await client.close();
+    await app.stop();
+    socket.close();
+
+    const timing = lines.find((l) => l.startsWith('pitaya.handler_response_time_ns:'))!;
+    expect(timing).toMatch(/^pitaya\.handler_response_time_ns:[\d.]+\|ms\|#/);
+    const tags = timing.split('|#')[1]!.split(',');
+    expect(tags).toEqual(
+      expect.arrayContaining([
+        'game:tetris',
+        'serverType:echo',
+        'region:eu',
+        'route:echo.echo.say',
+        'status:ok',
+        'type:request',
+      ]),
+    );
+    expect(lines.some((l) => /^pitaya\.acceptor_connected_clients:1\|g\|#/.test(l))).toBe(true);
+  });
+});
