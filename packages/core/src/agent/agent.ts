@@ -164,9 +164,13 @@ export class Agent implements SessionLink {
       this.paused = true;
       this.conn.pause();
     }
-    this.env.dispatcher.dispatch(this.session.id, () =>
-      this.env.process(this, message, receivedAt).finally(() => this.settled()),
-    );
+    this.env.dispatcher.dispatch(this.session.id, () => {
+      const done = this.env.process(this, message, receivedAt);
+      // not finally(): that costs a promise and a turn more; the dispatcher sees `done` itself
+      const settled = () => this.settled();
+      done.then(settled, settled);
+      return done;
+    });
   }
 
   private settled(): void {

@@ -1,5 +1,6 @@
 import { ErrorCode, PitayaError } from '../errors/pitaya-error';
 import type { HandlerContext } from '../pipeline/pipeline';
+import type { RouteDescriptor } from '../routing/component-scanner';
 import type { ParsedRoute } from '../routing/route';
 import type { RouteRegistry } from '../routing/route-registry';
 import type { Serializer } from '../serialize/serializer';
@@ -30,6 +31,20 @@ export class HandlerService {
     body: Uint8Array,
     metadata: Record<string, unknown>,
   ): Promise<Uint8Array> {
+    return this.run(route, type, session, body, metadata);
+  }
+
+  /**
+   * `handle` without a promise when the handler and its pipeline answer synchronously: a client
+   * message then costs no promise turns. Throws what `handle` would reject with.
+   */
+  run(
+    route: ParsedRoute,
+    type: 'request' | 'notify',
+    session: Session,
+    body: Uint8Array,
+    metadata: Record<string, unknown>,
+  ): Uint8Array | Promise<Uint8Array> {
     const descriptor = this.registry.handlers.get(route.key);
     if (!descriptor) throw PitayaError.routeNotFound(route.full);
     if (type === 'request' && descriptor.notify) {
@@ -53,7 +68,15 @@ export class HandlerService {
       metadata,
       bodyType: descriptor.bodyType,
     };
-    const result = await descriptor.execute(ctx, value);
+    const result = descriptor.execute(ctx, value);
+    // what `await` would wait for: a promise or any thenable
+    if (typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') {
+      return Promise.resolve(result).then((value) => this.serialize(route, type, descriptor, value));
+    }
+    return this.serialize(route, type, descriptor, result);
+  }
+
+  private serialize(route: ParsedRoute, type: 'request' | 'notify', descriptor: RouteDescriptor, result: unknown) {
     if (type === 'notify') return EMPTY;
     try {
       return this.serializer.marshal(result, descriptor.proto.response);

@@ -34,7 +34,7 @@ export class MessageProcessor {
   }
 
   readonly process = async (agent: Agent, message: Message, receivedAt: number): Promise<void> => {
-    const started = performance.now();
+    const started = this.measuring ? performance.now() : 0;
     const type = message.type === MessageType.Request ? 'request' : 'notify';
     let routeName = message.route;
     let code = '';
@@ -46,7 +46,8 @@ export class MessageProcessor {
       let response: Uint8Array;
       if (route.serverType === this.serverType) {
         served = this.handlers.has(route);
-        response = await this.handlers.handle(route, type, agent.session, message.body, {});
+        const answer = this.handlers.run(route, type, agent.session, message.body, {});
+        response = answer instanceof Uint8Array ? answer : await answer;
       } else if (this.forward) {
         response = await this.forward(route, type, agent.session, message);
       } else {
