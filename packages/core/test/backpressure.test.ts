@@ -47,7 +47,7 @@ async function slowReader(extra: Record<string, unknown> = {}) {
   const raw = await RawClient.open(app);
   await raw.handshake();
   const beat = setInterval(() => raw.send(heartbeatPacket()), 50);
-  raw.closed.finally(() => clearInterval(beat));
+  void raw.closed.finally(() => clearInterval(beat));
   afterEachStop.push(() => clearInterval(beat));
   await waitFor(() => app.sessions.count === 1);
   const session = [...app.sessions.sessions()][0] as FrontendSession;

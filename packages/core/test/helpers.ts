@@ -86,7 +86,8 @@ export class Harness {
 
   /** Bootstraps an app (serverType `game`, one WebSocket acceptor, silent logs) without starting it. */
   async build(options: ServerOptions = {}): Promise<PitayaApp> {
-    const { beforeStart: _ignored, ...rest } = options;
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- beforeStart is for start(), not bootstrap()
+    const { beforeStart, ...rest } = options;
     const app = await bootstrap({
       serverType: 'game',
       acceptors: [wsAcceptor()],
