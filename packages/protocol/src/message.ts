@@ -138,7 +138,11 @@ export function decodeMessage(bytes: Uint8Array, options: MessageDecodeOptions =
   }
   let offset = 1;
   let id = 0;
-  if (hasId(type as MessageType)) [id, offset] = readVarint(bytes, offset);
+  if (hasId(type as MessageType)) {
+    // ids below 128 take one byte: no need for the general reader (and its result pair)
+    if (bytes[offset]! < 0x80) id = bytes[offset++]!;
+    else [id, offset] = readVarint(bytes, offset);
+  }
 
   let route = '';
   if (hasRoute(type as MessageType)) {

@@ -20,7 +20,8 @@ export interface PacketStreamDecoderOptions {
  */
 export class PacketStreamDecoder {
   private readonly maxPacketSize: number;
-  private readonly header = new Uint8Array(PACKET_HEADER_LENGTH);
+  /** A header cut across reads; made when that first happens (many connections never see it). */
+  private header: Uint8Array | undefined;
   private headerFill = 0;
   private body: Uint8Array | undefined;
   private bodyFill = 0;
@@ -68,6 +69,7 @@ export class PacketStreamDecoder {
         // Garbage is refused at its first byte rather than after a header's worth of it.
         if (this.headerFill === 0) assertPacketType(chunk[offset]!);
         const take = Math.min(PACKET_HEADER_LENGTH - this.headerFill, chunk.length - offset);
+        this.header ??= new Uint8Array(PACKET_HEADER_LENGTH);
         this.header.set(chunk.subarray(offset, offset + take), this.headerFill);
         this.headerFill += take;
         offset += take;

@@ -111,6 +111,7 @@ export class Agent implements SessionLink {
         if (this.state !== 'ack') return this.protocolError('handshake ack without a handshake');
         this.state = 'working';
         clearTimeout(this.handshakeTimer);
+        this.handshakeTimer = undefined; // a cleared timer still holds its callback: ~200 bytes per connection
         return;
       default:
         return this.protocolError(`unexpected packet type ${packet.type} from a client`);

@@ -14,7 +14,8 @@ export interface Dispatcher {
 
 interface SessionQueue {
   id: number;
-  jobs: Fifo<Job>;
+  /** Jobs behind the running one; made on the first such job (most sessions never have one). */
+  jobs: Fifo<Job> | undefined;
   /** running, or waiting in the ready queue */
   scheduled: boolean;
 }
@@ -33,13 +34,18 @@ export class OrderedDispatcher implements Dispatcher {
   constructor(private readonly concurrency: number) {}
 
   dispatch(sessionId: number, job: Job): void {
-    let queue = this.queues.get(sessionId);
-    if (!queue) this.queues.set(sessionId, (queue = { id: sessionId, jobs: new Fifo(), scheduled: false }));
-    queue.jobs.push(job);
-    if (!queue.scheduled) {
-      queue.scheduled = true;
-      if (this.running < this.concurrency) this.run(queue);
-      else this.ready.push(queue);
+    const queue = this.queues.get(sessionId);
+    if (queue) {
+      (queue.jobs ??= new Fifo()).push(job);
+      return; // it runs or waits for a slot already: the job follows
+    }
+    const fresh: SessionQueue = { id: sessionId, jobs: undefined, scheduled: true };
+    this.queues.set(sessionId, fresh);
+    if (this.running < this.concurrency) this.run(fresh, job);
+    else {
+      fresh.jobs = new Fifo();
+      fresh.jobs.push(job);
+      this.ready.push(fresh);
     }
   }
 
@@ -48,24 +54,21 @@ export class OrderedDispatcher implements Dispatcher {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  private run(queue: SessionQueue): void {
+  private run(queue: SessionQueue, job: Job = queue.jobs!.shift()!): void {
     this.running++;
-    const job = queue.jobs.shift()!;
     let done: Promise<void>;
     try {
       done = job();
     } catch {
       done = Promise.resolve();
     }
-    done.then(
-      () => this.finish(queue),
-      () => this.finish(queue),
-    );
+    const finish = () => this.finish(queue);
+    done.then(finish, finish);
   }
 
   private finish(queue: SessionQueue): void {
     this.running--;
-    if (queue.jobs.length > 0) this.ready.push(queue);
+    if (queue.jobs !== undefined && queue.jobs.length > 0) this.ready.push(queue);
     else {
       queue.scheduled = false;
       this.queues.delete(queue.id);
