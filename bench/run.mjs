@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { cpuPercent, machineCpuSeconds, start } from './ipc.mjs';
 
 const setting = (name, fallback) => Number(process.env[name] ?? fallback);
-const SLICES = setting('BENCH_SLICES', 5);
+const SLICES = setting('BENCH_SLICES', 8);
 const SLICE_SECONDS = setting('BENCH_SLICE_SECONDS', 1);
 const WARMUP_SECONDS = setting('BENCH_WARMUP_SECONDS', 2);
 const SHAPES = (process.env.BENCH_CLIENTS ?? '1,100,1000').split(',').map(Number);
