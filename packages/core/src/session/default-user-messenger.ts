@@ -25,7 +25,12 @@ export class DefaultUserMessenger implements UserMessenger {
   private frontendType(given: string | undefined): string | undefined {
     if (given) return given;
     if (this.self.frontend) return this.self.type;
-    const types = new Set(this.discovery.servers().filter((s) => s.frontend).map((s) => s.type));
+    const types = new Set(
+      this.discovery
+        .servers()
+        .filter((s) => s.frontend)
+        .map((s) => s.type),
+    );
     return types.size === 1 ? [...types][0] : undefined;
   }
 
