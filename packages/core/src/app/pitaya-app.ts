@@ -1,13 +1,5 @@
-import {
-  HANDSHAKE_OK,
-  HANDSHAKE_REJECTED,
-  encodeHandshakeResponse,
-  encodePacket,
-  PacketType,
-} from '@pitaya-ts/protocol';
 import type { Container, Newable } from 'inversify';
-import { ConnectionManager } from '../agent/connection-manager';
-import { OutboundEncoder } from '../agent/outbound';
+import type { ConnectionManager } from '../agent/connection-manager';
 import type { PitayaConfig } from '../config/config-loader';
 import { HandlerService } from '../dispatch/handler-service';
 import { MessageProcessor, type Forwarder } from '../dispatch/message-processor';
@@ -25,9 +17,9 @@ import { RpcCodec } from '../cluster/rpc-codec';
 import type { RpcCaller } from '../cluster/rpc-caller';
 import { SysRemote } from '../cluster/sys-remote';
 import { startCluster, stopCluster } from './cluster-wiring';
+import { acceptorSettings, createConnections } from './connections-wiring';
 import type { RoutingFunction } from '../rpc/router';
 import type { ServerInfo } from '../rpc/service-discovery';
-import { nodeZlib } from '../serialize/node-zlib';
 import type { Session } from '../session/session';
 import type { SessionPool } from '../session/session-pool';
 import { enforceUniqueSessions } from '../session/unique-session';
@@ -200,70 +192,18 @@ export class PitayaApp {
   }
 
   private async startConnections(): Promise<void> {
-    const c = this.container;
-    const config = this.config;
-    const serializer = c.get(TOKENS.Serializer);
-    const dictionary = c.get(TOKENS.RouteDictionary);
-    const compression = config.get('pitaya.handler.messages.compression');
-    const heartbeatMs = config.get('pitaya.heartbeat.interval');
-    const dict = dictionary.toJSON();
-    const sys = {
-      heartbeat: heartbeatMs / 1000,
-      dict,
-      serializer: serializer.name,
-      // libpitaya compresses routes only when told to; Pitaya's own reply never says it
-      ...(dictionary.size > 0 ? { useDict: true } : {}),
-    };
-    const reply = (compress: boolean) =>
-      encodePacket(
-        PacketType.Handshake,
-        encodeHandshakeResponse({ code: HANDSHAKE_OK, sys }, { compress, zlib: nodeZlib }),
-      );
-
     const logger = this.logger.child({ component: 'connections' });
-    const reporter = c.get(TOKENS.MetricsReporter);
     const processor = new MessageProcessor(
       this.server.type,
       this.routes,
       this.handlerService!,
       this.forwarder,
-      reporter,
+      this.container.get(TOKENS.MetricsReporter),
       logger,
     );
-    this.connections = new ConnectionManager(
-      this.acceptors,
-      {
-        pool: this.sessions,
-        dispatcher: c.get(TOKENS.Dispatcher),
-        process: processor.process,
-        serializer,
-        outbound: c.get(OutboundEncoder),
-        dictionary,
-        zlib: nodeZlib,
-        validators: c.get(TOKENS.HandshakeValidators),
-        handshakeReply: { pitaya: reply(compression), pomelo: reply(false) },
-        handshakeRefused: encodePacket(PacketType.Handshake, encodeHandshakeResponse({ code: HANDSHAKE_REJECTED })),
-        pushTypes: c.get(TOKENS.PushTypes),
-        handshakeTimeoutMs: config.get('pitaya.handshake.timeout'),
-        maxBodySize: config.get('pitaya.conn.maxpacketsize'),
-        sendQueueLimit: config.get('pitaya.buffer.agent.messages'),
-        dispatchBacklog: config.get('pitaya.buffer.handler.localprocess'),
-        reporter,
-        logger,
-      },
-      { heartbeatMs, writeTimeoutMs: config.get('pitaya.buffer.agent.writetimeout') },
-      reporter,
-      logger,
-    );
-    await this.connections.start({
-      maxPacketSize: config.get('pitaya.conn.maxpacketsize'),
-      rateLimit: {
-        limit: config.get('pitaya.conn.ratelimiting.limit'),
-        intervalMs: config.get('pitaya.conn.ratelimiting.interval'),
-      },
-      rateLimitDisabled: config.get('pitaya.conn.ratelimiting.forcedisable'),
-      proxyProtocol: config.get('pitaya.acceptor.proxyprotocol'),
-    });
+    // kept before it starts: a start that fails half-way is undone by stop()
+    this.connections = createConnections(this.container, processor.process, logger);
+    await this.connections.start(acceptorSettings(this.config));
   }
 
   /**

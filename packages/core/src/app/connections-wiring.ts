@@ -1,0 +1,86 @@
+import {
+  encodeHandshakeResponse,
+  encodePacket,
+  HANDSHAKE_OK,
+  HANDSHAKE_REJECTED,
+  PacketType,
+} from '@pitaya-ts/protocol';
+import type { Container } from 'inversify';
+import type { ProcessMessage } from '../agent/agent';
+import { ConnectionManager } from '../agent/connection-manager';
+import { OutboundEncoder } from '../agent/outbound';
+import type { PitayaConfig } from '../config/config-loader';
+import type { Logger } from '../logging/logger';
+import type { AcceptorSettings } from '../net/acceptor';
+import { nodeZlib } from '../serialize/node-zlib';
+import { TOKENS } from '../tokens';
+
+/** The handshake replies of this server, encoded once: Pitaya clients may get zlib, pomelo ones never. */
+function handshakeReplies(c: Container) {
+  const dictionary = c.get(TOKENS.RouteDictionary);
+  const config = c.get(TOKENS.Config);
+  const sys = {
+    heartbeat: config.get('pitaya.heartbeat.interval') / 1000,
+    dict: dictionary.toJSON(),
+    serializer: c.get(TOKENS.Serializer).name,
+    // libpitaya compresses routes only when told to; Pitaya's own reply never says it
+    ...(dictionary.size > 0 ? { useDict: true } : {}),
+  };
+  const reply = (compress: boolean) =>
+    encodePacket(
+      PacketType.Handshake,
+      encodeHandshakeResponse({ code: HANDSHAKE_OK, sys }, { compress, zlib: nodeZlib }),
+    );
+  return {
+    accepted: { pitaya: reply(config.get('pitaya.handler.messages.compression')), pomelo: reply(false) },
+    refused: encodePacket(PacketType.Handshake, encodeHandshakeResponse({ code: HANDSHAKE_REJECTED })),
+  };
+}
+
+/** The frontend's connections, with every setting of `pitaya.*` they need; not started. */
+export function createConnections(c: Container, process: ProcessMessage, logger: Logger): ConnectionManager {
+  const config = c.get(TOKENS.Config);
+  const reporter = c.get(TOKENS.MetricsReporter);
+  const replies = handshakeReplies(c);
+  return new ConnectionManager(
+    c.get(TOKENS.Acceptors),
+    {
+      pool: c.get(TOKENS.SessionPool),
+      dispatcher: c.get(TOKENS.Dispatcher),
+      process,
+      serializer: c.get(TOKENS.Serializer),
+      outbound: c.get(OutboundEncoder),
+      dictionary: c.get(TOKENS.RouteDictionary),
+      zlib: nodeZlib,
+      validators: c.get(TOKENS.HandshakeValidators),
+      handshakeReply: replies.accepted,
+      handshakeRefused: replies.refused,
+      pushTypes: c.get(TOKENS.PushTypes),
+      handshakeTimeoutMs: config.get('pitaya.handshake.timeout'),
+      maxBodySize: config.get('pitaya.conn.maxpacketsize'),
+      sendQueueLimit: config.get('pitaya.buffer.agent.messages'),
+      dispatchBacklog: config.get('pitaya.buffer.handler.localprocess'),
+      reporter,
+      logger,
+    },
+    {
+      heartbeatMs: config.get('pitaya.heartbeat.interval'),
+      writeTimeoutMs: config.get('pitaya.buffer.agent.writetimeout'),
+    },
+    reporter,
+    logger,
+  );
+}
+
+/** What every acceptor is told at start. */
+export function acceptorSettings(config: PitayaConfig): AcceptorSettings {
+  return {
+    maxPacketSize: config.get('pitaya.conn.maxpacketsize'),
+    rateLimit: {
+      limit: config.get('pitaya.conn.ratelimiting.limit'),
+      intervalMs: config.get('pitaya.conn.ratelimiting.interval'),
+    },
+    rateLimitDisabled: config.get('pitaya.conn.ratelimiting.forcedisable'),
+    proxyProtocol: config.get('pitaya.acceptor.proxyprotocol'),
+  };
+}
