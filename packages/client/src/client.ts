@@ -19,6 +19,8 @@ import {
 } from '@pitaya-ts/protocol';
 import { backoffDelay, type ReconnectOptions } from './backoff';
 import { ClientError, type CloseReason } from './errors';
+import { PendingRequests } from './pending-requests';
+import { PushHandlers } from './push-handlers';
 import type { AnyRoutes, NotifyRoute, PushRoute, RequestBody, RequestRoute, ResponseBody, RouteMap } from './routes';
 import { serializerFor, type BodySerializer, type ProtobufRoutes } from './serializers';
 import type { Transport, TransportFactory } from './transports/transport';
@@ -66,22 +68,12 @@ export interface ClientEvents {
   error: [error: Error];
 }
 
-interface Pending {
-  route: string;
-  raw: boolean;
-  timer: ReturnType<typeof setTimeout>;
-  resolve(value: unknown): void;
-  reject(error: Error): void;
-}
-
 interface Link {
   transport?: Transport;
   closed?: () => void;
 }
 
 const LIB_VERSION = '0.1.0';
-// libpitaya reads ids as 32-bit: stay below 2^31
-const MAX_REQUEST_ID = 0x7fffffff;
 
 /** A connection to a Pitaya or pitaya-ts server. Create it with `connect()`. */
 export class PitayaClient<R extends RouteMap = AnyRoutes> {
@@ -95,9 +87,8 @@ export class PitayaClient<R extends RouteMap = AnyRoutes> {
   private readonly transport: TransportFactory;
   private link: Link | undefined;
   private state: 'idle' | 'open' | 'reconnecting' | 'closed' = 'idle';
-  private readonly pending = new Map<number, Pending>();
-  private readonly pushHandlers = new Map<string, Set<(body: never) => void>>();
-  private nextId = 1;
+  private readonly pending = new PendingRequests();
+  private readonly pushHandlers = new PushHandlers();
   private dictionary: RouteDictionary | undefined;
   private serializer: BodySerializer | undefined;
   private heartbeatTimer: ReturnType<typeof setInterval> | undefined;
@@ -144,37 +135,27 @@ export class PitayaClient<R extends RouteMap = AnyRoutes> {
   ): Promise<ResponseBody<R, K>> {
     return new Promise((resolve, reject) => {
       const link = this.readyLink();
-      const id = this.nextId;
-      this.nextId = id >= MAX_REQUEST_ID ? 1 : id + 1;
-      const packet = this.encode({ type: MessageType.Request, id, route, body: new Uint8Array(), error: false }, body);
+      // encoded before it is registered: a body that cannot be encoded rejects here, with nothing to clean up
+      const encoded = this.serializer!.encode(route, body);
       const timeout = options.timeout ?? this.options.requestTimeout ?? 10_000;
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(new ClientError('TIMEOUT', `no answer to ${route} within ${timeout} ms`));
-      }, timeout);
-      this.pending.set(id, {
-        route,
-        raw: options.raw ?? false,
-        timer,
-        resolve: resolve as (v: unknown) => void,
-        reject,
-      });
-      link.send(packet);
+      const id = this.pending.add(
+        { route, raw: options.raw ?? false, resolve: resolve as (v: unknown) => void, reject },
+        timeout,
+      );
+      link.send(this.frame({ type: MessageType.Request, id, route, body: encoded, error: false }));
     });
   }
 
   /** Sends a Notify: no answer, not even an error. */
   notify<K extends NotifyRoute<R>>(route: K, body?: R['notifies'][K]): void {
     const link = this.readyLink();
-    link.send(this.encode({ type: MessageType.Notify, id: 0, route, body: new Uint8Array(), error: false }, body));
+    const encoded = this.serializer!.encode(route, body);
+    link.send(this.frame({ type: MessageType.Notify, id: 0, route, body: encoded, error: false }));
   }
 
   /** Listens to pushes of a route; returns a function that stops listening. */
   on<K extends PushRoute<R>>(route: K, handler: (body: R['pushes'][K]) => void): () => void {
-    let handlers = this.pushHandlers.get(route);
-    if (!handlers) this.pushHandlers.set(route, (handlers = new Set()));
-    handlers.add(handler as (body: never) => void);
-    return () => handlers.delete(handler as (body: never) => void);
+    return this.pushHandlers.add(route, handler as (body: never) => void);
   }
 
   /** Closes for good: no reconnect; requests in flight reject. Resolves once the connection is gone. */
@@ -200,8 +181,7 @@ export class PitayaClient<R extends RouteMap = AnyRoutes> {
     return transport;
   }
 
-  private encode(message: Message, body: unknown): Uint8Array {
-    message.body = this.serializer!.encode(message.route, body);
+  private frame(message: Message): Uint8Array {
     return encodeDataPacket(message, { dictionary: this.dictionary, compress: this.options.compress });
   }
 
@@ -332,10 +312,8 @@ export class PitayaClient<R extends RouteMap = AnyRoutes> {
   }
 
   private onResponse({ id, body, error }: Message): void {
-    const pending = this.pending.get(id);
+    const pending = this.pending.take(id);
     if (!pending) return; // answered after its timeout
-    this.pending.delete(id);
-    clearTimeout(pending.timer);
     if (error) return pending.reject(this.serializer!.decodeError(body));
     if (pending.raw) return pending.resolve(body);
     try {
@@ -346,22 +324,11 @@ export class PitayaClient<R extends RouteMap = AnyRoutes> {
   }
 
   private onPush({ route, body }: Message): void {
-    const handlers = this.pushHandlers.get(route);
-    if (!handlers?.size) return;
-    let decoded: unknown;
-    try {
-      decoded = this.serializer!.decodePush(route, body);
-    } catch (err) {
-      this.events.emit('error', err as Error);
-      return;
-    }
-    for (const handler of handlers) {
-      try {
-        handler(decoded as never);
-      } catch (err) {
-        this.events.emit('error', err as Error);
-      }
-    }
+    this.pushHandlers.deliver(
+      route,
+      () => this.serializer!.decodePush(route, body),
+      (error) => this.events.emit('error', error),
+    );
   }
 
   /** The link is gone (or going): settle everything that waited on it, then maybe reconnect. */
@@ -370,12 +337,7 @@ export class PitayaClient<R extends RouteMap = AnyRoutes> {
     this.link = undefined;
     clearInterval(this.heartbeatTimer);
     link.transport?.close();
-    const error = new ClientError('DISCONNECTED', `connection lost before the answer: ${reason.message}`);
-    for (const pending of this.pending.values()) {
-      clearTimeout(pending.timer);
-      pending.reject(error);
-    }
-    this.pending.clear();
+    this.pending.rejectAll(new ClientError('DISCONNECTED', `connection lost before the answer: ${reason.message}`));
     const reconnecting = this.state === 'open' && reason.code !== 'KICKED' && !!this.options.reconnect;
     if (this.state === 'open') this.state = reconnecting ? 'reconnecting' : 'closed';
     this.events.emit('close', reason, reconnecting);
