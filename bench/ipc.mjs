@@ -2,6 +2,7 @@
 import { execFileSync, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { clearTimeout, setTimeout } from 'node:timers';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** In a child: answers `{ id, cmd, args }` with `{ id, result }` or `{ id, error }`; exits with its parent. */
 export function serve(commands) {
@@ -100,4 +101,21 @@ export function cpuPercent(readings) {
   const sum = (key) => readings.reduce((total, r) => total + r[key], 0);
   const percent = (key) => (100 * sum(key)) / sum('seconds');
   return { loadCpu: percent('load'), serverCpu: percent('server'), otherCpu: percent('other') };
+}
+
+/** Other processes used more than a quarter of a core during a reading: someone's build, tests... */
+export const CONTENDED = 25;
+
+/**
+ * The machine is shared: waits (up to `maxMs`) for a second in which it is nearly idle, so that a
+ * measurement does not start in the middle of someone else's work. False if it never was.
+ */
+export async function quietMachine(maxMs) {
+  const deadline = Date.now() + maxMs;
+  while (Date.now() < deadline) {
+    const before = machineCpuSeconds();
+    await sleep(1000);
+    if ((machineCpuSeconds() - before) * 100 < CONTENDED) return true;
+  }
+  return false;
 }
