@@ -187,7 +187,12 @@ export class EtcdServiceDiscovery implements ServiceDiscovery {
     clearInterval(this.syncTimer);
     await this.watcher?.cancel().catch(() => undefined);
     // revoking the lease deletes the key: the others drop this server at once
-    await Promise.race([this.lease?.revoke().catch(() => undefined), delay(this.options.revokeTimeoutMs)]);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      this.lease?.revoke().catch(() => undefined),
+      new Promise((resolve) => (timer = setTimeout(resolve, this.options.revokeTimeoutMs))),
+    ]);
+    clearTimeout(timer);
     await delay(this.options.shutdownDelayMs);
     this.client.close();
   }

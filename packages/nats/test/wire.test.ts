@@ -145,7 +145,7 @@ describe('what crosses NATS', () => {
 
   it('sends the per-call deadline as reqTimeout, and the callee answers PIT-408 when it passes', async () => {
     const start = seen.length;
-    const error = await cluster.connectors[0]!.rpc('room.roomRemote.slow', { ms: 1500 }, { timeout: 300 }).catch(
+    const error = await cluster.connectors[0]!.rpc('room.roomRemote.slow', { ms: 1100 }, { timeout: 300 }).catch(
       (e: unknown) => e,
     );
     expect(error).toMatchObject({
