@@ -17,7 +17,7 @@ const ACK = encodeResponse({ data: new TextEncoder().encode('ack') });
 export class SysRemote {
   constructor(@inject(TOKENS.SessionPool) private readonly pool: SessionPool) {}
 
-  private session(id: number) {
+  #session(id: number) {
     const session = this.pool.get(id);
     if (!session) throw new PitayaError(ErrorCode.NotFound, `session ${id} not found`, { session: String(id) });
     return session;
@@ -27,7 +27,7 @@ export class SysRemote {
   @Request()
   async bindsession(arg: Uint8Array): Promise<Uint8Array> {
     const { id, uid } = decodeSession(arg);
-    await this.session(id).bind(uid);
+    await this.#session(id).bind(uid);
     return ACK;
   }
 
@@ -35,7 +35,7 @@ export class SysRemote {
   @Request()
   async pushsession(arg: Uint8Array): Promise<Uint8Array> {
     const { id, data } = decodeSession(arg);
-    this.session(id).setData(decodeSessionData(data));
+    this.#session(id).setData(decodeSessionData(data));
     return ACK;
   }
 
