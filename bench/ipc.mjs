@@ -96,11 +96,18 @@ export function machineCpuSeconds() {
   return (user + nice + system + irq + softirq + steal) / ticksPerSecond;
 }
 
-/** Sums CPU readings (`{ seconds, load, server, other }`) into % of one core. */
+/**
+ * Sums CPU readings (`{ seconds, load, other, ...one key per measured process }`, e.g. `server`)
+ * into % of one core: `{ loadCpu, otherCpu, serverCpu, ... }`.
+ */
 export function cpuPercent(readings) {
   const sum = (key) => readings.reduce((total, r) => total + r[key], 0);
   const percent = (key) => (100 * sum(key)) / sum('seconds');
-  return { loadCpu: percent('load'), serverCpu: percent('server'), otherCpu: percent('other') };
+  const result = {};
+  for (const key of Object.keys(readings[0] ?? { load: 0, server: 0, other: 0 })) {
+    if (key !== 'seconds') result[`${key}Cpu`] = percent(key);
+  }
+  return result;
 }
 
 /** Other processes used more than a quarter of a core during a reading: someone's build, tests... */

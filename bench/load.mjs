@@ -6,7 +6,8 @@ import { Buffer } from 'node:buffer';
 import { performance } from 'node:perf_hooks';
 import { clearInterval, setInterval } from 'node:timers';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TextEncoder } from 'node:util';
+import { TextDecoder, TextEncoder } from 'node:util';
+import { inflateSync } from 'node:zlib';
 import { encodeDataPacket, MessageType, PacketType } from '@pitaya-ts/protocol';
 import { CONTENDED, cpuPercent, machineCpuSeconds, processCpuSeconds, quietMachine, serve } from './ipc.mjs';
 import { frameHeaderLength, openMany, wsFrame } from './load-client.mjs';
@@ -16,6 +17,9 @@ const ECHO_BODY = new TextEncoder().encode(JSON.stringify({ text: 'hello, echo' 
 const MAX_SAMPLES = 1 << 21; // latency samples kept per server
 const RESPONSE_FLAG = MessageType.Response << 1;
 const PUSH_FLAG = MessageType.Push << 1;
+const TYPE_BITS = 0x0e;
+const BODY_COMPRESSED = 0x10;
+const ERROR_FLAG = 0x20;
 
 /** A request frame; its message id is one byte at `idOffset` (ids cycle through 1..127). */
 function requestFrame(route, body) {
@@ -23,18 +27,26 @@ function requestFrame(route, body) {
   return { frame: wsFrame(packet), idOffset: frameHeaderLength(packet.length) + 4 + 1 };
 }
 
-/** CPU seconds from now to when the returned function is called: this process's, the server's, and the others'. */
-function cpuMeter(serverPid) {
+/**
+ * CPU seconds from now to when the returned function is called: this process's, each of `pids`'s
+ * (`{ name: pid }`, e.g. `{ server: pid }`), and the other processes'.
+ */
+function cpuMeter(pids) {
+  const names = Object.keys(pids);
   const load0 = process.cpuUsage();
-  const server0 = processCpuSeconds(serverPid);
+  const start = names.map((name) => processCpuSeconds(pids[name]));
   const machine0 = machineCpuSeconds();
   const t0 = performance.now();
   return () => {
     const { user, system } = process.cpuUsage(load0);
-    const load = (user + system) / 1e6;
-    const server = processCpuSeconds(serverPid) - server0;
-    const other = Math.max(0, machineCpuSeconds() - machine0 - load - server);
-    return { seconds: (performance.now() - t0) / 1000, load, server, other };
+    const reading = { seconds: (performance.now() - t0) / 1000, load: (user + system) / 1e6 };
+    let measured = reading.load;
+    names.forEach((name, i) => {
+      reading[name] = processCpuSeconds(pids[name]) - start[i];
+      measured += reading[name];
+    });
+    reading.other = Math.max(0, machineCpuSeconds() - machine0 - measured);
+    return reading;
   };
 }
 
@@ -51,8 +63,8 @@ function closeAll() {
 }
 
 /** Echo clients on one server: each sends a request, waits for its response, sends the next. */
-function echoClients(group) {
-  const { frame, idOffset } = requestFrame(ECHO_ROUTE, ECHO_BODY);
+function echoClients(group, route) {
+  const { frame, idOffset } = requestFrame(route, ECHO_BODY);
   const state = { phase: 'stop', inFlight: 0, completed: 0, errors: 0, drained: () => {} };
   const latencies = new Float64Array(MAX_SAMPLES);
   const send = (client, now) => {
@@ -81,14 +93,14 @@ function echoClients(group) {
     state,
     latencies: () => latencies.subarray(0, Math.min(state.completed, MAX_SAMPLES)).sort(),
     /** Runs every client for `settleMs` unmeasured then `ms` measured; resolves once all are answered. */
-    async drive(settleMs, ms, serverPid) {
+    async drive(settleMs, ms, pids) {
       state.phase = 'settle';
       const now = performance.now();
       for (const client of clients) send(client, now);
       await sleep(settleMs);
       const before = state.completed;
       state.phase = 'measure';
-      const meter = cpuMeter(serverPid);
+      const meter = cpuMeter(pids);
       await sleep(ms);
       const cpu = meter();
       state.phase = 'stop';
@@ -100,23 +112,25 @@ function echoClients(group) {
 
 /**
  * `clients` connections to each server; a warm-up on each, then `slices` rounds in which each
- * server is loaded for `sliceMs` in turn (the order alternating).
+ * server is loaded for `sliceMs` in turn (the order alternating). A server is `{ port, pid }`, or
+ * `{ port, pids: { name: pid } }` when several processes serve it (their CPU is reported by name).
  */
-async function echo({ servers, clients, warmupMs, sliceMs, slices }) {
+async function echo({ servers, clients, warmupMs, sliceMs, slices, route = ECHO_ROUTE }) {
   const groups = [];
+  const pids = servers.map((server) => server.pids ?? { server: server.pid });
   for (const { port } of servers) {
     const group = await openMany(port, clients);
     conns.push(...group);
-    groups.push(echoClients(group));
+    groups.push(echoClients(group, route));
   }
-  for (const [i, group] of groups.entries()) await group.drive(0, warmupMs, servers[i].pid);
+  for (const [i, group] of groups.entries()) await group.drive(0, warmupMs, pids[i]);
   const runs = servers.map(() => ({ completed: 0, cpu: [], rates: [] }));
   let retried = 0;
   for (let slice = 0; slice < slices; slice++) {
     const order = slice % 2 ? [...groups.keys()].reverse() : [...groups.keys()];
     const marks = groups.map((group) => group.state.completed);
     const pair = [];
-    for (const i of order) pair[i] = await groups[i].drive(100, sliceMs, servers[i].pid);
+    for (const i of order) pair[i] = await groups[i].drive(100, sliceMs, pids[i]);
     // another process took a core meanwhile: measure this pair again, a few times at most
     const contended = pair.some(({ cpu }) => (100 * cpu.other) / cpu.seconds > CONTENDED);
     if (contended && retried < slices) {
@@ -147,6 +161,99 @@ async function echo({ servers, clients, warmupMs, sliceMs, slices }) {
   });
 }
 
+/** The code of an error response's body (`{"code": ...}`), or what made it unreadable. */
+function errorCode(flag, body) {
+  try {
+    const bytes = flag & BODY_COMPRESSED ? inflateSync(body) : body;
+    return String(JSON.parse(new TextDecoder().decode(bytes)).code ?? 'no code');
+  } catch {
+    return 'undecodable';
+  }
+}
+
+let counting; // the run between `countStart` and `countStop`
+
+/**
+ * Clients that keep one request in flight each and count every outcome: answered, answered with
+ * an error (by code), or not at all. Requests stop at `maxRequests` in all.
+ */
+async function countStart({ port, clients, route, maxRequests = 5_000_000 }) {
+  const group = await openMany(port, clients);
+  conns.push(...group);
+  const { frame, idOffset } = requestFrame(route, ECHO_BODY);
+  const started = performance.now();
+  const state = {
+    sending: true,
+    sent: 0,
+    answered: 0,
+    errors: {},
+    unexpected: 0,
+    closed: 0,
+    inFlight: 0,
+    started,
+    lastAnswer: started,
+    longestGapMs: 0,
+    // answers and errors per quarter second since the start (bounded: 4 minutes)
+    timeline: Array.from({ length: 960 }, () => [0, 0]),
+    drained: () => {},
+  };
+  const send = (client) => {
+    if (!state.sending || state.sent >= maxRequests || client.conn.closed) return;
+    client.id = client.id === 127 ? 1 : client.id + 1;
+    client.frame[idOffset] = client.id;
+    client.waiting = true;
+    state.sent++;
+    state.inFlight++;
+    client.conn.write(client.frame);
+  };
+  const all = group.map((conn) => {
+    const client = { conn, frame: Buffer.from(frame), id: 0, waiting: false };
+    conn.onPacket = (type, bytes, start, end) => {
+      if (type !== PacketType.Data) return; // heartbeats
+      const flag = bytes[start];
+      // a response to no request in flight, or to another one: counted, never taken as an answer
+      if (!client.waiting || (flag & TYPE_BITS) !== RESPONSE_FLAG || bytes[start + 1] !== client.id) {
+        state.unexpected++;
+        return;
+      }
+      client.waiting = false;
+      state.inFlight--;
+      const now = performance.now();
+      const bucket = state.timeline[Math.floor((now - started) / 250)];
+      if (bucket) bucket[flag & ERROR_FLAG ? 1 : 0]++;
+      if (flag & ERROR_FLAG) {
+        const code = errorCode(flag, bytes.subarray(start + 2, end));
+        state.errors[code] = (state.errors[code] ?? 0) + 1;
+      } else {
+        if (state.sending) state.longestGapMs = Math.max(state.longestGapMs, now - state.lastAnswer);
+        state.answered++;
+        state.lastAnswer = now;
+      }
+      if (state.sending) send(client);
+      else if (state.inFlight === 0) state.drained();
+    };
+    // a request in flight on a closed connection stays counted as unanswered
+    conn.onClose = () => state.closed++;
+    return client;
+  });
+  for (const client of all) send(client);
+  counting = state;
+  return all.length;
+}
+
+/** Stops sending, waits up to `drainMs` for the answers still due, and returns the counts. */
+async function countStop({ drainMs }) {
+  const state = counting;
+  state.sending = false;
+  const seconds = (performance.now() - state.started) / 1000;
+  if (state.inFlight > 0) await Promise.race([new Promise((resolve) => (state.drained = resolve)), sleep(drainMs)]);
+  const { sent, answered, errors, inFlight: unanswered, unexpected, closed, longestGapMs } = state;
+  const timeline = state.timeline.slice(0, Math.ceil((performance.now() - state.started) / 250));
+  closeAll();
+  counting = undefined;
+  return { seconds, sent, answered, errors, unanswered, unexpected, closed, longestGapMs, timeline };
+}
+
 /** Opens `clients` connections to a server and joins each to its group; returns a handle for the pushes. */
 const members = [];
 async function join({ port, clients }) {
@@ -174,7 +281,7 @@ let pushes; // the broadcast being received: armed, then awaited
 /** Starts counting pushes at every member of a group, before its server is told to broadcast. */
 function armPushes({ group, serverPid, perClient }) {
   const expected = perClient * members[group].length;
-  const state = { expected, received: 0, started: performance.now(), last: 0, meter: cpuMeter(serverPid) };
+  const state = { expected, received: 0, started: performance.now(), last: 0, meter: cpuMeter({ server: serverPid }) };
   state.done = new Promise((resolve) => (state.finish = resolve));
   for (const conn of members[group]) {
     conn.onPacket = (type, bytes, start) => {
@@ -218,6 +325,8 @@ serve({
   armPushes,
   awaitPushes,
   openIdle,
+  countStart,
+  countStop,
   closeAll() {
     closeAll();
     members.length = 0;

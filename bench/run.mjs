@@ -1,12 +1,18 @@
 // `npm run bench`: pitaya-ts against a bare `ws` server doing only the framing, measured in the same
-// run with the same load generator; every result is printed as a ratio to that baseline.
+// run with the same load generator; every result is printed as a ratio to that baseline. The
+// forwarded path (connector -> NATS -> room) is measured against a bare ws frontend doing plain
+// nats.js request/reply, and once more while nats-server restarts.
 // Servers and the load generator run in child processes (one core each); everything is bounded
 // in time and the children die with this process.
+import { rmSync } from 'node:fs';
 import * as os from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { setTimeout } from 'node:timers';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { startEtcdServer, startNatsServer } from '@pitaya-ts/testing';
 import { CONTENDED, cpuPercent, quietMachine, start } from './ipc.mjs';
+import { FORWARD_ROUTE } from './routes.mjs';
 
 const setting = (name, fallback) => Number(process.env[name] ?? fallback);
 const SLICES = setting('BENCH_SLICES', 8);
@@ -17,7 +23,11 @@ const MEMBERS = setting('BENCH_MEMBERS', 1000);
 const PUSHES = setting('BENCH_PUSHES', 200);
 const ROUNDS = setting('BENCH_ROUNDS', 3);
 const IDLE = setting('BENCH_IDLE_CONNECTIONS', 2000);
-const ONLY = process.env.BENCH_ONLY?.split(',') ?? ['echo', 'broadcast', 'memory'];
+const RECONNECT_CLIENTS = setting('BENCH_RECONNECT_CLIENTS', 100);
+// BENCH_FORWARD_DISPATCH=n: `pitaya.concurrency.handler.dispatch` of the pitaya-ts servers (default: the framework's)
+const DISPATCH = process.env.BENCH_FORWARD_DISPATCH ? Number(process.env.BENCH_FORWARD_DISPATCH) : undefined;
+// sections: echo, broadcast, memory, forward (the forwarded path and the NATS restart)
+const ONLY = process.env.BENCH_ONLY?.split(',') ?? ['echo', 'broadcast', 'memory', 'forward'];
 // BENCH_PROFILE=<dir>: each server writes CPU profiles to <dir>/<kind> (node --cpu-prof)
 const PROFILE = process.env.BENCH_PROFILE;
 const KINDS = ['bare', 'pitaya'];
@@ -42,6 +52,10 @@ const cpu = (r) =>
   `cpu: server ${fmt(r.serverCpu).padStart(3)}%  load ${fmt(r.loadCpu).padStart(3)}%  others ${fmt(r.otherCpu).padStart(3)}%` +
   (r.loadCpu > 90 ? '  (load generator near its limit)' : '');
 const remeasured = (count) => (count ? `  (${count} contended pair${count > 1 ? 's' : ''} measured again)` : '');
+const forwardCpu = (r) =>
+  `cpu: front ${fmt(r.frontCpu).padStart(3)}%  back ${fmt(r.backCpu).padStart(3)}%  nats ${fmt(r.natsCpu).padStart(3)}%  ` +
+  `load ${fmt(r.loadCpu).padStart(3)}%  others ${fmt(r.otherCpu).padStart(3)}%` +
+  (r.loadCpu > 90 ? '  (load generator near its limit)' : '');
 /** The median of pairwise ratios (slices measured back to back), and their range. */
 const pairs = (a, b) => {
   const ratios = a.map((x, i) => x / b[i]);
@@ -172,6 +186,146 @@ async function memorySection(load) {
   console.log(`  => pitaya/bare: rss/conn ${ratio(pitaya.rss, bare.rss)}  heap/conn ${ratio(pitaya.heap, bare.heap)}`);
 }
 
+let forwardRuns = 0;
+
+/**
+ * Starts the forwarded path's processes (`kinds` of bench/forward-server.mjs) on the given NATS and
+ * etcd, waits until the connector sees its room server, runs `fn(procs)`, then stops them: a
+ * graceful shutdown first (they leave etcd), then the processes end.
+ */
+async function withForwardServers({ nats, etcd }, kinds, fn) {
+  if (!(await quietMachine(60_000))) console.log('  (the machine stayed busy for a minute: measuring anyway)');
+  // a prefix of their own: servers of an earlier shape are never seen, even if one lingered
+  const options = {
+    natsUrl: nats.url,
+    etcdEndpoint: etcd.endpoint,
+    prefix: `bench-${process.pid}-${++forwardRuns}/`,
+    dispatch: DISPATCH,
+  };
+  const procs = {};
+  try {
+    for (const kind of kinds) {
+      const flags = PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}/forward-${kind}`] : [];
+      const proc = (procs[kind] = start(script('forward-server.mjs'), [kind], flags));
+      proc.port = (await proc.call('start', options, 60_000)).port;
+    }
+    if (procs.connector) await procs.connector.call('sees', { type: 'room', count: 1 }, 40_000);
+    return await fn(procs);
+  } finally {
+    await Promise.all(Object.values(procs).map((proc) => proc.call('shutdown', {}, 15_000).catch(() => undefined)));
+    await Promise.all(Object.values(procs).map((proc) => proc.stop()));
+  }
+}
+
+async function forwardEcho(load, infra) {
+  console.log(
+    '\n4. forwarded request/response: client -> connector (WebSocket) -> NATS -> room backend -> back\n' +
+      '   baseline "nats": a bare ws frontend doing one nats.js request/reply per request to a bare responder\n' +
+      `   ${WARMUP_SECONDS} s warm-up each, then ${SLICES} slices of ${SLICE_SECONDS} s on each in turn; ` +
+      'cpu of the frontend, the backend, nats-server and the load generator',
+  );
+  for (const clients of SHAPES) {
+    const [bare, pitaya] = await withForwardServers(
+      infra,
+      ['room', 'connector', 'bare-echo', 'bare-front'],
+      (procs) => {
+        const system = (front, back) => ({
+          port: procs[front].port,
+          pids: { front: procs[front].pid, back: procs[back].pid, nats: infra.nats.pid },
+        });
+        return load.call(
+          'echo',
+          {
+            servers: [system('bare-front', 'bare-echo'), system('connector', 'room')],
+            clients,
+            route: FORWARD_ROUTE,
+            warmupMs: WARMUP_SECONDS * 1000,
+            sliceMs: SLICE_SECONDS * 1000,
+            slices: SLICES,
+          },
+          (2 * WARMUP_SECONDS + 4 * SLICES * (SLICE_SECONDS + 11) + SLICES * 21) * 1000 + 60_000,
+        );
+      },
+    );
+    for (const [kind, r] of [
+      ['nats', bare],
+      ['pitaya', pitaya],
+    ]) {
+      console.log(
+        `  ${String(clients).padStart(4)} clients  ${kind.padEnd(6)} ${fmt(r.rps).padStart(7)} req/s  ` +
+          `p50 ${fmt(r.p50, 3).padStart(6)} ms  p99 ${fmt(r.p99, 3).padStart(7)} ms  ${forwardCpu(r)}` +
+          `${r.errors ? `  ERRORS ${r.errors}` : ''}`,
+      );
+    }
+    console.log(
+      `  => pitaya/nats: req/s ${pairs(pitaya.rates, bare.rates)}  p50 ${ratio(pitaya.p50, bare.p50)}  ` +
+        `p99 ${ratio(pitaya.p99, bare.p99)}${remeasured(bare.retried)}`,
+    );
+  }
+}
+
+async function forwardReconnect(load, infra) {
+  const { nats } = infra;
+  console.log(
+    `\n5. nats-server restarted under forwarded load: ${RECONNECT_CLIENTS} clients, one request in flight each;\n` +
+      '   stopped after 2 s, started again 0.5 s later, 5 s more load, then up to 15 s for the answers still due',
+  );
+  await withForwardServers(infra, ['room', 'connector'], async (procs) => {
+    await load.call(
+      'countStart',
+      { port: procs.connector.port, clients: RECONNECT_CLIENTS, route: FORWARD_ROUTE },
+      60_000,
+    );
+    await sleep(2000);
+    const down = performance.now();
+    await nats.stop();
+    await sleep(500);
+    await nats.start();
+    const downSeconds = (performance.now() - down) / 1000;
+    await sleep(5000);
+    const r = await load.call('countStop', { drainMs: 15_000 }, 30_000);
+    const errors = Object.entries(r.errors).sort((a, b) => b[1] - a[1]);
+    const errorCount = errors.reduce((total, [, count]) => total + count, 0);
+    console.log(
+      `  sent ${fmt(r.sent)}  answered ${fmt(r.answered)}  answered with an error ${fmt(errorCount)}` +
+        `${errors.length ? ` (${errors.map(([code, count]) => `${code} x ${fmt(count)}`).join(', ')})` : ''}` +
+        `  left without an answer ${fmt(r.unanswered)}`,
+    );
+    console.log(
+      `  nats-server away ${fmt(downSeconds, 2)} s (stop, 0.5 s, start until ready); longest wait between two ` +
+        `successful answers ${fmt(r.longestGapMs)} ms; ${fmt(r.seconds, 1)} s of load` +
+        `${r.unexpected ? `; UNEXPECTED RESPONSES ${fmt(r.unexpected)}` : ''}` +
+        `${r.closed ? `; CONNECTIONS CLOSED ${fmt(r.closed)}` : ''}`,
+    );
+    if (r.answered + errorCount + r.unanswered !== r.sent) console.log('  COUNTS DO NOT ADD UP');
+    if (process.env.BENCH_TIMELINE)
+      console.log(r.timeline.map(([ok, failed], i) => `${i * 250}ms ${ok}/${failed}`).join('  '));
+  });
+}
+
+async function forwardSection(load) {
+  const infra = {};
+  try {
+    infra.nats = await startNatsServer();
+    infra.etcd = await startEtcdServer();
+  } catch (err) {
+    await infra.nats?.stop();
+    console.log(`\n4. forwarded path: skipped (${String(err instanceof Error ? err.message : err).split('\n')[0]})`);
+    return;
+  }
+  // the etcd data folder goes even when the bench is cut short (the servers die with this process)
+  const removeEtcdData = () => rmSync(infra.etcd.dataDir, { recursive: true, force: true });
+  process.once('exit', removeEtcdData);
+  try {
+    await forwardEcho(load, infra);
+    await forwardReconnect(load, infra);
+  } finally {
+    await infra.nats.stop();
+    await infra.etcd.destroy();
+    process.off('exit', removeEtcdData);
+  }
+}
+
 console.log(
   `pitaya-ts bench, ${new Date().toISOString()}, node ${process.version}, ${os.cpus().length} cores ` +
     `(${os.cpus()[0]?.model.trim()})`,
@@ -181,6 +335,7 @@ try {
   if (ONLY.includes('echo')) await echoSection(load);
   if (ONLY.includes('broadcast')) await broadcastSection(load);
   if (ONLY.includes('memory')) await memorySection(load);
+  if (ONLY.includes('forward')) await forwardSection(load);
 } catch (err) {
   console.error(err);
   process.exitCode = 1;

@@ -1,0 +1,157 @@
+// A server of the forwarded path, in its own process:
+// - `connector`: a pitaya-ts frontend (WebSocket) that forwards `room.*` over NATS, etcd discovery;
+// - `room`: a pitaya-ts backend whose handler `room.echo.say` returns its body;
+// - `bare-front`: the baseline frontend: `ws` and the codec, one plain nats.js request per client
+//   request, the message body as the NATS payload and the reply as the response body;
+// - `bare-echo`: the baseline backend: a NATS subscription that replies with the payload.
+// The orchestrator calls `start` with the addresses of NATS and etcd, and `shutdown` before it stops
+// the process, so that the servers leave etcd as they would in production.
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { TextEncoder } from 'node:util';
+import { connect } from '@nats-io/transport-node';
+import {
+  decodeMessage,
+  decodePackets,
+  defaultHandshakeResponse,
+  encodeDataPacket,
+  encodeHandshakeResponse,
+  encodePacket,
+  MessageType,
+  PacketType,
+} from '@pitaya-ts/protocol';
+import { bootstrap, Handler, Request, TOKENS, WsAcceptor } from '@pitaya-ts/core';
+import { etcdDiscoveryModule } from '@pitaya-ts/etcd';
+import { natsRpcModule } from '@pitaya-ts/nats';
+import { WebSocketServer } from 'ws';
+import { serve } from './ipc.mjs';
+import { FORWARD_SUBJECT } from './routes.mjs';
+
+const kind = process.argv[2];
+
+/** `pitaya.*` values common to both pitaya-ts servers. */
+const clusterConfig = ({ natsUrl, etcdEndpoint, prefix, dispatch }) => ({
+  // not the warnings of the NATS restart run ("NATS connection lost"): its counts tell the story
+  'pitaya.log.level': 'error',
+  'pitaya.cluster.rpc.client.nats.connect': natsUrl,
+  'pitaya.cluster.rpc.server.nats.connect': natsUrl,
+  'pitaya.cluster.sd.etcd.endpoints': etcdEndpoint,
+  'pitaya.cluster.sd.etcd.prefix': prefix,
+  'pitaya.cluster.sd.etcd.shutdown.delay': '0ms',
+  // up to 1000 forwarded requests in flight at once: room for them to wait rather than be refused
+  // (the defaults, 30 processed and 75 waiting, refuse the rest with PIT-500 by design)
+  'pitaya.buffer.cluster.rpc.server.nats.messages': 2000,
+  ...(dispatch ? { 'pitaya.concurrency.handler.dispatch': dispatch } : {}),
+});
+
+async function startConnector(options) {
+  const acceptor = new WsAcceptor({ host: '127.0.0.1', port: 0 });
+  const app = await bootstrap({
+    serverType: 'connector',
+    acceptors: [acceptor],
+    providers: [natsRpcModule(), etcdDiscoveryModule()],
+    handleSignals: false,
+    config: clusterConfig(options),
+  });
+  await app.start();
+  const discovery = app.container.get(TOKENS.ServiceDiscovery);
+  return {
+    port: acceptor.address().port,
+    /** Resolves once discovery lists `count` servers of `type` (bounded wait). */
+    async sees({ type, count, timeoutMs = 30_000 }) {
+      const deadline = performance.now() + timeoutMs;
+      while (discovery.getServersByType(type).length < count) {
+        if (performance.now() > deadline) throw new Error(`the connector does not see ${count} ${type} server(s)`);
+        await sleep(50);
+      }
+      return discovery.getServersByType(type).length;
+    },
+    stop: () => app.stop(),
+  };
+}
+
+async function startRoom(options) {
+  class EchoHandler {
+    say(body) {
+      return body;
+    }
+  }
+  // the decorators, applied by hand (plain JavaScript)
+  Handler('echo')(EchoHandler);
+  Request()(EchoHandler.prototype, 'say', Object.getOwnPropertyDescriptor(EchoHandler.prototype, 'say'));
+  const app = await bootstrap({
+    serverType: 'room',
+    handlers: [EchoHandler],
+    providers: [natsRpcModule(), etcdDiscoveryModule()],
+    handleSignals: false,
+    config: clusterConfig(options),
+  });
+  await app.start();
+  return { stop: () => app.stop() };
+}
+
+async function startBareFront({ natsUrl }) {
+  const nc = await connect({ servers: natsUrl, name: 'bench bare frontend' });
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
+  await new Promise((resolve) => wss.once('listening', resolve));
+  const handshakeReply = encodePacket(PacketType.Handshake, encodeHandshakeResponse(defaultHandshakeResponse()));
+  const failed = new TextEncoder().encode(JSON.stringify({ code: 'PIT-500', msg: 'NATS request failed' }));
+  const respond = (ws, id, body, error) =>
+    ws.send(encodeDataPacket({ type: MessageType.Response, id, route: '', body, error }));
+  wss.on('connection', (ws) => {
+    ws.on('message', (data) => {
+      for (const packet of decodePackets(data)) {
+        if (packet.type === PacketType.Handshake) ws.send(handshakeReply);
+        if (packet.type !== PacketType.Data) continue;
+        const message = decodeMessage(packet.body);
+        if (message.type !== MessageType.Request) continue;
+        nc.request(FORWARD_SUBJECT, message.body, { timeout: 5000 }).then(
+          (reply) => respond(ws, message.id, reply.data, false),
+          () => respond(ws, message.id, failed, true),
+        );
+      }
+    });
+  });
+  return {
+    port: wss.address().port,
+    async stop() {
+      for (const ws of wss.clients) ws.terminate();
+      await new Promise((resolve) => wss.close(resolve));
+      await nc.drain();
+    },
+  };
+}
+
+async function startBareEcho({ natsUrl }) {
+  const nc = await connect({ servers: natsUrl, name: 'bench bare responder' });
+  nc.subscribe(FORWARD_SUBJECT, {
+    callback: (err, msg) => {
+      if (!err) msg.respond(msg.data);
+    },
+  });
+  await nc.flush();
+  return { stop: () => nc.drain() };
+}
+
+const starters = {
+  connector: startConnector,
+  room: startRoom,
+  'bare-front': startBareFront,
+  'bare-echo': startBareEcho,
+};
+if (!starters[kind]) throw new Error(`unknown server kind ${kind}`);
+let server;
+
+serve({
+  async start(options) {
+    server = await starters[kind](options);
+    return { port: server.port };
+  },
+  sees: (args) => server.sees(args),
+  /** A graceful stop (etcd deregistration, NATS drained); the orchestrator then ends the process. */
+  async shutdown() {
+    await server?.stop();
+    server = undefined;
+    return true;
+  },
+});
