@@ -2,7 +2,8 @@
 // - `connector`: a pitaya-ts frontend (WebSocket) that forwards `room.*` over NATS, etcd discovery;
 // - `room`: a pitaya-ts backend whose handler `room.echo.say` returns its body;
 // - `bare-front`: the baseline frontend: `ws` and the codec, one plain nats.js request per client
-//   request, the message body as the NATS payload and the reply as the response body;
+//   request, the message body as the NATS payload and the reply as the response body (nats.js
+//   with `noAsyncTraces`, as the framework's connections: no stack captured per request);
 // - `bare-echo`: the baseline backend: a NATS subscription that replies with the payload.
 // The orchestrator calls `start` with the addresses of NATS and etcd, and `shutdown` before it stops
 // the process, so that the servers leave etcd as they would in production.
@@ -91,7 +92,7 @@ async function startRoom(options) {
 }
 
 async function startBareFront({ natsUrl }) {
-  const nc = await connect({ servers: natsUrl, name: 'bench bare frontend' });
+  const nc = await connect({ servers: natsUrl, name: 'bench bare frontend', noAsyncTraces: true });
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
   await new Promise((resolve) => wss.once('listening', resolve));
   const handshakeReply = encodePacket(PacketType.Handshake, encodeHandshakeResponse(defaultHandshakeResponse()));
@@ -123,7 +124,7 @@ async function startBareFront({ natsUrl }) {
 }
 
 async function startBareEcho({ natsUrl }) {
-  const nc = await connect({ servers: natsUrl, name: 'bench bare responder' });
+  const nc = await connect({ servers: natsUrl, name: 'bench bare responder', noAsyncTraces: true });
   nc.subscribe(FORWARD_SUBJECT, {
     callback: (err, msg) => {
       if (!err) msg.respond(msg.data);

@@ -9,6 +9,10 @@ export interface NatsConnectionOptions {
   logger: Logger;
   /** Called when the connection drops (before it reconnects). */
   onDisconnect?: () => void;
+  /** Called once it is back (its subscriptions renewed). */
+  onReconnect?: () => void;
+  /** An error the server sent (a permission violation...). */
+  onServerError?: (error: Error) => void;
 }
 
 /** Connects and logs the connection's life; a connection that gives up reconnecting is reported. */
@@ -19,6 +23,9 @@ export async function connectNats(options: NatsConnectionOptions): Promise<NatsC
     timeout: options.connectTimeoutMs,
     maxReconnectAttempts: options.maxReconnectAttempts,
     reconnectTimeWait: 250,
+    // no stack captured for every request (two Error objects each): the errors are reported by
+    // their message, and the capture cost more than the rest of a forwarded request on a frontend
+    noAsyncTraces: true,
   });
   void (async () => {
     for await (const status of nc.status()) {
@@ -27,6 +34,9 @@ export async function connectNats(options: NatsConnectionOptions): Promise<NatsC
         options.onDisconnect?.();
       } else if (status.type === 'reconnect') {
         options.logger.info({ server: status.server }, 'NATS connection back');
+        options.onReconnect?.();
+      } else if (status.type === 'error') {
+        options.onServerError?.(status.error);
       }
     }
   })();
