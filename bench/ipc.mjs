@@ -77,7 +77,12 @@ let ticksPerSecond;
 /** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
 export function processCpuSeconds(pid) {
   ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' })) || 100;
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  let stat;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    throw new Error(`process ${pid} is gone: it exited or was killed during the measurement`);
+  }
   // fields after the command name, which is in parentheses and may contain spaces
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;

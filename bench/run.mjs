@@ -28,8 +28,11 @@ const RECONNECT_CLIENTS = setting('BENCH_RECONNECT_CLIENTS', 100);
 const DISPATCH = process.env.BENCH_FORWARD_DISPATCH ? Number(process.env.BENCH_FORWARD_DISPATCH) : undefined;
 // sections: echo, broadcast, memory, forward (the forwarded path and the NATS restart)
 const ONLY = process.env.BENCH_ONLY?.split(',') ?? ['echo', 'broadcast', 'memory', 'forward'];
-// BENCH_PROFILE=<dir>: each server writes CPU profiles to <dir>/<kind> (node --cpu-prof)
+// BENCH_PROFILE=<dir>: each server writes CPU profiles to <dir>/<kind> (node --cpu-prof); the
+// forwarded path's to <dir>/forward-<kind>, one file per process started
 const PROFILE = process.env.BENCH_PROFILE;
+// BENCH_TIMELINE=1: the NATS restart run also prints answers/errors per quarter second
+const TIMELINE = Boolean(process.env.BENCH_TIMELINE);
 const KINDS = ['bare', 'pitaya'];
 const script = (name) => fileURLToPath(new URL(name, import.meta.url));
 
@@ -298,8 +301,7 @@ async function forwardReconnect(load, infra) {
         `${r.closed ? `; CONNECTIONS CLOSED ${fmt(r.closed)}` : ''}`,
     );
     if (r.answered + errorCount + r.unanswered !== r.sent) console.log('  COUNTS DO NOT ADD UP');
-    if (process.env.BENCH_TIMELINE)
-      console.log(r.timeline.map(([ok, failed], i) => `${i * 250}ms ${ok}/${failed}`).join('  '));
+    if (TIMELINE) console.log(r.timeline.map(([ok, failed], i) => `${i * 250}ms ${ok}/${failed}`).join('  '));
   });
 }
 
