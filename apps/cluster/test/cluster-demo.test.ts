@@ -95,7 +95,10 @@ describe('cluster demo: two connectors and two room servers on real NATS and etc
   it('keeps one session per user across connectors', async () => {
     const first = await join(wsUrl(connectors[0]!), 'eve');
     const kicked = new Promise((resolve) => first.events.once('kick', () => resolve(true)));
-    await join(wsUrl(connectors[1]!), 'eve');
+    const second = await join(wsUrl(connectors[1]!), 'eve');
     await expect(kicked).resolves.toBe(true);
+    // the newer session is the one that stays
+    await expect(second.request('room.room.join', { room: 'eve-room' })).resolves.toEqual({ members: ['eve'] });
+    expect(second.connected).toBe(true);
   });
 });

@@ -216,6 +216,10 @@ export class NatsRpcClient implements RpcClient {
   }
 
   async announceBind(frontendType: string, bind: BindMessage): Promise<void> {
-    this.connection().publish(subjects.bindings(frontendType), protos.encodeBindMsg(bind));
+    const nc = this.connection();
+    nc.publish(subjects.bindings(frontendType), protos.encodeBindMsg(bind));
+    // the bind is acknowledged to the client only once NATS has the announcement: a login on
+    // another frontend right after it comes later, and the older session is the one kicked
+    await nc.flush();
   }
 }
