@@ -3,7 +3,8 @@ import { Package } from 'pinus-protocol';
 import { clientPeer, closeAll, join, startChat, TRANSPORTS, withTimeout, type ChatServer } from './helpers';
 import { PinusClient } from './pinus-client';
 
-const INTERVAL = 200;
+// short enough for a quick test, long enough that a loaded CI machine does not miss a beat
+const INTERVAL = 400;
 
 describe.each(TRANSPORTS)('heartbeats over %s', (transport) => {
   let server: ChatServer;
