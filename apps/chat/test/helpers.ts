@@ -3,9 +3,10 @@ import pino from 'pino';
 import { connect, type ClientOptions, type PitayaClient, type CloseReason } from '@pitaya-ts/client';
 import type { Packet } from '@pitaya-ts/protocol';
 import {
+  AcceptorWrapper,
   TOKENS,
+  WrappedConnection,
   type Acceptor,
-  type AcceptorSettings,
   type ConnectionHandlers,
   type PitayaApp,
   type PlayerConnection,
@@ -47,65 +48,30 @@ export interface InboundPacket {
 }
 
 /** A connection that records what it receives before the server sees it. */
-class RecordingConnection implements PlayerConnection {
+class RecordingConnection extends WrappedConnection {
   constructor(
-    private readonly inner: PlayerConnection,
+    inner: PlayerConnection,
     private readonly record: (packet: Packet) => void,
-  ) {}
-
-  get remoteAddress(): string {
-    return this.inner.remoteAddress;
+  ) {
+    super(inner);
   }
 
-  get needsDrain(): boolean {
-    return this.inner.needsDrain;
-  }
-
-  setHandlers(handlers: ConnectionHandlers): void {
-    this.inner.setHandlers({
-      ...handlers,
-      onPacket: (packet) => {
-        this.record({ type: packet.type, body: packet.body.slice() });
-        handlers.onPacket(packet);
-      },
-    });
-  }
-
-  write(packet: Uint8Array): void {
-    this.inner.write(packet);
-  }
-  pause(): void {
-    this.inner.pause();
-  }
-  resume(): void {
-    this.inner.resume();
-  }
-  close(): void {
-    this.inner.close();
+  protected onPacket(packet: Packet, handlers: ConnectionHandlers): void {
+    this.record({ type: packet.type, body: packet.body.slice() });
+    handlers.onPacket(packet);
   }
 }
 
-class RecordingAcceptor implements Acceptor {
+class RecordingAcceptor extends AcceptorWrapper {
   constructor(
-    private readonly inner: Acceptor,
+    inner: Acceptor,
     private readonly record: InboundPacket[],
-  ) {}
-
-  get protocol(): string {
-    return this.inner.protocol;
+  ) {
+    super(inner);
   }
 
-  listen(onConnection: (connection: PlayerConnection) => void, settings: AcceptorSettings): Promise<void> {
-    const record = (packet: Packet) => this.record.push({ transport: this.protocol, packet });
-    return this.inner.listen((connection) => onConnection(new RecordingConnection(connection, record)), settings);
-  }
-
-  close(): Promise<void> {
-    return this.inner.close();
-  }
-
-  address(): { host: string; port: number } | undefined {
-    return this.inner.address();
+  protected wrap(connection: PlayerConnection): PlayerConnection {
+    return new RecordingConnection(connection, (packet) => this.record.push({ transport: this.protocol, packet }));
   }
 }
 

@@ -28,6 +28,7 @@ export { TcpAcceptor, type TcpAcceptorOptions } from './net/tcp-acceptor';
 export type { TlsFiles } from './net/listen';
 export { WsAcceptor, type WsAcceptorOptions } from './net/ws-acceptor';
 export { RateLimitingAcceptor, LeakyBucket, type RateLimit } from './net/rate-limiting-acceptor';
+export { AcceptorWrapper, WrappedConnection } from './net/acceptor-wrapper';
 export type { HandshakeValidator } from './agent/handshake-validator';
 
 export type { Dispatcher, Job } from './dispatch/dispatcher';

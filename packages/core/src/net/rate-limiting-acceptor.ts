@@ -1,5 +1,6 @@
-import { PacketType } from '@pitaya-ts/protocol';
+import { PacketType, type Packet } from '@pitaya-ts/protocol';
 import type { Acceptor, AcceptorSettings, ConnectionHandlers, PlayerConnection } from './acceptor';
+import { AcceptorWrapper, WrappedConnection } from './acceptor-wrapper';
 
 export interface RateLimit {
   /** Requests allowed per interval. */
@@ -29,46 +30,18 @@ export class LeakyBucket {
   }
 }
 
-class RateLimitedConnection implements PlayerConnection {
+class RateLimitedConnection extends WrappedConnection {
   private readonly bucket: LeakyBucket;
 
-  constructor(
-    private readonly inner: PlayerConnection,
-    rate: RateLimit,
-  ) {
+  constructor(inner: PlayerConnection, rate: RateLimit) {
+    super(inner);
     this.bucket = new LeakyBucket(rate);
   }
 
-  get remoteAddress(): string {
-    return this.inner.remoteAddress;
-  }
-
-  get needsDrain(): boolean {
-    return this.inner.needsDrain;
-  }
-
-  setHandlers(handlers: ConnectionHandlers): void {
-    this.inner.setHandlers({
-      ...handlers,
-      onPacket: (packet) => {
-        // only requests and notifies count: heartbeats and the handshake must always pass
-        if (packet.type === PacketType.Data && !this.bucket.take(Date.now())) handlers.onDropped?.('ratelimit');
-        else handlers.onPacket(packet);
-      },
-    });
-  }
-
-  write(packet: Uint8Array): void {
-    this.inner.write(packet);
-  }
-  pause(): void {
-    this.inner.pause();
-  }
-  resume(): void {
-    this.inner.resume();
-  }
-  close(): void {
-    this.inner.close();
+  protected onPacket(packet: Packet, handlers: ConnectionHandlers): void {
+    // only requests and notifies count: heartbeats and the handshake must always pass
+    if (packet.type === PacketType.Data && !this.bucket.take(Date.now())) handlers.onDropped?.('ratelimit');
+    else handlers.onPacket(packet);
   }
 }
 
@@ -77,27 +50,17 @@ class RateLimitedConnection implements PlayerConnection {
  * rate limiter): `limit` Data packets per `interval`, from `pitaya.conn.ratelimiting.*` unless
  * given here; excess is dropped and counted. `pitaya.conn.ratelimiting.forcedisable` turns it off.
  */
-export class RateLimitingAcceptor implements Acceptor {
+export class RateLimitingAcceptor extends AcceptorWrapper {
   constructor(
-    readonly inner: Acceptor,
+    inner: Acceptor,
     private readonly rate?: RateLimit,
-  ) {}
-
-  get protocol(): string {
-    return this.inner.protocol;
+  ) {
+    super(inner);
   }
 
-  listen(onConnection: (connection: PlayerConnection) => void, settings: AcceptorSettings): Promise<void> {
-    if (settings.rateLimitDisabled) return this.inner.listen(onConnection, settings);
-    const rate = this.rate ?? settings.rateLimit;
-    return this.inner.listen((connection) => onConnection(new RateLimitedConnection(connection, rate)), settings);
-  }
-
-  close(): Promise<void> {
-    return this.inner.close();
-  }
-
-  address(): { host: string; port: number } | undefined {
-    return this.inner.address();
+  protected wrap(connection: PlayerConnection, settings: AcceptorSettings): PlayerConnection {
+    return settings.rateLimitDisabled
+      ? connection
+      : new RateLimitedConnection(connection, this.rate ?? settings.rateLimit);
   }
 }
