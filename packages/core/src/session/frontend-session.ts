@@ -16,6 +16,8 @@ export interface SessionLink {
 /** What a frontend session needs from its pool. */
 export interface SessionBinder {
   bind(session: FrontendSession, uid: string): Promise<void>;
+  /** The session is on its way out: its uid no longer finds it. */
+  release(session: FrontendSession): void;
 }
 
 type CloseCallback = () => void | Promise<void>;
@@ -56,7 +58,10 @@ export class FrontendSession extends SessionValues implements Session {
   }
 
   async kick(reason?: string): Promise<void> {
-    if (!this.closed) this.link.kick(reason);
+    if (this.closed) return;
+    // from now on, pushes and kicks to the uid no longer count this session as reachable
+    this.binder.release(this);
+    this.link.kick(reason);
   }
 
   onClose(callback: CloseCallback): void {

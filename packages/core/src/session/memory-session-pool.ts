@@ -69,11 +69,15 @@ export class MemorySessionPool implements SessionPool {
     }
   }
 
+  release(session: FrontendSession): void {
+    if (session.uid !== undefined && this.byUid.get(session.uid) === session) this.byUid.delete(session.uid);
+  }
+
   async close(session: FrontendSession): Promise<void> {
     if (session.closed) return;
     session.closed = true;
     this.byId.delete(session.id);
-    if (session.uid !== undefined && this.byUid.get(session.uid) === session) this.byUid.delete(session.uid);
+    this.release(session);
     const errors = await session.runCloseCallbacks();
     for (const callback of this.closeCallbacks) {
       try {
