@@ -270,8 +270,14 @@ export class PitayaClient<R extends RouteMap = AnyRoutes> {
     const seconds = Number(this.handshake?.sys?.heartbeat ?? 0);
     if (!(seconds > 0)) return;
     const interval = seconds * 1000;
+    let lastTick = Date.now();
     this.heartbeatTimer = setInterval(() => {
-      if (Date.now() - this.lastReceived > 2 * interval) {
+      const now = Date.now();
+      // a timer late by half an interval or more (a busy process, a background browser tab):
+      // what the server sent meanwhile may still be unread, so its silence proves nothing yet
+      const judge = now - lastTick < 1.5 * interval;
+      lastTick = now;
+      if (judge && now - this.lastReceived > 2 * interval) {
         this.lose(link, { code: 'HEARTBEAT_TIMEOUT', message: `the server sent nothing for ${2 * seconds} s` });
         return;
       }

@@ -235,10 +235,14 @@ export class Agent implements SessionLink {
     this.close(reason ? `kicked: ${reason}` : 'kicked');
   }
 
-  /** Called by the heartbeat ticker: a heartbeat, or a close when the client went silent or stopped reading. */
-  tick(now: number, heartbeat: Uint8Array, intervalMs: number, writeTimeoutMs: number): void {
-    if (now - this.lastReceived > 2 * intervalMs) return this.close('heartbeat timeout');
-    if (this.blockedSince > 0 && now - this.blockedSince > writeTimeoutMs) return this.close('write timeout');
+  /**
+   * Called by the heartbeat ticker: a heartbeat, or a close when the client went silent or stopped
+   * reading. `judge` is false right after the server itself stalled: what the clients sent meanwhile
+   * is still waiting to be read, so their silence proves nothing yet.
+   */
+  tick(now: number, heartbeat: Uint8Array, intervalMs: number, writeTimeoutMs: number, judge = true): void {
+    if (judge && now - this.lastReceived > 2 * intervalMs) return this.close('heartbeat timeout');
+    if (judge && this.blockedSince > 0 && now - this.blockedSince > writeTimeoutMs) return this.close('write timeout');
     if (this.state === 'working') this.send(heartbeat);
   }
 

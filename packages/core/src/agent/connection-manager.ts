@@ -16,6 +16,7 @@ export interface ConnectionTimings {
 export class ConnectionManager {
   readonly agents = new Set<Agent>();
   private ticker: ReturnType<typeof setInterval> | undefined;
+  private lastTick = Date.now();
   private readonly heartbeat = heartbeatPacket();
   private closeWaiters: (() => void)[] = [];
   /** Sessions whose close callbacks are still running. */
@@ -39,6 +40,7 @@ export class ConnectionManager {
       this.logger.info({ protocol: acceptor.protocol, address: acceptor.address() }, 'acceptor listening');
     }
     if (this.timings.heartbeatMs > 0) {
+      this.lastTick = Date.now();
       this.ticker = setInterval(() => this.tick(), this.timings.heartbeatMs);
     }
   }
@@ -46,7 +48,10 @@ export class ConnectionManager {
   private tick(): void {
     const now = Date.now();
     const { heartbeatMs, writeTimeoutMs } = this.timings;
-    for (const agent of this.agents) agent.tick(now, this.heartbeat, heartbeatMs, writeTimeoutMs);
+    // timers run before pending reads: after a long stall of this process, judge nobody this turn
+    const judge = now - this.lastTick < 1.5 * heartbeatMs;
+    this.lastTick = now;
+    for (const agent of this.agents) agent.tick(now, this.heartbeat, heartbeatMs, writeTimeoutMs, judge);
   }
 
   private onClosed(agent: Agent): void {
