@@ -1,6 +1,5 @@
 import { ErrorCode, PitayaError } from '../errors/pitaya-error';
-import type { HandlerContext } from '../pipeline/pipeline';
-import type { RouteDescriptor } from '../routing/component-scanner';
+import { handlerContext, type RouteDescriptor } from '../routing/component-scanner';
 import type { ParsedRoute } from '../routing/route';
 import type { RouteRegistry } from '../routing/route-registry';
 import type { Serializer } from '../serialize/serializer';
@@ -58,17 +57,7 @@ export class HandlerService {
       });
     }
     const value = descriptor.raw ? body : this.serializer.unmarshal(body, descriptor.proto.request);
-    const ctx: HandlerContext = {
-      route: route.full,
-      serverType: route.serverType,
-      service: route.service,
-      method: route.method,
-      type,
-      session,
-      metadata,
-      bodyType: descriptor.bodyType,
-    };
-    const result = descriptor.execute(ctx, value);
+    const result = descriptor.execute(handlerContext(descriptor, route, type, session, metadata), value);
     // what `await` would wait for: a promise or any thenable
     if (typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') {
       return Promise.resolve(result).then((value) => this.serialize(route, type, descriptor, value));

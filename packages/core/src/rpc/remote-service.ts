@@ -1,5 +1,5 @@
+import { handlerContext } from '../routing/component-scanner';
 import { PitayaError } from '../errors/pitaya-error';
-import type { HandlerContext } from '../pipeline/pipeline';
 import type { ParsedRoute } from '../routing/route';
 import type { RouteRegistry } from '../routing/route-registry';
 import type { RpcCodec } from '../cluster/rpc-codec';
@@ -25,17 +25,7 @@ export class RemoteService {
   ): Promise<unknown> {
     const descriptor = this.registry.remotes.get(route.key);
     if (!descriptor) throw PitayaError.routeNotFound(route.full);
-    const ctx: HandlerContext = {
-      route: route.full,
-      serverType: route.serverType,
-      service: route.service,
-      method: route.method,
-      type: 'request',
-      session: session as Session,
-      metadata,
-      bodyType: descriptor.bodyType,
-    };
-    return descriptor.execute(ctx, arg);
+    return descriptor.execute(handlerContext(descriptor, route, 'request', session as Session, metadata), arg);
   }
 
   /** An RPC: the argument and the result travel serialized (protobuf types from @Proto(), else JSON). */
