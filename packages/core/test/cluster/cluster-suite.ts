@@ -144,7 +144,9 @@ export function clusterSuite(title: string, providers: () => ContainerModule[], 
         metadata: { why: 'test' },
       });
       // a frontend serves Pitaya's three sys remotes and nothing else of its internals
-      await expect(cluster.rooms[0]!.rpcTo('connector-0', 'sys.session', {})).rejects.toMatchObject({ code: 'PIT-404' });
+      await expect(cluster.rooms[0]!.rpcTo('connector-0', 'sys.session', {})).rejects.toMatchObject({
+        code: 'PIT-404',
+      });
       // the room server's own type: the call stays in its process
       await expect(cluster.rooms[0]!.rpc('room.roomRemote.echo', { n: 9 })).resolves.toMatchObject({
         n: 10,
