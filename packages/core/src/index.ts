@@ -60,7 +60,7 @@ export { createLogger } from './logging/logger';
 export type { ServerInfo, ServiceDiscovery, ServiceDiscoveryListener } from './rpc/service-discovery';
 export { StandaloneServiceDiscovery } from './rpc/service-discovery';
 export type { Router, RoutingContext, RoutingFunction } from './rpc/router';
-export { DefaultRouter } from './rpc/router';
+export { DefaultRouter, routeAndCall } from './rpc/router';
 export type { RpcClient, RpcServer } from './rpc/rpc-client';
 export type { RpcRequest, RpcResponse, RpcSession } from './rpc/rpc-messages';
 

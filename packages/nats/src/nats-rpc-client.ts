@@ -156,9 +156,7 @@ export class NatsRpcClient implements RpcClient {
     if (!call) return; // its caller is gone: the connection dropped, or NATS gave up on it
     this.inFlight.delete(token);
     if (msg.data.length === 0 && msg.headers?.code === 503) {
-      call.reject(
-        new PitayaError(ErrorCode.Internal, `server ${call.server.id} is unreachable`, { server: call.server.id }),
-      );
+      call.reject(PitayaError.unreachable(call.server.id));
       return;
     }
     try {

@@ -18,7 +18,7 @@ import type { RpcCaller } from '../cluster/rpc-caller';
 import { SysRemote } from '../cluster/sys-remote';
 import { startCluster, stopCluster } from './cluster-wiring';
 import { acceptorSettings, createConnections } from './connections-wiring';
-import type { RoutingFunction } from '../rpc/router';
+import { routeAndCall, type RoutingFunction } from '../rpc/router';
 import type { ServerInfo } from '../rpc/service-discovery';
 import type { Session } from '../session/session';
 import type { SessionPool } from '../session/session-pool';
@@ -268,8 +268,10 @@ export class PitayaApp {
       return (await this.remotes().call(parsed, arg, options.session, options.metadata ?? {})) as T;
     }
     const body = arg instanceof Uint8Array ? arg : new Uint8Array(0);
-    const server = await this.container.get(TOKENS.Router).route(parsed.serverType, parsed.full, options.session, body);
-    return this.rpcTo<T>(server.id, route, arg, options);
+    const router = this.container.get(TOKENS.Router);
+    return routeAndCall(router, parsed.serverType, parsed.full, options.session, body, (server) =>
+      this.rpcTo<T>(server.id, route, arg, options),
+    );
   }
 
   /**

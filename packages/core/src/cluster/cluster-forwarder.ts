@@ -1,6 +1,6 @@
 import type { Message } from '@pitaya-ts/protocol';
 import type { Forwarder } from '../dispatch/message-processor';
-import type { Router } from '../rpc/router';
+import { routeAndCall, type Router } from '../rpc/router';
 import type { ParsedRoute } from '../routing/route';
 import type { Session } from '../session/session';
 import { encodeSessionData } from './backend-session';
@@ -12,12 +12,14 @@ import type { RpcCaller } from './rpc-caller';
  */
 export function clusterForwarder(router: Router, caller: RpcCaller, timeoutMs: number): Forwarder {
   return async (route: ParsedRoute, type: 'request' | 'notify', session: Session, message: Message) => {
-    const target = await router.route(route.serverType, route.full, session, message.body);
-    return caller.sys(target, route.full, message.body, {
-      session: { id: session.id, uid: session.uid ?? '', data: encodeSessionData(session.data()) },
-      messageId: message.id,
-      notify: type === 'notify',
-      timeoutMs,
-    });
+    const snapshot = { id: session.id, uid: session.uid ?? '', data: encodeSessionData(session.data()) };
+    return routeAndCall(router, route.serverType, route.full, session, message.body, (target) =>
+      caller.sys(target, route.full, message.body, {
+        session: snapshot,
+        messageId: message.id,
+        notify: type === 'notify',
+        timeoutMs,
+      }),
+    );
   };
 }

@@ -1,5 +1,5 @@
 import { ContainerModule } from 'inversify';
-import { ErrorCode, PitayaError } from '../errors/pitaya-error';
+import { PitayaError } from '../errors/pitaya-error';
 import type { RpcClient, RpcHandler, RpcServer } from '../rpc/rpc-client';
 import type { RpcRequest, RpcResponse } from '../rpc/rpc-messages';
 import type { ServerInfo, ServiceDiscovery, ServiceDiscoveryListener } from '../rpc/service-discovery';
@@ -82,7 +82,7 @@ export class MemoryCluster {
     // a turn of the event loop, as a network hop would take
     await new Promise((resolve) => setImmediate(resolve));
     const handler = this.handlers.get(serverId);
-    if (!handler) throw new PitayaError(ErrorCode.Internal, `server ${serverId} is unreachable`, { server: serverId });
+    if (!handler) throw PitayaError.unreachable(serverId);
     return encodeResponse(await handler.handle(decodeRequest(request)));
   }
 

@@ -43,6 +43,18 @@ export class PitayaError extends Error {
     return new PitayaError(ErrorCode.Internal, 'internal server error');
   }
 
+  /** Nobody serves that server's RPC subject: the message was not handled, and may go elsewhere. */
+  static unreachable(serverId: string): PitayaError {
+    return new PitayaError(ErrorCode.Internal, `server ${serverId} is unreachable`, {
+      server: serverId,
+      unreachable: 'true',
+    });
+  }
+
+  get unreachable(): boolean {
+    return this.metadata.unreachable === 'true';
+  }
+
   static timeout(message: string, metadata?: Record<string, string>): PitayaError {
     return new PitayaError(ErrorCode.Timeout, message, metadata);
   }

@@ -16,7 +16,14 @@ export interface RoutingContext {
 export type RoutingFunction = (ctx: RoutingContext) => ServerInfo | Promise<ServerInfo>;
 
 export interface Router {
-  route(serverType: string, route: string, session: Session | undefined, body: Uint8Array): Promise<ServerInfo>;
+  /** A live server of the type; `exclude` names servers found unreachable for this message. */
+  route(
+    serverType: string,
+    route: string,
+    session: Session | undefined,
+    body: Uint8Array,
+    exclude?: ReadonlySet<string>,
+  ): Promise<ServerInfo>;
   addRoute(serverType: string, fn: RoutingFunction): void;
 }
 
@@ -30,8 +37,15 @@ export class DefaultRouter implements Router {
     this.routes.set(serverType, fn);
   }
 
-  async route(serverType: string, route: string, session: Session | undefined, body: Uint8Array): Promise<ServerInfo> {
-    const servers = this.discovery.getServersByType(serverType);
+  async route(
+    serverType: string,
+    route: string,
+    session: Session | undefined,
+    body: Uint8Array,
+    exclude?: ReadonlySet<string>,
+  ): Promise<ServerInfo> {
+    const known = this.discovery.getServersByType(serverType);
+    const servers = exclude?.size ? known.filter((server) => !exclude.has(server.id)) : known;
     if (servers.length === 0) {
       throw new PitayaError(ErrorCode.Internal, `no servers available of type ${serverType}`, { serverType });
     }
@@ -41,4 +55,40 @@ export class DefaultRouter implements Router {
     if (!chosen) throw new PitayaError(ErrorCode.Internal, `the router of ${serverType} chose no server`);
     return chosen;
   }
+}
+
+// a few: each attempt meets a different server, and a cluster rarely loses several at once
+const MAX_ATTEMPTS = 3;
+
+/**
+ * Routes a message and sends it; when the server picked turns out unreachable (its process died
+ * and discovery does not know yet), the message was not handled there, so it goes to another.
+ */
+export async function routeAndCall<T>(
+  router: Router,
+  serverType: string,
+  route: string,
+  session: Session | undefined,
+  body: Uint8Array,
+  call: (server: ServerInfo) => Promise<T>,
+): Promise<T> {
+  const unreachable = new Set<string>();
+  let lastError: PitayaError | undefined;
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    let server: ServerInfo;
+    try {
+      server = await router.route(serverType, route, session, body, unreachable);
+    } catch (err) {
+      // no other server of the type: the caller learns why the last one failed
+      throw lastError ?? err;
+    }
+    try {
+      return await call(server);
+    } catch (err) {
+      if (!(err instanceof PitayaError) || !err.unreachable) throw err;
+      lastError = err;
+      unreachable.add(server.id);
+    }
+  }
+  throw lastError!;
 }
