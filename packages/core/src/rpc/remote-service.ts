@@ -12,10 +12,6 @@ export class RemoteService {
     private readonly codec: RpcCodec,
   ) {}
 
-  has(route: ParsedRoute): boolean {
-    return this.registry.remotes.has(route.key);
-  }
-
   /** A local call: values in, values out, no serialization. */
   async call(
     route: ParsedRoute,

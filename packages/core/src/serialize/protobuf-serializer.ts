@@ -1,28 +1,12 @@
 import * as path from 'node:path';
 import { loadSync, Root, type Type } from 'protobufjs';
+import { protosRoot } from '../cluster/protos';
 import { PitayaError } from '../errors/pitaya-error';
 import type { Serializer } from './serializer';
 
-// Pitaya's protos.Error, for error responses
-const ERROR_PROTO = {
-  nested: {
-    protos: {
-      nested: {
-        Error: {
-          fields: {
-            code: { type: 'string', id: 1 },
-            msg: { type: 'string', id: 2 },
-            metadata: { keyType: 'string', type: 'string', id: 3 } as { type: string; id: number },
-          },
-        },
-      },
-    },
-  },
-};
-
 /**
  * protobuf bodies, with message types looked up by full name (`chat.JoinRequest`) in the .proto
- * files given. A handler names its types with `@Proto(request, response)` or on its DTO class.
+ * files given. A handler names its types with `@Proto(request, response)`.
  */
 export class ProtobufSerializer implements Serializer {
   readonly name = 'protobuf';
@@ -32,7 +16,7 @@ export class ProtobufSerializer implements Serializer {
 
   constructor(files: string[] = [], root?: Root) {
     this.root = root ?? (files.length ? loadSync(files.map((f) => path.resolve(f))) : new Root());
-    this.errorType = Root.fromJSON(ERROR_PROTO).lookupType('protos.Error');
+    this.errorType = protosRoot.lookupType('protos.Error');
   }
 
   marshal(value: unknown, type?: string): Uint8Array {
