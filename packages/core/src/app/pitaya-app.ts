@@ -16,7 +16,7 @@ import { RemoteService } from '../rpc/remote-service';
 import { RpcCodec } from '../cluster/rpc-codec';
 import type { RpcCaller } from '../cluster/rpc-caller';
 import { SysRemote } from '../cluster/sys-remote';
-import { startCluster, stopCluster } from './cluster-wiring';
+import { leaveCluster, startCluster, stopRpcClient } from './cluster-wiring';
 import { acceptorSettings, createConnections } from './connections-wiring';
 import { routeAndCall, type RoutingFunction } from '../rpc/router';
 import type { ServerInfo } from '../rpc/service-discovery';
@@ -209,8 +209,8 @@ export class PitayaApp {
   /**
    * Graceful stop, dropping nothing it read: stop accepting, optionally drain sessions, stop
    * reading from clients, beforeShutdown hooks, answer what was read and close each connection
-   * after its answers (its session's callbacks run; past `pitaya.shutdown.timeout` what still
-   * runs is answered PIT-503), shutdown hooks, providers.
+   * after its answers (its session's callbacks run), leave the cluster answering the RPCs received,
+   * shutdown hooks, providers. `pitaya.shutdown.timeout` bounds each wait for handlers.
    */
   async stop(): Promise<void> {
     if (this.state === 'stopped' || this.state === 'stopping') return;
@@ -234,9 +234,10 @@ export class PitayaApp {
     await runHook(instances, 'beforeShutdown', logger);
     await runHook(modules, 'beforeShutdown', logger);
     await this.connections?.closeAll('server shutting down', timeoutMs);
+    await leaveCluster(c, timeoutMs);
     await runHook(instances, 'shutdown', logger);
     await runHook(modules, 'shutdown', logger);
-    await stopCluster(c);
+    await stopRpcClient(c);
     await this.groups.stop?.();
     await c.get(TOKENS.MetricsReporter).stop?.();
     this.state = 'stopped';
