@@ -1,7 +1,9 @@
 import 'reflect-metadata';
-import { ClientError, connect, type CloseReason } from '@pitaya-ts/client';
-import { Handler, type HandlerContext } from '@pitaya-ts/core';
-import { Harness, deferred, sleep, tcpAcceptor, urlOf, wsAcceptor } from './helpers';
+import { ClientError, PitayaError as ClientPitayaError, connect, type CloseReason } from '@pitaya-ts/client';
+import { inject } from 'inversify';
+import { Handler, OrderedDispatcher, TOKENS, type HandlerContext, type SessionPool } from '@pitaya-ts/core';
+import { Harness, deferred, sleep, tcpAcceptor, urlOf, waitFor, wsAcceptor } from './helpers';
+import { ReadCounter } from './request-loops';
 
 const harness = new Harness();
 afterEach(() => harness.cleanup());
@@ -31,6 +33,34 @@ class WorkHandler {
 
   shutdown(): void {
     log.push('shutdown');
+  }
+}
+
+/** A handler that pushes to another user once the test lets it go. */
+@Handler()
+class RelayHandler {
+  constructor(@inject(TOKENS.SessionPool) private readonly pool: SessionPool) {}
+
+  async login(body: { uid: string }, { session }: HandlerContext): Promise<string> {
+    await session.bind(body.uid);
+    return 'ok';
+  }
+
+  async relay(body: { to: string }): Promise<string> {
+    started.resolve();
+    await gate.promise;
+    await this.pool.getByUid(body.to)?.push('onRelay', { text: 'late news' });
+    return 'relayed';
+  }
+}
+
+/** The dispatcher, telling when the stop starts waiting for the handlers in flight. */
+class WatchedDispatcher extends OrderedDispatcher {
+  readonly waited = deferred();
+
+  override idle(): Promise<void> {
+    this.waited.resolve();
+    return super.idle();
   }
 }
 
@@ -84,6 +114,33 @@ describe.each([
   });
 });
 
+describe('stop with a handler in flight', () => {
+  it('keeps every connection open until it is done: what it pushes reaches clients with nothing in flight', async () => {
+    const dispatcher = new WatchedDispatcher(25);
+    const app = await harness.server({
+      handlers: [RelayHandler],
+      beforeStart: (app) => void app.container.rebind(TOKENS.Dispatcher).toConstantValue(dispatcher),
+    });
+    const idle = await harness.client(app);
+    await idle.request('game.relay.login', { uid: 'idle' });
+    const pushes: unknown[] = [];
+    idle.on('onRelay', (body) => void pushes.push(body));
+    const idleClosed = deferred();
+    idle.events.on('close', () => idleClosed.resolve());
+    const busy = await harness.client(app);
+
+    const answer = busy.request('game.relay.relay', { to: 'idle' }, { timeout: 5000 });
+    await started.promise;
+    const stopped = app.stop();
+    await dispatcher.waited.promise; // the stop waits for the handler: the connections are to close next
+    gate.resolve();
+    await expect(answer).resolves.toBe('relayed');
+    await stopped;
+    await idleClosed.promise;
+    expect(pushes).toEqual([{ text: 'late news' }]);
+  });
+});
+
 describe('session drain', () => {
   const drain = {
     'pitaya.session.drain.enabled': true,
@@ -116,5 +173,33 @@ describe('session drain', () => {
     expect(took).toBeGreaterThanOrEqual(280);
     expect(took).toBeLessThan(2000);
     await closed;
+  });
+});
+
+describe('pitaya.shutdown.timeout', () => {
+  it('answers what is still running or queued with PIT-503 when it passes, then closes', async () => {
+    const reads = new ReadCounter();
+    const app = await harness.server({
+      handlers: [WorkHandler],
+      acceptors: [reads.wrap(tcpAcceptor())],
+      config: { 'pitaya.shutdown.timeout': '200ms' },
+    });
+    const client = await harness.client(app);
+    const closed = deferred<CloseReason>();
+    client.events.on('close', (reason) => closed.resolve(reason));
+
+    const running = client.request('game.work.slow', {}, { timeout: 10_000 }).catch((err: unknown) => err);
+    await started.promise;
+    // queued behind the first once read: a session's messages run in order
+    const queued = client.request('game.work.slow', {}, { timeout: 10_000 }).catch((err: unknown) => err);
+    await waitFor(() => reads.read === 2, 5000, 'the second request to be read');
+    await app.stop(); // the handler never finishes: the stop does not wait for it past the timeout
+
+    for (const answer of [await running, await queued]) {
+      expect(answer).toBeInstanceOf(ClientPitayaError);
+      expect(answer).toMatchObject({ code: 'PIT-503', msg: 'server shutting down' });
+    }
+    await expect(closed.promise).resolves.toMatchObject({ code: 'TRANSPORT_CLOSED' });
+    gate.resolve(); // the handler ends late: nothing more reaches the client
   });
 });

@@ -36,13 +36,18 @@ export interface NatsRpcServerOptions {
 /**
  * Pitaya's NATS RPC server: answers the requests on `pitaya/servers/<type>/<id>` with bounded
  * concurrency; on frontends, also delivers the pushes and kicks of bound users and the binds of
- * other frontends. An RPC that finds no room is answered with an error, never left unanswered.
+ * other frontends. An RPC that finds no room is answered with an error, never left unanswered,
+ * and so is one received before a stop.
  */
 export class NatsRpcServer implements RpcServer {
   private nc: NatsConnection | undefined;
   private handler: RpcHandler | undefined;
-  private running = 0;
+  private requests: Subscription | undefined;
+  /** RPCs being handled: answered with an error if they outlast the stop's timeout. */
+  private readonly running = new Set<Msg>();
   private readonly waiting: Msg[] = [];
+  /** Called once nothing runs or waits, while stopping. */
+  private onIdle: (() => void) | undefined;
   private readonly users = new Map<string, Subscription[]>();
 
   constructor(private readonly options: NatsRpcServerOptions) {}
@@ -57,7 +62,9 @@ export class NatsRpcServer implements RpcServer {
       maxReconnectAttempts: this.options.maxReconnectAttempts,
       logger: this.options.logger,
     });
-    this.nc.subscribe(subjects.server(self.type, self.id), { callback: each((msg) => this.accept(msg)) });
+    this.requests = this.nc.subscribe(subjects.server(self.type, self.id), {
+      callback: each((msg) => this.accept(msg)),
+    });
     if (self.frontend) {
       this.nc.subscribe(subjects.bindings(self.type), {
         callback: each((msg) => this.safely(() => handler.bindAnnounced(protos.decodeBindMsg(msg.data)))),
@@ -66,10 +73,52 @@ export class NatsRpcServer implements RpcServer {
     await this.nc.flush();
   }
 
-  async stop(): Promise<void> {
-    await this.nc?.drain().catch(() => undefined);
+  async stop(timeoutMs = 0): Promise<void> {
+    const nc = this.nc;
+    if (!nc) return;
+    // no new RPCs (NATS tells their callers nobody serves the subject, and they go to another
+    // server); those routed here before the unsubscription are still delivered, and answered
+    await this.requests?.drain().catch(() => undefined);
+    await this.idle(timeoutMs);
+    this.answerUnfinished();
+    // flushes the answers before closing
+    await nc.drain().catch(() => undefined);
     this.nc = undefined;
     this.users.clear();
+  }
+
+  private async idle(timeoutMs: number): Promise<void> {
+    if (this.running.size === 0) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await new Promise<void>((resolve) => {
+      this.onIdle = resolve;
+      timer = setTimeout(resolve, timeoutMs);
+    });
+    clearTimeout(timer);
+    this.onIdle = undefined;
+  }
+
+  /** Past the stop's timeout: an error for what still runs, another server for what never ran. */
+  private answerUnfinished(): void {
+    const { self, logger } = this.options;
+    if (this.running.size + this.waiting.length === 0) return;
+    logger.warn(
+      { running: this.running.size, waiting: this.waiting.length },
+      'shutdown timeout: RPCs answered with an error',
+    );
+    const running = protos.encodeResponse({ error: PitayaError.shuttingDown().toWire() });
+    for (const msg of this.running) this.reply(msg, running);
+    this.running.clear();
+    const waiting = protos.encodeResponse({ error: PitayaError.unreachable(self.id).toWire() });
+    for (const msg of this.waiting.splice(0)) this.reply(msg, waiting);
+  }
+
+  private reply(msg: Msg, answer: Uint8Array): void {
+    try {
+      if (msg.reply) msg.respond(answer);
+    } catch (err) {
+      this.options.logger.warn({ err }, 'RPC answer lost: the NATS connection is closed');
+    }
   }
 
   private safely(run: () => void): void {
@@ -81,7 +130,7 @@ export class NatsRpcServer implements RpcServer {
   }
 
   private accept(msg: Msg): void {
-    if (this.running < this.options.concurrency) {
+    if (this.running.size < this.options.concurrency) {
       void this.process(msg);
     } else if (this.waiting.length < this.options.backlog) {
       this.waiting.push(msg);
@@ -93,21 +142,20 @@ export class NatsRpcServer implements RpcServer {
   }
 
   private async process(msg: Msg): Promise<void> {
-    this.running++;
+    this.running.add(msg);
+    let answer: Uint8Array;
     try {
-      let answer: Uint8Array;
-      try {
-        answer = protos.encodeResponse(await this.handler!.handle(protos.decodeRequest(msg.data)));
-      } catch (err) {
-        const error = new PitayaError(ErrorCode.BadRequest, `undecodable RPC: ${(err as Error).message}`);
-        answer = protos.encodeResponse({ error: error.toWire() });
-      }
-      if (msg.reply) msg.respond(answer);
-    } finally {
-      this.running--;
-      const next = this.waiting.shift();
-      if (next) void this.process(next);
+      answer = protos.encodeResponse(await this.handler!.handle(protos.decodeRequest(msg.data)));
+    } catch (err) {
+      const error = new PitayaError(ErrorCode.BadRequest, `undecodable RPC: ${(err as Error).message}`);
+      answer = protos.encodeResponse({ error: error.toWire() });
     }
+    // not running any more: answered with an error already, past the stop's timeout
+    if (!this.running.delete(msg)) return;
+    this.reply(msg, answer);
+    const next = this.waiting.shift();
+    if (next) void this.process(next);
+    else if (this.running.size === 0) this.onIdle?.();
   }
 
   async subscribeUser(uid: string): Promise<void> {

@@ -3,6 +3,7 @@ import pino from 'pino';
 import { Metric, RpcMsgType, RpcType, type MetricsReporter, type RpcHandler, type ServerInfo } from '@pitaya-ts/core';
 import { NatsRpcClient, NatsRpcServer } from '@pitaya-ts/nats';
 import { startNatsServer, type NatsServer } from '@pitaya-ts/testing';
+import { waitFor } from '../../core/test/helpers';
 
 const logger = pino({ level: 'silent' });
 const server: ServerInfo = { id: 'busy-1', type: 'busy', frontend: false, hostname: 'h', metadata: {} };
@@ -100,6 +101,66 @@ describe('NATS RPC server under load', () => {
       message: expect.stringContaining('unreachable'),
     });
     expect(Date.now() - started).toBeLessThan(1000);
+    await client.stop();
+  });
+
+  it('stopping: past the timeout, what still runs is answered PIT-503 and what never ran is sent elsewhere', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let entered = 0;
+    const handler: RpcHandler = {
+      handle: async (request) => {
+        entered++;
+        if (request.msg.route === 'busy.r.stuck') await gate;
+        return { data: new TextEncoder().encode(request.msg.route) };
+      },
+      pushToUser: () => undefined,
+      kickUser: () => undefined,
+      bindAnnounced: () => undefined,
+    };
+    const rpcServer = new NatsRpcServer({
+      url: nats.url,
+      connectTimeoutMs: 2000,
+      maxReconnectAttempts: 1,
+      concurrency: 1,
+      backlog: 5,
+      self: server,
+      reporter: { reportCount: () => undefined } as unknown as MetricsReporter,
+      logger,
+    });
+    await rpcServer.start(handler);
+    const client = new NatsRpcClient({
+      url: nats.url,
+      connectTimeoutMs: 2000,
+      maxReconnectAttempts: 1,
+      self: caller,
+      logger,
+    });
+    await client.start();
+    const call = (route: string) =>
+      client.call(
+        server,
+        {
+          type: RpcType.User,
+          msg: { id: 0, route, data: new Uint8Array(), type: RpcMsgType.Request },
+          frontendId: '',
+          metadata: {},
+        },
+        10_000,
+      );
+
+    const stuck = call('busy.r.stuck'); // runs, and outlasts the stop
+    await waitFor(() => entered === 1, 5000, 'the first RPC to run');
+    const queued = call('busy.r.queued'); // waits behind it (one at a time), never runs
+    await waitFor(() => (rpcServer as unknown as { waiting: unknown[] }).waiting.length === 1, 5000, 'the queued RPC');
+    await rpcServer.stop(200);
+
+    await expect(stuck).resolves.toMatchObject({ error: { code: 'PIT-503', msg: 'server shutting down' } });
+    // it was not handled here: the caller may send it to another server
+    await expect(queued).resolves.toMatchObject({ error: { code: 'PIT-500', metadata: { unreachable: 'true' } } });
+    expect(entered).toBe(1);
+    release(); // the late answer goes nowhere, and fails nothing
+    await expect(call('busy.r.after')).rejects.toMatchObject({ message: expect.stringContaining('unreachable') });
     await client.stop();
   });
 });

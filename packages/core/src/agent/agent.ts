@@ -12,7 +12,7 @@ import {
   type RouteDictionary,
   type ZlibCodec,
 } from '@pitaya-ts/protocol';
-import type { PitayaError } from '../errors/pitaya-error';
+import { PitayaError } from '../errors/pitaya-error';
 import type { Dispatcher } from '../dispatch/dispatcher';
 import type { Logger } from '../logging/logger';
 import { Metric, type MetricsReporter } from '../metrics/metrics-reporter';
@@ -20,6 +20,7 @@ import type { PlayerConnection } from '../net/acceptor';
 import type { Serializer } from '../serialize/serializer';
 import type { FrontendSession, SessionLink } from '../session/frontend-session';
 import type { SessionPool } from '../session/session-pool';
+import { Fifo } from '../util/fifo';
 import type { HandshakeValidators } from './handshake-validator';
 import type { OutboundEncoder, PreparedPush } from './outbound';
 
@@ -65,7 +66,14 @@ export class Agent implements SessionLink {
   private readonly queue: Uint8Array[] = [];
   private blockedSince = 0;
   private inFlight = 0;
+  /**
+   * The messages read and not yet handled, oldest first (a session's messages settle in order);
+   * made on the first message, as idle connections are many.
+   */
+  private handling: Fifo<Message> | undefined;
   private paused = false;
+  /** False once the server stops: what the client sends from then on stays unread. */
+  private reading = true;
   private handshakeTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -161,6 +169,7 @@ export class Agent implements SessionLink {
       return this.protocolError('clients send only requests and notifies');
     }
     const receivedAt = performance.now();
+    (this.handling ??= new Fifo()).push(message);
     if (++this.inFlight > this.env.dispatchBacklog && !this.paused) {
       this.paused = true;
       this.conn.pause();
@@ -176,10 +185,36 @@ export class Agent implements SessionLink {
 
   private settled(): void {
     this.inFlight--;
-    if (this.paused && this.inFlight <= this.env.dispatchBacklog / 2) {
+    this.handling!.shift();
+    if (this.reading && this.paused && this.inFlight <= this.env.dispatchBacklog / 2) {
       this.paused = false;
       this.conn.resume();
     }
+  }
+
+  /** Server shutdown: reads nothing more; what was read is still handled and answered. */
+  stopReading(): void {
+    if (!this.reading) return;
+    this.reading = false;
+    this.conn.pause();
+  }
+
+  /**
+   * Server shutdown, once what was read is answered or the shutdown timeout passed: what is still
+   * unanswered gets PIT-503, then the connection closes. Returns how many requests got the error.
+   */
+  shutdown(reason: string): number {
+    if (this.state === 'closed') return 0;
+    const error = PitayaError.shuttingDown();
+    let answered = 0;
+    let message: Message | undefined;
+    while ((message = this.handling?.shift()) !== undefined) {
+      if (message.type !== MessageType.Request) continue;
+      this.respondError(message.id, error);
+      answered++;
+    }
+    this.close(reason);
+    return answered;
   }
 
   private protocolError(reason: string): void {
@@ -251,6 +286,9 @@ export class Agent implements SessionLink {
     this.state = 'closed';
     clearTimeout(this.handshakeTimer);
     this.env.logger.debug({ session: this.session.id, reason }, 'closing connection');
+    // what is queued (the last answers, a kick) goes out before the close: the socket buffers it
+    for (const packet of this.queue) this.conn.write(packet);
+    this.queue.length = 0;
     this.conn.close();
   }
 

@@ -19,6 +19,8 @@ export class ConnectionManager {
   private lastTick = Date.now();
   private readonly heartbeat = heartbeatPacket();
   private closeWaiters: (() => void)[] = [];
+  /** False once the server stops reading from its clients. */
+  private reading = true;
   /** Sessions whose close callbacks are still running. */
   private readonly closing = new Set<Promise<void>>();
 
@@ -34,7 +36,9 @@ export class ConnectionManager {
     const env: AgentEnvironment = { ...this.env, onClosed: (agent) => this.onClosed(agent) };
     for (const acceptor of this.acceptors) {
       await acceptor.listen((connection) => {
-        this.agents.add(new Agent(connection, env));
+        const agent = new Agent(connection, env);
+        if (!this.reading) agent.stopReading(); // its upgrade completed as the server stopped
+        this.agents.add(agent);
         this.reporter.reportGauge(Metric.ConnectedClients, {}, this.agents.size);
       }, settings);
       this.logger.info({ protocol: acceptor.protocol, address: acceptor.address() }, 'acceptor listening');
@@ -48,8 +52,9 @@ export class ConnectionManager {
   private tick(): void {
     const now = Date.now();
     const { heartbeatMs, writeTimeoutMs } = this.timings;
-    // timers run before pending reads: after a long stall of this process, judge nobody this turn
-    const judge = now - this.lastTick < 1.5 * heartbeatMs;
+    // timers run before pending reads: after a long stall of this process, judge nobody this turn;
+    // once reading stopped, silence proves nothing either
+    const judge = this.reading && now - this.lastTick < 1.5 * heartbeatMs;
     this.lastTick = now;
     for (const agent of this.agents) agent.tick(now, this.heartbeat, heartbeatMs, writeTimeoutMs, judge);
   }
@@ -67,12 +72,35 @@ export class ConnectionManager {
     for (const acceptor of this.acceptors) await acceptor.close();
   }
 
-  /** Closes every connection and resolves once their sessions' close callbacks have run. */
-  async closeAll(reason: string): Promise<void> {
+  /**
+   * Stops reading from every connection: what clients send from now on stays unread (never half
+   * read and dropped). Connections stay open, and what was read is still handled and answered.
+   */
+  stopReading(): void {
+    this.reading = false;
+    for (const agent of this.agents) agent.stopReading();
+  }
+
+  /**
+   * Stops reading, waits (up to `timeoutMs`) for everything read to be answered, then closes every
+   * connection after its answers (what is still unanswered gets PIT-503). Connections close together:
+   * the handlers still running may push to any of them. Resolves once the sessions' close callbacks
+   * have run.
+   */
+  async closeAll(reason: string, timeoutMs: number): Promise<void> {
     clearInterval(this.ticker);
+    this.stopReading();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      this.env.dispatcher.idle(),
+      new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs))),
+    ]);
+    clearTimeout(timer);
     if (this.agents.size > 0) {
       const closed = new Promise<void>((resolve) => this.closeWaiters.push(resolve));
-      for (const agent of this.agents) agent.close(reason);
+      let unanswered = 0;
+      for (const agent of this.agents) unanswered += agent.shutdown(reason);
+      if (unanswered > 0) this.logger.warn({ requests: unanswered }, 'shutdown timeout: requests answered PIT-503');
       await closed;
     }
     await Promise.all(this.closing);

@@ -95,9 +95,16 @@ export async function startCluster(c: Container, deps: ClusterDeps): Promise<Clu
   return { caller, forwarder };
 }
 
-/** Leaves the cluster: deregister first, so nobody picks this server while it closes. */
-export async function stopCluster(c: Container): Promise<void> {
+/**
+ * Leaves the cluster: deregister first, so nobody picks this server while it closes, then stop
+ * taking RPCs and answer those received (waiting up to `timeoutMs` for their handlers).
+ */
+export async function leaveCluster(c: Container, timeoutMs: number): Promise<void> {
   await c.get(TOKENS.ServiceDiscovery).stop();
+  await c.get(TOKENS.RpcServer).stop(timeoutMs);
+}
+
+/** Last: the shutdown hooks may still call other servers. */
+export async function stopRpcClient(c: Container): Promise<void> {
   await c.get(TOKENS.RpcClient).stop();
-  await c.get(TOKENS.RpcServer).stop();
 }

@@ -16,7 +16,7 @@ import { RemoteService } from '../rpc/remote-service';
 import { RpcCodec } from '../cluster/rpc-codec';
 import type { RpcCaller } from '../cluster/rpc-caller';
 import { SysRemote } from '../cluster/sys-remote';
-import { startCluster, stopCluster } from './cluster-wiring';
+import { leaveCluster, startCluster, stopRpcClient } from './cluster-wiring';
 import { acceptorSettings, createConnections } from './connections-wiring';
 import { routeAndCall, type RoutingFunction } from '../rpc/router';
 import type { ServerInfo } from '../rpc/service-discovery';
@@ -207,8 +207,10 @@ export class PitayaApp {
   }
 
   /**
-   * Graceful stop: stop accepting, optionally drain sessions, beforeShutdown hooks, let handlers
-   * in flight finish, close every session (running its callbacks), shutdown hooks, providers.
+   * Graceful stop, dropping nothing it read: stop accepting, optionally drain sessions, stop
+   * reading from clients, beforeShutdown hooks, answer what was read and close each connection
+   * after its answers (its session's callbacks run), leave the cluster answering the RPCs received,
+   * shutdown hooks, providers. `pitaya.shutdown.timeout` bounds each wait for handlers.
    */
   async stop(): Promise<void> {
     if (this.state === 'stopped' || this.state === 'stopping') return;
@@ -224,16 +226,18 @@ export class PitayaApp {
     const logger = this.logger;
     const instances = this.components.map((component) => component.instance);
     const modules = this.modules?.all() ?? [];
+    const timeoutMs = config.get('pitaya.shutdown.timeout');
 
     await this.connections?.stopAccepting();
     if (config.get('pitaya.session.drain.enabled')) await this.drain();
+    this.connections?.stopReading();
     await runHook(instances, 'beforeShutdown', logger);
     await runHook(modules, 'beforeShutdown', logger);
-    await Promise.race([c.get(TOKENS.Dispatcher).idle(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
-    await this.connections?.closeAll('server shutting down');
+    await this.connections?.closeAll('server shutting down', timeoutMs);
+    await leaveCluster(c, timeoutMs);
     await runHook(instances, 'shutdown', logger);
     await runHook(modules, 'shutdown', logger);
-    await stopCluster(c);
+    await stopRpcClient(c);
     await this.groups.stop?.();
     await c.get(TOKENS.MetricsReporter).stop?.();
     this.state = 'stopped';

@@ -245,6 +245,10 @@ export const CONFIG_SCHEMA = {
   'pitaya.session.drain.enabled': bool(false, 'On SIGTERM, wait for sessions to end before shutting down'),
   'pitaya.session.drain.timeout': duration('6h', 'Longest wait for sessions to drain'),
   'pitaya.session.drain.period': duration('5s', 'How often the drain logs the sessions left'),
+  'pitaya.shutdown.timeout': duration(
+    '5s',
+    'Longest wait at shutdown for the messages and RPCs already read; what still runs gets PIT-503 (pitaya-ts)',
+  ),
 
   // pipelines
   'pitaya.defaultpipelines.structvalidation.enabled': bool(

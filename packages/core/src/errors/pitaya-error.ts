@@ -7,6 +7,8 @@ export const ErrorCode = {
   WriteFailed: 'PIT-498',
   ConnectionClosed: 'PIT-499',
   Internal: 'PIT-500',
+  /** The server is shutting down: not a Pitaya code (pitaya-ts). */
+  Unavailable: 'PIT-503',
 } as const;
 
 /** The serialized form sent to clients and across servers: `{code, msg, metadata?}`. */
@@ -49,6 +51,11 @@ export class PitayaError extends Error {
       server: serverId,
       unreachable: 'true',
     });
+  }
+
+  /** A message the server read but could not finish before its shutdown timeout. */
+  static shuttingDown(): PitayaError {
+    return new PitayaError(ErrorCode.Unavailable, 'server shutting down');
   }
 
   get unreachable(): boolean {

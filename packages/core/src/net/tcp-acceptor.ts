@@ -19,6 +19,7 @@ export class SocketConnection implements PlayerConnection {
   private readonly decoder: PacketStreamDecoder;
   /** Bytes of a PROXY protocol header still being read, when the acceptor expects one. */
   private proxyHeader: Buffer | undefined;
+  private closing = false;
 
   constructor(
     private readonly socket: net.Socket,
@@ -41,6 +42,7 @@ export class SocketConnection implements PlayerConnection {
   }
 
   private onData(chunk: Buffer): void {
+    if (this.closing) return; // the server has said its last word: what follows is not read
     if (this.proxyHeader) {
       const rest = this.readProxyHeader(chunk);
       if (!rest?.length) return;
@@ -95,8 +97,13 @@ export class SocketConnection implements PlayerConnection {
   }
 
   close(): void {
+    if (this.closing) return;
+    this.closing = true;
     // end() sends what is queued first; destroy a peer that does not finish closing
     this.socket.end();
+    // until the peer's end, what it sends is taken and ignored: a socket closed with unread bytes
+    // is reset, and a reset can destroy the answers the client has not read yet
+    this.socket.resume();
     setTimeout(() => this.socket.destroy(), 1000).unref();
   }
 }

@@ -40,6 +40,7 @@ export class WebSocketConnection implements PlayerConnection {
   private readonly decoder: PacketStreamDecoder;
   private readonly socket: Socket;
   private failed = false;
+  private closing = false;
 
   constructor(
     private readonly ws: WebSocket,
@@ -62,7 +63,7 @@ export class WebSocketConnection implements PlayerConnection {
   }
 
   private onFrame(data: Buffer, isBinary: boolean): void {
-    if (this.failed) return;
+    if (this.failed || this.closing) return;
     let packets;
     try {
       if (!isBinary) throw new ProtocolError('ERR_PACKET_TYPE', 'text frame: packets travel in binary frames');
@@ -97,7 +98,12 @@ export class WebSocketConnection implements PlayerConnection {
   }
 
   close(): void {
+    if (this.closing) return;
+    this.closing = true;
+    // the close frame follows what was written; the frames the client sent meanwhile are read up
+    // to its close frame and ignored, so the close handshake completes
     this.ws.close(1000);
+    this.socket.resume();
     // a peer that never answers the close frame is cut off
     setTimeout(() => this.ws.terminate(), 1000).unref();
   }

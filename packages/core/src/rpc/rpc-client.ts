@@ -31,7 +31,11 @@ export interface RpcHandler {
 /** Receives RPCs from other servers; on frontends, also the pushes, kicks and binds for its users. */
 export interface RpcServer {
   start(handler: RpcHandler): Promise<void>;
-  stop(): Promise<void>;
+  /**
+   * Stops taking RPCs and answers every RPC already received: waits up to `timeoutMs` for their
+   * handlers, answers the rest with an error, then closes.
+   */
+  stop(timeoutMs?: number): Promise<void>;
   /** Frontends: start receiving the pushes and kicks of a uid bound here. */
   subscribeUser(uid: string): Promise<void>;
   unsubscribeUser(uid: string): Promise<void>;
