@@ -61,7 +61,7 @@ export abstract class ManagedProcess {
       );
     } catch (err) {
       await this.stop();
-      throw new Error(`${(err as Error).message}:\n${this.output}`);
+      throw new Error(`${(err as Error).message}:\n${this.output}`, { cause: err });
     }
     if (exited) {
       await this.closed;

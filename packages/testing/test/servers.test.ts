@@ -74,7 +74,8 @@ describe('waitFor', () => {
     let polls = 0;
     await waitFor(() => ++polls === 3);
     await waitFor(async () => ++polls === 5);
-    expect(polls).toBe(5);
+    await waitFor(() => ++polls === 7, 'seven polls');
+    expect(polls).toBe(7);
   });
 
   it('rejects naming what it waited for', async () => {
