@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { createHook } from 'node:async_hooks';
 import pino from 'pino';
 import { Etcd3 } from 'etcd3';
 import { NoopMetricsReporter, type ServerInfo } from '@pitaya-ts/core';
@@ -48,6 +49,21 @@ discoveryContract('etcd', () => ({
 }));
 
 const room: ServerInfo = { id: 'room-9', type: 'room', frontend: false, hostname: 'h', metadata: { grpcPort: '3434' } };
+
+type NodeTimer = NodeJS.Timeout & { _destroyed: boolean; _idleTimeout: number };
+
+/** Records the timers created from now on; `pending(ms)`: the delays of those that keep the process up, if over `ms`. */
+function recordTimers(): { pending(ms: number): number[]; stop(): void } {
+  const timers: NodeTimer[] = [];
+  const hook = createHook({
+    init: (_id, type, _trigger, timer) => void (type === 'Timeout' && timers.push(timer as NodeTimer)),
+  }).enable();
+  return {
+    pending: (ms) =>
+      timers.filter((t) => !t._destroyed && t.hasRef() && t._idleTimeout > ms).map((t) => Math.round(t._idleTimeout)),
+    stop: () => hook.disable(),
+  };
+}
 
 async function until(check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -149,7 +165,8 @@ describe('etcd discovery, as Pitaya stores it', () => {
     }
   }, 30_000);
 
-  it('shuts the server down after the bounded retries when it cannot register any more', async () => {
+  it('shuts the server down after the bounded retries when it cannot register any more, leaving nothing running', async () => {
+    const timers = recordTimers();
     const discovery = new EtcdServiceDiscovery(
       options(room, { leaseTtlSec: 2, grantRetries: 1, grantRetryIntervalMs: 100 }),
     );
@@ -161,6 +178,9 @@ describe('etcd discovery, as Pitaya stores it', () => {
     } finally {
       await etcd.start();
       await discovery.stop().catch(() => undefined);
+      timers.stop();
     }
+    // the etcd client's retries after the outage end soon: they do not keep a stopped server's process up
+    expect(timers.pending(1000)).toEqual([]);
   }, 30_000);
 });
