@@ -231,7 +231,7 @@ export class PinusPeer implements Peer {
 }
 
 export async function clientPeer(server: Endpoint, transport: Transport, options: ClientOptions = {}) {
-  const client = await connect(server.url(transport), { timeout: 3000, ...options });
+  const client = await connect(server.url(transport), { timeout: 10_000, ...options });
   return new ClientPeer(client, `client/${transport}`);
 }
 
