@@ -12,6 +12,9 @@ const config: Config = {
   testTimeout: 20_000,
   // the suites wait on sockets more than on CPU: use both cores
   maxWorkers: 2,
+  // a worker's process ends a moment after its last test (its heap is torn down after its exit
+  // event); on a loaded machine that takes over Jest's default 500 ms, which it reports as a leak
+  workerGracefulExitTimeout: 5000,
 };
 
 export default config;

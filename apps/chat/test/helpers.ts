@@ -1,4 +1,3 @@
-import * as net from 'node:net';
 import pino from 'pino';
 import { connect, type ClientOptions, type PitayaClient, type CloseReason } from '@pitaya-ts/client';
 import type { Packet } from '@pitaya-ts/protocol';
@@ -17,8 +16,6 @@ import { Inbox, PinusClient, withTimeout, type PinusClientOptions, type Transpor
 export { Inbox, withTimeout };
 export const TRANSPORTS: Transport[] = ['ws', 'tcp'];
 export const PUSH_ROUTES = ['onJoin', 'onMessage', 'onLeave'] as const;
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Where clients connect. */
 export interface Endpoint {
@@ -116,18 +113,6 @@ export function serverOf(app: PitayaApp): ChatServer {
   };
 }
 
-/** A port nothing listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** An error answer, whichever client received it. */
 export interface WireFailure {
   code: string;
@@ -187,14 +172,14 @@ export class ClientPeer implements Peer {
   }
 
   request(route: string, body: unknown = {}): Promise<unknown> {
-    return this.client.request(route, body, { timeout: 2000 });
+    return this.client.request(route, body, { timeout: 10_000 });
   }
 
   notify(route: string, body: unknown): void {
     this.client.notify(route, body);
   }
 
-  async nextPush(route: string, timeout = 2000): Promise<unknown> {
+  async nextPush(route: string, timeout = 10_000): Promise<unknown> {
     return (await this.pushes.take((p) => p.route === route, timeout, `${this.label}: a push of ${route}`)).body;
   }
 
@@ -232,7 +217,7 @@ export class PinusPeer implements Peer {
     this.client.notify(route, body);
   }
 
-  async nextPush(route: string, timeout = 2000): Promise<unknown> {
+  async nextPush(route: string, timeout = 10_000): Promise<unknown> {
     return (await this.client.nextPush(route, timeout)).body;
   }
 
@@ -246,7 +231,7 @@ export class PinusPeer implements Peer {
 }
 
 export async function clientPeer(server: Endpoint, transport: Transport, options: ClientOptions = {}) {
-  const client = await connect(server.url(transport), { timeout: 3000, ...options });
+  const client = await connect(server.url(transport), { timeout: 10_000, ...options });
   return new ClientPeer(client, `client/${transport}`);
 }
 

@@ -283,7 +283,7 @@ export class PinusClient {
   }
 
   /** A Request whose body is given as bytes (invalid JSON...). */
-  requestBytes(route: string, body: Buffer, timeout = 2000): Promise<PinusResponse> {
+  requestBytes(route: string, body: Buffer, timeout = 10_000): Promise<PinusResponse> {
     const id = this.nextId++;
     const r = this.encodeRoute(route);
     const answered = new Promise<PinusResponse>((resolve) => this.responses.set(id, resolve));
@@ -291,7 +291,7 @@ export class PinusClient {
     return withTimeout(answered, timeout, `the response to ${route}`).finally(() => this.responses.delete(id));
   }
 
-  request(route: string, body: unknown = {}, timeout = 2000): Promise<PinusResponse> {
+  request(route: string, body: unknown = {}, timeout = 10_000): Promise<PinusResponse> {
     return this.requestBytes(route, Buffer.from(JSON.stringify(body)), timeout);
   }
 
@@ -308,7 +308,7 @@ export class PinusClient {
   }
 
   /** The oldest push of `route` not yet taken, waiting up to `timeout` ms for one. */
-  nextPush(route: string, timeout = 2000): Promise<Push> {
+  nextPush(route: string, timeout = 10_000): Promise<Push> {
     return this.pushes.take((p) => p.route === route, timeout, `a push of ${route}`);
   }
 
@@ -318,7 +318,7 @@ export class PinusClient {
   }
 
   /** The oldest packet of `type` not yet taken. */
-  nextPacket(type: number, timeout = 2000): Promise<RawPacket> {
+  nextPacket(type: number, timeout = 10_000): Promise<RawPacket> {
     return this.packets.take((p) => p.type === type, timeout, `a packet of type ${type}`);
   }
 
@@ -328,7 +328,7 @@ export class PinusClient {
   }
 
   /** Resolves once `count` packets of `type` have been received in all. */
-  waitForCount(type: number, count: number, timeout = 2000): Promise<void> {
+  waitForCount(type: number, count: number, timeout = 10_000): Promise<void> {
     let listener = () => undefined as void;
     const reached = new Promise<void>((resolve) => {
       listener = () => {

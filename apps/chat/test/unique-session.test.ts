@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Package } from 'pinus-protocol';
+import { waitFor } from '@pitaya-ts/testing';
 import {
   clientPeer,
   ClientPeer,
@@ -9,7 +10,6 @@ import {
   peer,
   pinusPeer,
   PinusPeer,
-  sleep,
   startChat,
   TRANSPORTS,
   withTimeout,
@@ -26,12 +26,8 @@ async function firstPeer(server: ChatServer, kind: First, transport: Transport):
 }
 
 /** Waits until the server holds `count` sessions (closes are handled asynchronously). */
-async function sessionsSettle(server: ChatServer, count: number): Promise<void> {
-  const deadline = Date.now() + 2000;
-  while (server.app.sessions.count !== count) {
-    if (Date.now() > deadline) throw new Error(`${server.app.sessions.count} sessions, expected ${count}`);
-    await sleep(10);
-  }
+function sessionsSettle(server: ChatServer, count: number): Promise<void> {
+  return waitFor(() => server.app.sessions.count === count, `${count} sessions`);
 }
 
 /** How the first session learns it was kicked, per client. */

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { TOKENS, type PitayaApp, type ServerInfo } from '@pitaya-ts/core';
-import { startEtcdServer, startNatsServer, type EtcdServer, type NatsServer } from '@pitaya-ts/testing';
+import { startEtcdServer, startNatsServer, waitFor, type EtcdServer, type NatsServer } from '@pitaya-ts/testing';
 import { roomServer } from '../src/room-router';
-import { clusterEnv, next, player, startServer, until, wsUrl } from './helpers';
+import { clusterEnv, next, player, startServer, wsUrl } from './helpers';
 
 // the built demo (npm test builds it before the tests run)
 const MAIN = path.resolve(__dirname, '../dist/main.js');
@@ -25,13 +25,18 @@ describe('a room server that dies', () => {
     [nats, etcd] = await Promise.all([startNatsServer(), startEtcdServer()]);
     const env = clusterEnv(nats, etcd, 'faults/');
     rooms.push(spawnRoom('room-a', env), spawnRoom('room-b', env));
-    connector = await startServer('connector', 'connector-1', env);
-    await until(() => connector.container.get(TOKENS.ServiceDiscovery).getServersByType('room').length === 2, 20_000);
+    // an RPC timeout longer than the client's: an answer at all means none was waited for
+    connector = await startServer('connector', 'connector-1', {
+      ...env,
+      PITAYA_CLUSTER_RPC_CLIENT_NATS_REQUESTTIMEOUT: '60s',
+    });
+    await waitFor(() => connector.container.get(TOKENS.ServiceDiscovery).getServersByType('room').length === 2, 20_000);
   }, 60_000);
 
   afterAll(async () => {
-    for (const room of rooms) room.kill('SIGKILL');
+    // the connector first: the leave calls of the sessions it closes need a live room server
     await connector?.stop();
+    for (const room of rooms) room.kill('SIGKILL');
     await nats?.stop();
     await etcd?.destroy();
   }, 30_000);
@@ -54,14 +59,12 @@ describe('a room server that dies', () => {
     // still in discovery (its lease lives on for a while), but NATS says nobody serves it: the
     // message was not handled there, so it goes to the other room server, with no wait for a timeout
     expect(discovery.getServer('room-a')).toEqual(byId('room-a') as ServerInfo);
-    const started = Date.now();
     await expect(client.request('room.room.join', { room: doomed })).resolves.toEqual({ members: ['zoe'] });
-    expect(Date.now() - started).toBeLessThan(4000);
     const other = await player(wsUrl(connector), 'yan');
     await expect(other.request('room.room.join', { room: survivor })).resolves.toEqual({ members: ['yan'] });
 
     // the lease expires: room-a leaves discovery, and the room stays on the live server
-    await until(() => discovery.getServer('room-a') === undefined, 15_000);
+    await waitFor(() => discovery.getServer('room-a') === undefined, 15_000);
     const again = next(client, 'onMessage');
     client.notify('room.room.send', { text: 'still here' });
     await expect(again).resolves.toEqual({ from: 'zoe', text: 'still here' });

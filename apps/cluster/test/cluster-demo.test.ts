@@ -1,8 +1,8 @@
 import type { PitayaClient } from '@pitaya-ts/client';
 import { TOKENS, type PitayaApp } from '@pitaya-ts/core';
-import { startEtcdServer, startNatsServer, type EtcdServer, type NatsServer } from '@pitaya-ts/testing';
+import { startEtcdServer, startNatsServer, waitFor, type EtcdServer, type NatsServer } from '@pitaya-ts/testing';
 import { roomServer } from '../src/room-router';
-import { clusterEnv, next, player, startServer, tcpUrl, until, wsUrl } from './helpers';
+import { clusterEnv, next, player, startServer, tcpUrl, wsUrl } from './helpers';
 
 describe('cluster demo: two connectors and two room servers on real NATS and etcd', () => {
   let nats: NatsServer;
@@ -25,7 +25,7 @@ describe('cluster demo: two connectors and two room servers on real NATS and etc
       await startServer('connector', 'connector-2', env),
     ];
     // every server sees the other three before the first client comes
-    await until(() =>
+    await waitFor(() =>
       [...rooms, ...connectors].every((app) => app.container.get(TOKENS.ServiceDiscovery).servers().length === 4),
     );
   }, 60_000);

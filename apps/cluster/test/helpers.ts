@@ -32,7 +32,7 @@ export async function player(url: string, uid: string): Promise<PitayaClient> {
   return client;
 }
 
-export function next<T = unknown>(client: PitayaClient, route: string, timeoutMs = 5000): Promise<T> {
+export function next<T = unknown>(client: PitayaClient, route: string, timeoutMs = 10_000): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no ${route} within ${timeoutMs} ms`)), timeoutMs);
     const stop = client.on(route, (body) => {
@@ -41,12 +41,4 @@ export function next<T = unknown>(client: PitayaClient, route: string, timeoutMs
       resolve(body as T);
     });
   });
-}
-
-export async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }

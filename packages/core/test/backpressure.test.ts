@@ -66,7 +66,7 @@ describe('send queue (pitaya.buffer.agent.messages)', () => {
     expect(dropped(reporter)).toBe(14);
 
     raw.socket.resume();
-    await waitFor(() => raw.data().length === 6, 5000, 'the queued pushes');
+    await waitFor(() => raw.data().length === 6, 'the queued pushes');
     const received = raw.data().map((p) => JSON.parse(new TextDecoder().decode(decodeMessage(p.body).body)).i);
     expect(received).toEqual([0, 1, 2, 3, 4, 5]);
     expect(raw.socket.destroyed).toBe(false);
@@ -78,11 +78,11 @@ describe('send queue (pitaya.buffer.agent.messages)', () => {
     // keep pushing until the kernel's buffers are full and the socket stops draining
     const pusher = setInterval(() => void session.push('onBlob', { blob: BLOB }).catch(() => undefined), 5);
     afterEachStop.push(() => clearInterval(pusher));
-    await waitFor(() => lines.some((l) => l['reason'] === 'write timeout'), 5000, 'the write timeout');
+    await waitFor(() => lines.some((l) => l['reason'] === 'write timeout'), 'the write timeout');
     clearInterval(pusher);
     raw.socket.resume(); // let the server's close complete
     await raw.closed;
-    await waitFor(() => app.sessions.count === 0, 2000, 'the session to close');
+    await waitFor(() => app.sessions.count === 0, 'the session to close');
   });
 });
 

@@ -32,7 +32,7 @@ describe('BinaryModule', () => {
     expect(alive(pid)).toBe(true);
 
     const find = (msg: string) => lines.find((l) => l['msg'] === msg);
-    await waitFor(() => !!find('hello from stdout') && !!find('trouble on stderr'), 5000, 'both lines');
+    await waitFor(() => !!find('hello from stdout') && !!find('trouble on stderr'), 'both lines');
     expect(find('hello from stdout')).toMatchObject({ level: 30, module: 'sidecar' });
     expect(find('trouble on stderr')).toMatchObject({ level: 50, module: 'sidecar' });
 
@@ -53,7 +53,7 @@ describe('BinaryModule', () => {
       logger,
     );
     await module.init();
-    await waitFor(() => lines.some((l) => l['msg'] === 'binary exited'), 5000, 'the program to exit');
+    await waitFor(() => lines.some((l) => l['msg'] === 'binary exited'), 'the program to exit');
     expect(lines.map((l) => l['msg'])).toContain('mode=blue');
     await module.shutdown(); // nothing left to stop
   });
@@ -70,7 +70,7 @@ describe('BinaryModule', () => {
       logger,
     );
     await module.init();
-    await waitFor(() => lines.some((l) => l['msg'] === 'ready'), 5000, 'the program to be ready');
+    await waitFor(() => lines.some((l) => l['msg'] === 'ready'), 'the program to be ready');
     const pid = module.pid!;
     const started = Date.now();
     await module.shutdown();

@@ -9,7 +9,7 @@ import {
   PacketType,
 } from '@pitaya-ts/protocol';
 import { Handler } from '@pitaya-ts/core';
-import { Harness, RawClient, sleep, tcpAcceptor, waitFor } from './helpers';
+import { Harness, RawClient, tcpAcceptor, waitFor } from './helpers';
 
 const harness = new Harness();
 afterEach(() => harness.cleanup());
@@ -36,11 +36,11 @@ describe('connections', () => {
     const app = await harness.server({ acceptors: [tcpAcceptor()], config: { 'pitaya.handshake.timeout': '100ms' } });
     const raw = await RawClient.open(app);
     const started = Date.now();
-    await waitFor(() => app.sessions.count === 1, 2000, 'the session');
+    await waitFor(() => app.sessions.count === 1, 'the session');
     const closedAt = await raw.closed;
+    // closed at all: nothing else closes a connection this early (heartbeats judge after 60 s)
     expect(closedAt - started).toBeGreaterThanOrEqual(80);
-    expect(closedAt - started).toBeLessThan(1000);
-    await waitFor(() => app.sessions.count === 0, 2000, 'the session to close');
+    await waitFor(() => app.sessions.count === 0, 'the session to close');
   });
 
   it('announces pitaya.heartbeat.interval and closes a client silent for two intervals', async () => {
@@ -62,10 +62,12 @@ describe('connections', () => {
     try {
       const silentFor = (await silent.closed) - silentSince;
       expect(silentFor).toBeGreaterThanOrEqual(190);
-      expect(silentFor).toBeLessThan(1000);
-      await sleep(150);
+      // the server heartbeats only whom it judged alive: two more of them, two more judgements passed
+      const heartbeats = () => lively.packets.filter((p) => p.type === PacketType.Heartbeat).length;
+      const heard = heartbeats();
+      await waitFor(() => heartbeats() >= heard + 2, 'two more heartbeats');
       expect(lively.socket.destroyed).toBe(false);
-      expect(lively.packets.filter((p) => p.type === PacketType.Heartbeat).length).toBeGreaterThan(0);
+      expect(heartbeats()).toBeGreaterThan(0);
     } finally {
       clearInterval(beat);
     }
@@ -76,7 +78,7 @@ describe('connections', () => {
     const raw = await RawClient.open(app);
     await raw.handshake();
     raw.send(request('game.echo.echo', { hi: 1 }, 7));
-    await waitFor(() => raw.packets.some((p) => p.type === PacketType.Data), 2000, 'the response');
+    await waitFor(() => raw.packets.some((p) => p.type === PacketType.Data), 'the response');
     const response = decodeMessage(raw.packets.find((p) => p.type === PacketType.Data)!.body);
     expect(response).toMatchObject({ type: MessageType.Response, id: 7, error: false });
     expect(JSON.parse(new TextDecoder().decode(response.body))).toEqual({ hi: 1 });
@@ -108,7 +110,7 @@ describe('connections', () => {
     const raw = await RawClient.open(app);
     raw.send(bytes());
     await raw.closed;
-    await waitFor(() => app.sessions.count === 0, 2000, 'the session to close');
+    await waitFor(() => app.sessions.count === 0, 'the session to close');
   });
 
   it('closes a connection sending a packet larger than pitaya.conn.maxpacketsize', async () => {
@@ -120,7 +122,7 @@ describe('connections', () => {
     const raw = await RawClient.open(app);
     await raw.handshake();
     raw.send(request('game.echo.echo', { small: true }, 1));
-    await waitFor(() => raw.packets.some((p) => p.type === PacketType.Data), 2000, 'the small answer');
+    await waitFor(() => raw.packets.some((p) => p.type === PacketType.Data), 'the small answer');
     raw.send(request('game.echo.echo', { big: 'x'.repeat(400) }, 2));
     await raw.closed;
   });

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { ClientError, PitayaError as ClientPitayaError, connect, type CloseReason } from '@pitaya-ts/client';
 import { inject } from 'inversify';
 import { Handler, OrderedDispatcher, TOKENS, type HandlerContext, type SessionPool } from '@pitaya-ts/core';
-import { Harness, deferred, sleep, tcpAcceptor, urlOf, waitFor, wsAcceptor } from './helpers';
+import { Harness, captureLogger, deferred, tcpAcceptor, urlOf, waitFor, wsAcceptor } from './helpers';
 import { ReadCounter } from './request-loops';
 
 const harness = new Harness();
@@ -149,17 +149,19 @@ describe('session drain', () => {
   };
 
   it('waits for the sessions to end before shutting down', async () => {
-    const app = await harness.server({ handlers: [WorkHandler], config: drain });
+    const { logger, lines } = captureLogger('info');
+    // a drain timeout no test outlives: only the session's end can finish the stop
+    const config = { ...drain, 'pitaya.session.drain.timeout': '1h' };
+    const app = await harness.server({ handlers: [WorkHandler], config, logger });
     const client = await harness.client(app);
     let stopped = false;
     const stop = app.stop().then(() => (stopped = true));
-    await sleep(60); // three drain periods
+    const draining = () => lines.filter((l) => l['msg'] === 'draining sessions').length;
+    await waitFor(() => draining() >= 3, 'three drain periods');
     expect(stopped).toBe(false);
     expect(log).not.toContain('beforeShutdown'); // still draining
-    const begin = Date.now();
     await client.close();
     await stop;
-    expect(Date.now() - begin).toBeLessThan(250); // well before the drain timeout
     expect(log).toEqual(['beforeShutdown', 'shutdown']);
   });
 
@@ -169,9 +171,8 @@ describe('session drain', () => {
     const closed = new Promise((resolve) => client.events.on('close', resolve));
     const begin = Date.now();
     await app.stop();
-    const took = Date.now() - begin;
-    expect(took).toBeGreaterThanOrEqual(280);
-    expect(took).toBeLessThan(2000);
+    // the client never leaves: the stop ends at the drain timeout, not before
+    expect(Date.now() - begin).toBeGreaterThanOrEqual(280);
     await closed;
   });
 });

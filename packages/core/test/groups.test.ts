@@ -174,7 +174,7 @@ describe('groups through a server', () => {
     const app = await harness.server({ config: { 'pitaya.groups.memory.tickduration': '20ms' } });
     await app.groups.create('brief', 10);
     await app.groups.create('lasting');
-    await waitFor(async () => !(await app.groups.exists('brief')), 1000, 'the group to expire');
+    await waitFor(async () => !(await app.groups.exists('brief')), 'the group to expire');
     expect(await app.groups.exists('lasting')).toBe(true);
   });
 });

@@ -68,7 +68,7 @@ describe('handshake validators', () => {
     const error = await connectError(urlOf(app), { version: '1' });
     expect(error.code).toBe('HANDSHAKE_FAILED');
     expect(later).not.toHaveBeenCalled();
-    await waitFor(() => app.sessions.count === 0, 2000, 'the refused session to close');
+    await waitFor(() => app.sessions.count === 0, 'the refused session to close');
 
     // the same server lets a valid client in
     const client = await harness.client(app, { handshakeData: { version: '2' } });

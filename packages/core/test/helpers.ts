@@ -25,6 +25,9 @@ import {
   type MetricsReporter,
   type PitayaApp,
 } from '@pitaya-ts/core';
+import { waitFor } from '@pitaya-ts/testing';
+
+export { waitFor };
 
 export const SILENT = { 'pitaya.log.level': 'silent' } as const;
 
@@ -43,19 +46,6 @@ export function deferred<T = void>(): Deferred<T> {
     reject = rej;
   });
   return { promise, resolve, reject };
-}
-
-/** Polls until `condition` holds; rejects after `timeoutMs`. */
-export async function waitFor(
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs = 2000,
-  what = 'condition',
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -109,7 +99,7 @@ export class Harness {
   }
 
   async client(app: PitayaApp, options: ClientOptions = {}, acceptor = 0): Promise<PitayaClient> {
-    const client = await connect(urlOf(app, acceptor), { timeout: 2000, requestTimeout: 2000, ...options });
+    const client = await connect(urlOf(app, acceptor), options);
     this.clients.push(client);
     return client;
   }
@@ -210,7 +200,7 @@ export class RawClient {
   /** Handshake (as a Pitaya client unless `sys` says otherwise) and ack; resolves with the reply. */
   async handshake(sys: HandshakeSys = { platform: 'raw' }): Promise<HandshakeResponse> {
     this.send(encodePacket(PacketType.Handshake, encodeHandshakeRequest({ sys, user: {} })));
-    await waitFor(() => this.packets.some((p) => p.type === PacketType.Handshake), 2000, 'the handshake reply');
+    await waitFor(() => this.packets.some((p) => p.type === PacketType.Handshake), 'the handshake reply');
     this.send(handshakeAckPacket());
     return decodeHandshakeResponse(this.packets.find((p) => p.type === PacketType.Handshake)!.body);
   }

@@ -78,6 +78,7 @@ async function askBehindProxy(port: number, header: Buffer): Promise<unknown> {
   };
   await new Promise((resolve) => socket.once('connect', resolve));
   socket.write(header.subarray(0, 10));
+  // a pause, not a wait for anything: the header very likely reaches the server in two reads
   await new Promise((resolve) => setTimeout(resolve, 20));
   socket.write(
     Buffer.concat([

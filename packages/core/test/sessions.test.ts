@@ -203,7 +203,7 @@ describe('sessions through a server', () => {
     });
     const client = await harness.client(app);
     const other = await harness.client(app);
-    await waitFor(() => app.sessions.count === 2, 2000, 'two sessions');
+    await waitFor(() => app.sessions.count === 2, 'two sessions');
 
     await expect(client.request('game.auth.bind', { uid: 'banned' })).rejects.toMatchObject({
       code: 'PIT-403',
@@ -241,7 +241,7 @@ describe('sessions through a server', () => {
     const secondId = await second.request('game.auth.bind', { uid: 'ana' });
     await expect(kicked).resolves.toBe('kicked');
     await expect(closed).resolves.toBe('KICKED');
-    await waitFor(() => app.sessions.get(firstId as number) === undefined, 2000, 'the older session to close');
+    await waitFor(() => app.sessions.get(firstId as number) === undefined, 'the older session to close');
     // the older session's close does not unbind the newer one
     expect(app.sessions.getByUid('ana')?.id).toBe(secondId);
     await expect(second.request('game.auth.handshake')).resolves.toBeDefined();

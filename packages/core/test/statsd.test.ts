@@ -3,6 +3,7 @@ import * as dgram from 'node:dgram';
 import type { AddressInfo } from 'node:net';
 import { connect } from '@pitaya-ts/client';
 import { bootstrap, Handler, Request, WsAcceptor } from '@pitaya-ts/core';
+import { waitFor } from '@pitaya-ts/testing';
 
 @Handler('echo')
 class EchoHandler {
@@ -36,10 +37,7 @@ describe('statsd reporter', () => {
     await app.start();
     const client = await connect(`ws://127.0.0.1:${app.acceptors[0]!.address()!.port}`);
     await client.request('echo.echo.say', { hi: 1 });
-    const deadline = Date.now() + 5000;
-    while (!lines.some((l) => l.startsWith('pitaya.handler_response_time_ns:')) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await waitFor(() => lines.some((l) => l.startsWith('pitaya.handler_response_time_ns:')), 'the timing');
     await client.close();
     await app.stop();
     socket.close();

@@ -74,7 +74,7 @@ describe('push and kick by uid', () => {
     await expect(app.kickUsers(['ana'])).resolves.toEqual(['ana']);
     await expect(anaKicked.promise).resolves.toBe('KICKED:false');
     expect(kick).toHaveBeenCalledTimes(1);
-    await waitFor(() => app.sessions.count === 1, 2000, 'the kicked session to close');
+    await waitFor(() => app.sessions.count === 1, 'the kicked session to close');
     expect(bo.connected).toBe(true);
   });
 });

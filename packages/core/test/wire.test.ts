@@ -59,7 +59,7 @@ function read(packet: Packet, dictionary?: RouteDictionary): { flag: number; mes
 async function answer(raw: RawClient, route: string, id: number, body: unknown = {}, dictionary?: RouteDictionary) {
   const before = raw.data().length;
   raw.send(request(route, id, body, dictionary));
-  await waitFor(() => raw.data().length > before, 2000, `the answer to ${route}`);
+  await waitFor(() => raw.data().length > before, `the answer to ${route}`);
   return read(raw.data()[before]!, dictionary);
 }
 

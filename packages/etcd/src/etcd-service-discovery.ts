@@ -1,4 +1,4 @@
-import { Etcd3, type Lease, type Watcher } from 'etcd3';
+import { Etcd3, type IOptions, type Lease, type Watcher } from 'etcd3';
 import {
   Metric,
   type Logger,
@@ -29,6 +29,15 @@ export interface EtcdServiceDiscoveryOptions {
 }
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+type Backoff = NonNullable<NonNullable<IOptions['faultHandling']>['watchBackoff']>;
+
+/**
+ * Delays between the etcd client's attempts to watch again: doubling from 100 ms to 400 ms. A
+ * timer of these still pending when the client closes keeps the process alive until it fires (the
+ * client's default grows to 30 s): with short ones, a stopped server's process can end at once.
+ */
+const watchBackoff = (ms = 100): Backoff => ({ duration: ms, next: () => watchBackoff(Math.min(2 * ms, 400)) });
 
 /** Pitaya's JSON for a server: `{"id","type","metadata","frontend","hostname"}`. */
 function serverJson(server: ServerInfo): string {
@@ -86,6 +95,7 @@ export class EtcdServiceDiscovery implements ServiceDiscovery {
       hosts: endpoints.map((e) => (/^https?:\/\//.test(e) ? e : `http://${e}`)),
       auth: user ? { username: user, password: pass ?? '' } : undefined,
       dialTimeout: dialTimeoutMs,
+      faultHandling: { watchBackoff: watchBackoff() },
     });
     await this.register();
     await this.sync();

@@ -1,9 +1,10 @@
 import 'reflect-metadata';
+import { createHook } from 'node:async_hooks';
 import pino from 'pino';
 import { Etcd3 } from 'etcd3';
 import { NoopMetricsReporter, type ServerInfo } from '@pitaya-ts/core';
 import { EtcdServiceDiscovery, type EtcdServiceDiscoveryOptions } from '@pitaya-ts/etcd';
-import { startEtcdServer, type EtcdServer } from '@pitaya-ts/testing';
+import { startEtcdServer, waitFor, type EtcdServer } from '@pitaya-ts/testing';
 import { discoveryContract } from '../../core/test/contracts/discovery-contract';
 
 let etcd: EtcdServer;
@@ -49,12 +50,19 @@ discoveryContract('etcd', () => ({
 
 const room: ServerInfo = { id: 'room-9', type: 'room', frontend: false, hostname: 'h', metadata: { grpcPort: '3434' } };
 
-async function until(check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+type NodeTimer = NodeJS.Timeout & { _destroyed: boolean; _idleTimeout: number };
+
+/** Records the timers created from now on; `pending(ms)`: the delays of those that keep the process up, if over `ms`. */
+function recordTimers(): { pending(ms: number): number[]; stop(): void } {
+  const timers: NodeTimer[] = [];
+  const hook = createHook({
+    init: (_id, type, _trigger, timer) => void (type === 'Timeout' && timers.push(timer as NodeTimer)),
+  }).enable();
+  return {
+    pending: (ms) =>
+      timers.filter((t) => !t._destroyed && t.hasRef() && t._idleTimeout > ms).map((t) => Math.round(t._idleTimeout)),
+    stop: () => hook.disable(),
+  };
 }
 
 describe('etcd discovery, as Pitaya stores it', () => {
@@ -110,8 +118,8 @@ describe('etcd discovery, as Pitaya stores it', () => {
     await lease
       .put(`${prefix}servers/room/crashed`)
       .value(JSON.stringify({ id: 'crashed', type: 'room', frontend: false, hostname: 'x', metadata: {} }));
-    await until(() => watcher.getServer('crashed') !== undefined);
-    await until(() => watcher.getServer('crashed') === undefined);
+    await waitFor(() => watcher.getServer('crashed') !== undefined);
+    await waitFor(() => watcher.getServer('crashed') === undefined);
     await watcher.stop();
   });
 
@@ -122,34 +130,41 @@ describe('etcd discovery, as Pitaya stores it', () => {
     const { lease } = (await client.get(key).exec()).kvs[0]!;
     await client.leaseClient.leaseRevoke({ ID: lease });
     expect(await client.get(key).string()).toBeNull();
-    await until(async () => (await client.get(key).string()) !== null);
+    await waitFor(async () => (await client.get(key).string()) !== null);
     const again = (await client.get(key).exec()).kvs[0]!.lease;
     expect(again).not.toEqual(lease);
-    await until(() => discovery.getServer('room-9') !== undefined);
+    await waitFor(() => discovery.getServer('room-9') !== undefined);
     await discovery.stop();
   });
 
   it('registers again after etcd restarts empty, and sees the others again', async () => {
-    const discovery = new EtcdServiceDiscovery(options(room, { leaseTtlSec: 2, syncIntervalMs: 500 }));
-    const other = new EtcdServiceDiscovery(
-      options({ ...room, id: 'room-10' }, { leaseTtlSec: 2, syncIntervalMs: 500 }),
-    );
+    // etcd's lease is declared lost 2 TTLs into the outage: the retries must outlast a restart of
+    // etcd on a loaded machine, plus the 5 s the etcd client refuses calls after failures
+    const patient = { leaseTtlSec: 2, syncIntervalMs: 500, grantRetries: 100, grantRetryIntervalMs: 200 };
+    const discovery = new EtcdServiceDiscovery(options(room, patient));
+    const other = new EtcdServiceDiscovery(options({ ...room, id: 'room-10' }, patient));
+    const fatal: Error[] = [];
+    for (const server of [discovery, other]) server.addListener({ fatal: (err) => fatal.push(err) });
     await discovery.start();
     await other.start();
     await etcd.wipe();
     const fresh = new Etcd3({ hosts: `http://${etcd.endpoint}` });
+    const registered = (id: string) => async () =>
+      fatal.length > 0 || (await fresh.get(`${prefix}servers/room/${id}`).string()) !== null;
     try {
-      await until(async () => (await fresh.get(`${prefix}servers/room/room-9`).string()) !== null);
-      await until(async () => (await fresh.get(`${prefix}servers/room/room-10`).string()) !== null);
-      await until(() => discovery.getServer('room-10') !== undefined);
+      await waitFor(registered('room-9'), 30_000, 'room-9 to register again');
+      await waitFor(registered('room-10'), 30_000, 'room-10 to register again');
+      expect(fatal).toEqual([]);
+      await waitFor(() => discovery.getServer('room-10') !== undefined, 'room-9 to see room-10 again');
     } finally {
       fresh.close();
       await discovery.stop();
       await other.stop();
     }
-  }, 30_000);
+  }, 60_000);
 
-  it('shuts the server down after the bounded retries when it cannot register any more', async () => {
+  it('shuts the server down after the bounded retries when it cannot register any more, leaving nothing running', async () => {
+    const timers = recordTimers();
     const discovery = new EtcdServiceDiscovery(
       options(room, { leaseTtlSec: 2, grantRetries: 1, grantRetryIntervalMs: 100 }),
     );
@@ -161,6 +176,9 @@ describe('etcd discovery, as Pitaya stores it', () => {
     } finally {
       await etcd.start();
       await discovery.stop().catch(() => undefined);
+      timers.stop();
     }
+    // the etcd client's retries after the outage end soon: they do not keep a stopped server's process up
+    expect(timers.pending(1000)).toEqual([]);
   }, 30_000);
 });

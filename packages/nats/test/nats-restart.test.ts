@@ -1,8 +1,8 @@
 import 'reflect-metadata';
-import { MemoryCluster } from '@pitaya-ts/core';
+import { MemoryCluster, TOKENS } from '@pitaya-ts/core';
 import { natsRpcModule } from '@pitaya-ts/nats';
-import { startNatsServer, type NatsServer } from '@pitaya-ts/testing';
-import { startCluster, type TestCluster } from '../../core/test/cluster/fixtures';
+import { startNatsServer, waitFor, type NatsServer } from '@pitaya-ts/testing';
+import { held, startCluster, type TestCluster } from '../../core/test/cluster/fixtures';
 
 describe('NATS restarted mid-run', () => {
   let nats: NatsServer;
@@ -28,22 +28,29 @@ describe('NATS restarted mid-run', () => {
     const client = await cluster.client();
     await expect(client.request('room.room.slow', { ms: 1 })).resolves.toEqual({ slept: 1 });
 
-    const started = Date.now();
-    const inFlight = client.request('room.room.slow', { ms: 2000 }, { timeout: 10_000 });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const inFlight = client.request('room.room.held', {}, { timeout: 10_000 });
+    await waitFor(() => held.count === 1, 'the call to reach the room');
     await nats.stop();
     const error = await inFlight.catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'PIT-500', msg: expect.stringContaining('connection was lost') });
-    expect(Date.now() - started).toBeLessThan(2000);
+    // failed at once: the room still holds the call
+    expect(held.count).toBe(1);
+    held.release();
 
     // calls made while NATS is away: each gets an answer or an error, none hangs
+    let settled = 0;
     const during = Array.from({ length: 5 }, (_, i) =>
-      client.request('room.room.slow', { ms: i }, { timeout: 10_000 }).then(
-        (): { ok: boolean; code?: string } => ({ ok: true }),
-        (err: { code: string }) => ({ ok: false, code: err.code }),
-      ),
+      client
+        .request('room.room.slow', { ms: i }, { timeout: 10_000 })
+        .then(
+          (): { ok: boolean; code?: string } => ({ ok: true }),
+          (err: { code: string }) => ({ ok: false, code: err.code }),
+        )
+        .finally(() => settled++),
     );
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // the connector has them (they run one at a time: one session) before NATS comes back
+    const dispatcher = cluster.connectors[0]!.container.get(TOKENS.Dispatcher);
+    await waitFor(() => dispatcher.running > 0 || settled === during.length, 'the calls to reach the connector');
     await nats.start();
     const outcomes = await Promise.all(during);
     for (const outcome of outcomes) {
@@ -51,13 +58,12 @@ describe('NATS restarted mid-run', () => {
     }
 
     // after the reconnect, calls succeed again
-    const deadline = Date.now() + 10_000;
     let answer: unknown;
-    while (Date.now() < deadline) {
+    const answered = async () => {
       answer = await client.request('room.room.slow', { ms: 1 }, { timeout: 5000 }).catch(() => undefined);
-      if (answer) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+      return answer !== undefined;
+    };
+    await waitFor(answered, 20_000, 'a call to succeed after the reconnect');
     expect(answer).toEqual({ slept: 1 });
   }, 30_000);
 });

@@ -3,7 +3,7 @@ import { connect as natsConnect } from '@nats-io/transport-node';
 import pino from 'pino';
 import { RpcMsgType, RpcType, type MetricsReporter, type RpcHandler, type ServerInfo } from '@pitaya-ts/core';
 import { NatsRpcClient, NatsRpcServer } from '@pitaya-ts/nats';
-import { startNatsServer, type NatsServer } from '@pitaya-ts/testing';
+import { startNatsServer, waitFor, type NatsServer } from '@pitaya-ts/testing';
 
 const echo: ServerInfo = { id: 'echo-1', type: 'echo', frontend: false, hostname: 'h', metadata: {} };
 const caller: ServerInfo = { id: 'caller-1', type: 'caller', frontend: false, hostname: 'h', metadata: {} };
@@ -88,14 +88,16 @@ describe('NATS RPC client', () => {
       else expect(outcome.answer).toBe(`during ${i}`);
     });
 
-    // and calls are answered again once both are back (a bounded number of tries)
+    // and calls are answered again once both are back
     let answer: string | undefined;
-    for (let attempt = 0; attempt < 100 && answer === undefined; attempt++) {
+    const answered = async () => {
       answer = await rpcClient.call(echo, request('after'), 5000).then(
         (r) => text(r.data),
-        () => new Promise<undefined>((resolve) => setTimeout(resolve, 100)),
+        () => undefined,
       );
-    }
+      return answer !== undefined;
+    };
+    await waitFor(answered, 20_000, 'a call answered after the restart');
     expect(answer).toBe('after');
     await rpcClient.stop();
     await rpcServer.stop();

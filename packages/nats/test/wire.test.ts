@@ -4,8 +4,8 @@ import { loadSync } from 'protobufjs';
 import * as path from 'node:path';
 import { MemoryCluster } from '@pitaya-ts/core';
 import { natsRpcModule } from '@pitaya-ts/nats';
-import { startNatsServer, type NatsServer } from '@pitaya-ts/testing';
-import { startCluster, type TestCluster } from '../../core/test/cluster/fixtures';
+import { startNatsServer, waitFor, type NatsServer } from '@pitaya-ts/testing';
+import { held, startCluster, type TestCluster } from '../../core/test/cluster/fixtures';
 
 // decoded with proto/pitaya.proto itself, not with the code under test
 const root = loadSync(path.resolve(__dirname, '../../../proto/pitaya.proto'));
@@ -50,7 +50,7 @@ describe('what crosses NATS', () => {
   // the spy has its own connection: its copies may come a moment after the parties' own
   const now = (start: number, subject: string) => seen.slice(start).filter((m) => m.subject === subject);
   const after = async (start: number, subject: string) => {
-    await until(() => now(start, subject).length > 0);
+    await waitFor(() => now(start, subject).length > 0);
     return now(start, subject);
   };
 
@@ -88,10 +88,10 @@ describe('what crosses NATS', () => {
     const client = await cluster.client();
     const start = seen.length;
     client.notify('room.room.note', { text: 'wire' });
-    await until(() => now(start, 'pitaya/servers/room/room-0').length === 1);
+    await waitFor(() => now(start, 'pitaya/servers/room/room-0').length === 1);
     const [request] = await after(start, 'pitaya/servers/room/room-0');
     expect(decode('Request', request!.data)).toMatchObject({ msg: { type: 1, id: 0 } });
-    await until(() => now(start, request!.reply!).length === 1);
+    await waitFor(() => now(start, request!.reply!).length === 1);
     expect(
       text((decode('Response', (await after(start, request!.reply!))[0]!.data) as { data: Uint8Array }).data),
     ).toBe('ack');
@@ -119,7 +119,7 @@ describe('what crosses NATS', () => {
     const pushed = new Promise((resolve) => client.on('onNews', resolve));
     await cluster.rooms[0]!.pushToUsers('onNews', { n: 1 }, ['wire-3'], 'connector');
     await expect(pushed).resolves.toEqual({ n: 1 });
-    await until(() => now(start, 'pitaya/connector/user/wire-3/push').length === 1);
+    await waitFor(() => now(start, 'pitaya/connector/user/wire-3/push').length === 1);
     const [push] = await after(start, 'pitaya/connector/user/wire-3/push');
     const decoded = decode('Push', push!.data) as { route: string; uid: string; data: Uint8Array };
     expect(decoded.route).toBe('onNews');
@@ -127,7 +127,7 @@ describe('what crosses NATS', () => {
     expect(JSON.parse(text(decoded.data))).toEqual({ n: 1 });
 
     await cluster.rooms[0]!.kickUsers(['wire-3'], undefined, 'connector');
-    await until(() => now(start, 'pitaya/connector/user/wire-3/kick').length === 1);
+    await waitFor(() => now(start, 'pitaya/connector/user/wire-3/kick').length === 1);
     const [kick] = await after(start, 'pitaya/connector/user/wire-3/kick');
     expect(decode('KickMsg', kick!.data)).toEqual({ userId: 'wire-3' });
   });
@@ -145,22 +145,23 @@ describe('what crosses NATS', () => {
 
   it('sends the per-call deadline as reqTimeout, and the callee answers PIT-408 when it passes', async () => {
     const start = seen.length;
-    const error = await cluster.connectors[0]!.rpc('room.roomRemote.slow', { ms: 1100 }, { timeout: 300 }).catch(
+    const error = await cluster.connectors[0]!.rpc('room.roomRemote.held', {}, { timeout: 300 }).catch(
       (e: unknown) => e,
     );
     expect(error).toMatchObject({
       code: 'PIT-408',
-      metadata: { timeout: '300ms', route: 'room.roomRemote.slow', server: 'room-0' },
+      metadata: { timeout: '300ms', route: 'room.roomRemote.held', server: 'room-0' },
     });
     const [request] = await after(start, 'pitaya/servers/room/room-0');
     expect(JSON.parse(text((decode('Request', request!.data) as Decoded).metadata))).toMatchObject({
       reqTimeout: '300ms',
     });
-    // the callee gives up at the deadline too: its answer is a timeout, well before the handler ends
-    await until(() => now(start, request!.reply!).length === 1, 1000);
+    // the callee gives up at the deadline too: its answer is a timeout, while the remote is still held
     expect(decode('Response', (await after(start, request!.reply!))[0]!.data)).toMatchObject({
       error: { code: 'PIT-408' },
     });
+    expect(held.count).toBe(1);
+    held.release();
   });
 
   it('keeps a call to the server itself off the network', async () => {
@@ -171,11 +172,3 @@ describe('what crosses NATS', () => {
     expect(seen.slice(start)).toEqual([]);
   });
 });
-
-async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

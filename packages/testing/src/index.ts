@@ -1,5 +1,6 @@
 export { freePort } from './free-port';
-export { ManagedProcess, type ProcessSpec } from './managed-process';
+export { waitFor } from './wait-for';
+export { ManagedProcess, PortInUseError, startOnFreePorts } from './managed-process';
 export { NatsServer, startNatsServer } from './nats-server';
 export { EtcdServer, startEtcdServer } from './etcd-server';
 export { RedisServer, startRedisServer } from './redis-server';

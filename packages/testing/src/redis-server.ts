@@ -1,6 +1,6 @@
 import * as net from 'node:net';
 import { freePort } from './free-port';
-import { ManagedProcess } from './managed-process';
+import { ManagedProcess, startOnFreePorts } from './managed-process';
 import { which } from './which';
 
 function ping(port: number): Promise<boolean> {
@@ -20,21 +20,23 @@ function ping(port: number): Promise<boolean> {
 /** A redis-server on loopback, without persistence. */
 export class RedisServer extends ManagedProcess {
   constructor(readonly port: number) {
-    super({
-      name: 'redis-server',
-      command: which('redis-server', 'redis-server'),
-      args: ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no'],
-      ready: () => ping(port),
-    });
+    super('redis-server', which('redis-server', 'redis-server'));
   }
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }
+
+  protected args(): string[] {
+    // port 0 would turn TCP off in Redis: it takes one found free
+    return ['--bind', '127.0.0.1', '--port', String(this.port), '--save', '', '--appendonly', 'no'];
+  }
+
+  protected isReady(): Promise<boolean> {
+    return ping(this.port);
+  }
 }
 
-export async function startRedisServer(): Promise<RedisServer> {
-  const server = new RedisServer(await freePort());
-  await server.start();
-  return server;
+export function startRedisServer(): Promise<RedisServer> {
+  return startOnFreePorts(async () => new RedisServer(await freePort()));
 }

@@ -1,5 +1,13 @@
 import * as net from 'node:net';
-import { startEtcdServer, startNatsServer, startRedisServer } from '@pitaya-ts/testing';
+import {
+  freePort,
+  RedisServer,
+  startEtcdServer,
+  startNatsServer,
+  startOnFreePorts,
+  startRedisServer,
+  waitFor,
+} from '@pitaya-ts/testing';
 
 /** etcd's JSON gateway (v3): enough to put and read a key without a client library. */
 async function etcdCall(port: number, api: string, body: object): Promise<Record<string, unknown>> {
@@ -43,5 +51,34 @@ describe('real servers for tests', () => {
     const redis = await startRedisServer();
     expect(await connects(redis.port)).toBe(true);
     await redis.stop();
+  });
+
+  it('starts on fresh ports when another process took the port found free', async () => {
+    const squatter = net.createServer();
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+    const taken = (squatter.address() as net.AddressInfo).port;
+    const ports = [taken];
+    try {
+      const redis = await startOnFreePorts(async () => new RedisServer(ports.shift() ?? (await freePort())));
+      expect(redis.port).not.toBe(taken);
+      expect(await connects(redis.port)).toBe(true);
+      await redis.stop();
+    } finally {
+      squatter.close();
+    }
+  });
+});
+
+describe('waitFor', () => {
+  it('resolves once the condition holds, sync or async', async () => {
+    let polls = 0;
+    await waitFor(() => ++polls === 3);
+    await waitFor(async () => ++polls === 5);
+    await waitFor(() => ++polls === 7, 'seven polls');
+    expect(polls).toBe(7);
+  });
+
+  it('rejects naming what it waited for', async () => {
+    await expect(waitFor(() => false, 30, 'the moon')).rejects.toThrow('waiting for the moon');
   });
 });

@@ -80,6 +80,7 @@ export async function bootstrap(options: BootstrapOptions): Promise<PitayaApp> {
     metadata: options.metadata ?? {},
   };
   const logger = options.logger ?? createLogger(config.get('pitaya.log.level'), { serverType, serverId });
+  for (const warning of config.warnings) logger.warn(warning);
 
   const c = new Container({ defaultScope: 'Singleton' });
   c.bind(TOKENS.Config).toConstantValue(config);

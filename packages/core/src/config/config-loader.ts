@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { closest, distance } from 'fastest-levenshtein';
 import { parse as parseYaml } from 'yaml';
 import {
   CONFIG_SCHEMA,
@@ -17,7 +18,11 @@ export class ConfigError extends Error {
 
 /** Typed, validated `pitaya.*` configuration, read-only once loaded. */
 export class PitayaConfig {
-  constructor(private readonly values: Readonly<ConfigValues>) {}
+  constructor(
+    private readonly values: Readonly<ConfigValues>,
+    /** What was ignored while loading (unknown `PITAYA_*` variables), for the server to log. */
+    readonly warnings: readonly string[] = [],
+  ) {}
 
   get<K extends ConfigKey>(key: K): ConfigValue<K> {
     return this.values[key];
@@ -50,6 +55,7 @@ export function envName(key: string): string {
   return key.toUpperCase().replace(/\./g, '_');
 }
 const ENV_KEYS = new Map(KEYS.map((k) => [envName(k), k]));
+const ENV_NAMES = [...ENV_KEYS.keys()];
 
 /** Flattens nested objects into dotted keys, stopping at known keys whose values are objects. */
 function flatten(
@@ -95,7 +101,10 @@ function readFile(file: string): Record<string, unknown> {
 
 /**
  * Builds the configuration: defaults, then the file, then code, then `PITAYA_*` env vars, each
- * overriding the one before. Unknown keys and bad values are all reported in one ConfigError.
+ * overriding the one before. Unknown keys and bad values are all reported in one ConfigError;
+ * unknown `PITAYA_*` variables only warn (see `PitayaConfig.warnings`): the environment is shared
+ * with others (Kubernetes names a service's variables after it: `PITAYA_SERVICE_HOST`,
+ * `PITAYA_PORT_3250_TCP`... for a service `pitaya`), a file or code is the server's own.
  */
 export function loadConfig(sources: ConfigSources = {}): PitayaConfig {
   const layers: [string, Record<string, unknown>][] = [];
@@ -104,11 +113,12 @@ export function loadConfig(sources: ConfigSources = {}): PitayaConfig {
   const env = sources.env ?? process.env;
   const fromEnv: Record<string, unknown> = {};
   const problems: string[] = [];
+  const warnings: string[] = [];
   for (const [name, value] of Object.entries(env)) {
     if (!name.startsWith('PITAYA_') || value === undefined) continue;
     const key = ENV_KEYS.get(name);
     if (key) fromEnv[key] = value;
-    else problems.push(`env ${name}: no such configuration key`);
+    else warnings.push(`env ${name}: no such configuration key, ignored${didYouMean(name, ENV_NAMES)}`);
   }
   layers.push(['env', fromEnv]);
 
@@ -117,7 +127,7 @@ export function loadConfig(sources: ConfigSources = {}): PitayaConfig {
     for (const [key, raw] of Object.entries(layer)) {
       const spec = (CONFIG_SCHEMA as Record<string, KeySpec<unknown>>)[key];
       if (!spec) {
-        problems.push(`${source}: unknown key ${key}${suggest(key)}`);
+        problems.push(`${source}: unknown key ${key}${didYouMean(key.toLowerCase(), KEYS)}`);
         continue;
       }
       const parsed = spec.parse(raw);
@@ -129,13 +139,16 @@ export function loadConfig(sources: ConfigSources = {}): PitayaConfig {
     }
   }
   if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
-  return new PitayaConfig(Object.freeze(values) as unknown as ConfigValues);
+  return new PitayaConfig(Object.freeze(values) as unknown as ConfigValues, Object.freeze(warnings));
 }
 
-/** " (did you mean pitaya.x.y?)" when a known key differs only in its last segment or case. */
-function suggest(key: string): string {
-  const lower = key.toLowerCase();
-  const parent = key.slice(0, key.lastIndexOf('.'));
-  const match = KEYS.find((k) => k === lower) ?? KEYS.find((k) => k.startsWith(`${parent}.`));
-  return match ? ` (did you mean ${match}?)` : '';
+/**
+ * " (did you mean <the nearest known name>?)", when it is near enough to be a typo of it: two
+ * edits, or one per three characters after `pitaya.` / `PITAYA_`. Farther names (a Kubernetes
+ * `PITAYA_SERVICE_HOST`) get no hint, as any would mislead.
+ */
+function didYouMean(name: string, known: readonly string[]): string {
+  const nearest = closest(name, known);
+  const typos = Math.max(2, Math.floor((name.length - 'pitaya.'.length) / 3));
+  return distance(name, nearest) <= typos ? ` (did you mean ${nearest}?)` : '';
 }

@@ -17,6 +17,27 @@ import {
 
 export const quiet = { 'pitaya.log.level': 'silent' };
 
+/** Where the `held` handler and remote wait until the test lets them go: slow for as long as a test needs. */
+export class HeldCalls {
+  private readonly waiting: (() => void)[] = [];
+
+  /** Calls waiting now. */
+  get count(): number {
+    return this.waiting.length;
+  }
+
+  wait(): Promise<void> {
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  /** Lets every call waiting now go on. */
+  release(): void {
+    for (const resolve of this.waiting.splice(0)) resolve();
+  }
+}
+
+export const held = new HeldCalls();
+
 /** The frontend's own route: binds the session. */
 @Handler('entry')
 export class EntryHandler {
@@ -91,6 +112,12 @@ export class RoomHandler {
     return { slept: body.ms };
   }
 
+  @Request()
+  async held() {
+    await held.wait();
+    return { released: true };
+  }
+
   @Notify()
   async note(body: { text: string }) {
     RoomHandler.notified.push(body.text);
@@ -107,9 +134,9 @@ export class RoomRemote {
     throw new PitayaError('PIT-556', 'remote says no', { why: 'test' });
   }
 
-  async slow(arg: { ms: number }) {
-    await new Promise((resolve) => setTimeout(resolve, arg.ms));
-    return { slept: arg.ms };
+  async held() {
+    await held.wait();
+    return { released: true };
   }
 }
 
@@ -167,6 +194,7 @@ export async function startCluster(
       return client;
     },
     async stop() {
+      held.release();
       await Promise.all(clients.map((c) => c.close()));
       for (const app of [...connectors, ...rooms]) await app.stop();
     },

@@ -1,4 +1,5 @@
 import type { ServerInfo, ServiceDiscovery } from '@pitaya-ts/core';
+import { waitFor } from '@pitaya-ts/testing';
 
 export interface DiscoveryHarness {
   /** A discovery for one server, not started. */
@@ -14,14 +15,6 @@ const server = (type: string, id: string, frontend = false): ServerInfo => ({
   hostname: 'test-host',
   metadata: { region: 'r1' },
 });
-
-async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /** What every ServiceDiscovery must do: the in-memory one and the etcd one run it alike. */
 export function discoveryContract(name: string, harness: () => DiscoveryHarness) {
@@ -41,7 +34,7 @@ export function discoveryContract(name: string, harness: () => DiscoveryHarness)
     it('sees itself and the servers started before and after it, by id and by type', async () => {
       const a = await start(server('connector', 'c-1', true));
       const b = await start(server('room', 'r-1'));
-      await until(() => a.servers().length === 2 && b.servers().length === 2);
+      await waitFor(() => a.servers().length === 2 && b.servers().length === 2);
       expect(a.getServer('r-1')).toEqual(server('room', 'r-1'));
       expect(b.getServer('c-1')).toEqual(server('connector', 'c-1', true));
       expect(a.getServersByType('room').map((s) => s.id)).toEqual(['r-1']);
@@ -55,9 +48,9 @@ export function discoveryContract(name: string, harness: () => DiscoveryHarness)
       a.addListener({ added: (s) => added.push(s.id), removed: (s) => removed.push(s.id) });
       const b = harness().create(server('room', 'r-2'));
       await b.start();
-      await until(() => added.includes('r-2'));
+      await waitFor(() => added.includes('r-2'));
       await b.stop();
-      await until(() => removed.includes('r-2'));
+      await waitFor(() => removed.includes('r-2'));
       expect(a.getServer('r-2')).toBeUndefined();
     });
 
@@ -65,7 +58,7 @@ export function discoveryContract(name: string, harness: () => DiscoveryHarness)
       const a = await start(server('connector', 'c-3', true), { blacklist: ['metagame'] });
       await start(server('metagame', 'm-1'));
       await start(server('room', 'r-3'));
-      await until(() => a.getServer('r-3') !== undefined);
+      await waitFor(() => a.getServer('r-3') !== undefined);
       expect(a.getServersByType('metagame')).toEqual([]);
     });
 
@@ -74,11 +67,11 @@ export function discoveryContract(name: string, harness: () => DiscoveryHarness)
       if (!h.updateMetadata) return expect(h.updateMetadata).toBeUndefined();
       const a = await start(server('connector', 'c-4', true));
       const b = await start(server('room', 'r-4'));
-      await until(() => a.getServer('r-4') !== undefined);
+      await waitFor(() => a.getServer('r-4') !== undefined);
       const updated: string[] = [];
       a.addListener({ updated: (s) => updated.push(s.metadata.region!) });
       await h.updateMetadata(b, { region: 'r2' });
-      await until(() => a.getServer('r-4')?.metadata.region === 'r2');
+      await waitFor(() => a.getServer('r-4')?.metadata.region === 'r2');
       expect(updated).toEqual(['r2']);
     });
   });
