@@ -4,8 +4,7 @@ import { connect, type PitayaClient } from '@pitaya-ts/client';
 import { bootstrap, Handler, TcpAcceptor, TOKENS, WsAcceptor, type PitayaApp, type ServerInfo } from '@pitaya-ts/core';
 import { etcdDiscoveryModule } from '@pitaya-ts/etcd';
 import { natsRpcModule } from '@pitaya-ts/nats';
-import { startEtcdServer, startNatsServer, type EtcdServer, type NatsServer } from '@pitaya-ts/testing';
-import { waitFor } from '../../core/test/helpers';
+import { startEtcdServer, startNatsServer, waitFor, type EtcdServer, type NatsServer } from '@pitaya-ts/testing';
 import { ReadCounter, RequestLoops } from '../../core/test/request-loops';
 
 const CLIENTS = 200;
