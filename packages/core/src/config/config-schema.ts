@@ -182,6 +182,11 @@ export const CONFIG_SCHEMA = {
     'Serializer announced in the handshake: json or protobuf (pitaya-ts; Pitaya sets it in code)',
     ['json', 'protobuf'] as const,
   ),
+  'pitaya.serializer.json.maxdepth': int(
+    64,
+    'json serializer: a body nesting arrays and objects deeper is refused with PIT-400, unparsed (pitaya-ts)',
+    1,
+  ),
   'pitaya.serializer.protobuf.files': list(
     [],
     "protobuf serializer: .proto files holding the handlers' message types (pitaya-ts)",
