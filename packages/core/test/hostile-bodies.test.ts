@@ -3,7 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsString } from 'class-validator';
 import type { PitayaClient } from '@pitaya-ts/client';
 import { Handler, JsonSerializer, MemoryCluster, Request, type PitayaApp } from '@pitaya-ts/core';
-import { captureLogger, ControlClient, Harness, tcpAcceptor, wsAcceptor } from './helpers';
+import { captureLogger, ControlClient, Harness, tcpAcceptor, waitFor, wsAcceptor } from './helpers';
 
 class NameRequest {
   @IsString()
@@ -78,6 +78,32 @@ describe.each([
       JSON.parse(new TextDecoder().decode(deepBody(63))),
     );
     expect(errorLines(lines)).toEqual([]);
+    await control.expectServed();
+  });
+
+  it('closes a connection whose body inflates beyond pitaya.conn.inflate.maxsize (defaults)', async () => {
+    const { app, control, attacker } = await start();
+    // ~1 KB on the wire, 1 MB inflated: under the packet limit, over the inflated-size limit
+    const bomb = attacker.request('game.body.named', { name: 'x'.repeat(1_000_000) });
+    await expect(bomb).rejects.toMatchObject({ code: 'DISCONNECTED' });
+    await waitFor(() => app.sessions.count === 1, 5000, 'the attacker to be gone');
+    await control.expectServed();
+  });
+
+  it('paces a connection inflating more than pitaya.conn.inflate.rate bytes per second, reading it again later', async () => {
+    const size = 32 * 1024;
+    const rate = 128 * 1024;
+    const count = 10;
+    const { control, attacker } = await start({ 'pitaya.conn.inflate.rate': rate });
+    const started = performance.now();
+    const answers = await Promise.all(
+      Array.from({ length: count }, (_, i) => attacker.request('game.body.named', { name: `${i}`.padEnd(size) })),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    expect(answers).toEqual(Array.from({ length: count }, () => ({ length: size })));
+    // a full bucket (one second's worth) pays for the first ones; each further one waits for its bytes
+    expect(seconds).toBeGreaterThanOrEqual((0.9 * ((count - 1) * size)) / rate - 1);
+    expect(attacker.connected).toBe(true);
     await control.expectServed();
   });
 });

@@ -45,6 +45,11 @@ export interface MessageDecodeOptions {
   zlib?: ZlibCodec;
 }
 
+/** Whether an encoded message's body is zlibbed (what inflating it costs is known only once done). */
+export function isBodyCompressed(bytes: Uint8Array): boolean {
+  return ((bytes[0] ?? 0) & FLAG_BODY_COMPRESSED) !== 0;
+}
+
 export function hasId(type: MessageType): boolean {
   return type === MessageType.Request || type === MessageType.Response;
 }

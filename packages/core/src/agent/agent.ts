@@ -2,6 +2,7 @@ import {
   clientFamily,
   decodeHandshakeRequest,
   decodeMessage,
+  isBodyCompressed,
   kickPacket,
   MessageType,
   PacketType,
@@ -20,7 +21,9 @@ import type { PlayerConnection } from '../net/acceptor';
 import type { Serializer } from '../serialize/serializer';
 import type { FrontendSession, SessionLink } from '../session/frontend-session';
 import type { SessionPool } from '../session/session-pool';
+import { Fifo } from '../util/fifo';
 import type { HandshakeValidators } from './handshake-validator';
+import { InflateBudget } from './inflate-budget';
 import type { OutboundEncoder, PreparedPush } from './outbound';
 
 /** Handles one client message on behalf of an agent (the message processor). */
@@ -41,7 +44,10 @@ export interface AgentEnvironment {
   handshakeRefused: Uint8Array;
   pushTypes: Record<string, string>;
   handshakeTimeoutMs: number;
-  maxBodySize: number;
+  /** `pitaya.conn.inflate.maxsize` */
+  maxInflatedSize: number;
+  /** `pitaya.conn.inflate.rate`: inflated bytes per second per connection; 0 for no limit. */
+  inflateRate: number;
   sendQueueLimit: number;
   dispatchBacklog: number;
   reporter: MetricsReporter;
@@ -50,6 +56,15 @@ export interface AgentEnvironment {
 }
 
 type State = 'handshake' | 'validating' | 'ack' | 'working' | 'closed';
+
+/** Why the agent stopped reading its client: each reason is lifted on its own, and reading resumes when none is left. */
+const Pause = {
+  /** Too many of its messages wait for dispatch. */
+  Backlog: 1,
+  /** Its compressed bodies inflated more than the budget allows. */
+  Inflate: 2,
+} as const;
+type PauseReason = (typeof Pause)[keyof typeof Pause];
 
 /**
  * One client connection on a frontend (Pitaya's agent): handshake, heartbeat bookkeeping, the
@@ -65,7 +80,11 @@ export class Agent implements SessionLink {
   private readonly queue: Uint8Array[] = [];
   private blockedSince = 0;
   private inFlight = 0;
-  private paused = false;
+  /** Reasons (`Pause`) reading is stopped for, as bits. */
+  private pausedBy = 0;
+  /** Packets the transport delivered after it was paused (it had read them already), in order. */
+  private held: Fifo<Packet> | undefined;
+  private inflateBudget: InflateBudget | undefined;
   private handshakeTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -97,6 +116,11 @@ export class Agent implements SessionLink {
 
   private onPacket(packet: Packet): void {
     this.lastReceived = Date.now();
+    if (this.pausedBy === 0) this.handle(packet);
+    else (this.held ??= new Fifo()).push(packet);
+  }
+
+  private handle(packet: Packet): void {
     switch (packet.type) {
       case PacketType.Heartbeat:
         return;
@@ -151,7 +175,7 @@ export class Agent implements SessionLink {
     try {
       message = decodeMessage(body, {
         dictionary: this.env.dictionary,
-        maxBodySize: this.env.maxBodySize,
+        maxBodySize: this.env.maxInflatedSize,
         zlib: this.env.zlib,
       });
     } catch (err) {
@@ -161,10 +185,8 @@ export class Agent implements SessionLink {
       return this.protocolError('clients send only requests and notifies');
     }
     const receivedAt = performance.now();
-    if (++this.inFlight > this.env.dispatchBacklog && !this.paused) {
-      this.paused = true;
-      this.conn.pause();
-    }
+    if (this.env.inflateRate > 0 && isBodyCompressed(body)) this.payForInflating(message.body.length, receivedAt);
+    if (++this.inFlight > this.env.dispatchBacklog) this.pause(Pause.Backlog);
     this.env.dispatcher.dispatch(this.session.id, () => {
       const done = this.env.process(this, message, receivedAt);
       // not finally(): that costs a promise and a turn more; the dispatcher sees `done` itself
@@ -176,10 +198,28 @@ export class Agent implements SessionLink {
 
   private settled(): void {
     this.inFlight--;
-    if (this.paused && this.inFlight <= this.env.dispatchBacklog / 2) {
-      this.paused = false;
-      this.conn.resume();
-    }
+    if (this.inFlight <= this.env.dispatchBacklog / 2) this.resume(Pause.Backlog);
+  }
+
+  /** Stops reading until the budget has paid for the bytes just inflated. */
+  private payForInflating(bytes: number, now: number): void {
+    const waitMs = (this.inflateBudget ??= new InflateBudget(this.env.inflateRate, now)).spend(bytes, now);
+    if (waitMs === 0) return;
+    this.pause(Pause.Inflate);
+    setTimeout(() => this.resume(Pause.Inflate), waitMs);
+  }
+
+  private pause(reason: PauseReason): void {
+    if (this.pausedBy === 0) this.conn.pause();
+    this.pausedBy |= reason;
+  }
+
+  /** Lifts one reason; with none left, handles what was held, then reads again. */
+  private resume(reason: PauseReason): void {
+    if ((this.pausedBy & reason) === 0) return;
+    this.pausedBy &= ~reason;
+    while (this.pausedBy === 0 && this.held?.length && this.state !== 'closed') this.handle(this.held.shift()!);
+    if (this.pausedBy === 0) this.conn.resume();
   }
 
   private protocolError(reason: string): void {
@@ -258,6 +298,7 @@ export class Agent implements SessionLink {
     this.state = 'closed';
     clearTimeout(this.handshakeTimer);
     this.queue.length = 0;
+    this.held = undefined;
     this.env.onClosed(this);
   }
 }

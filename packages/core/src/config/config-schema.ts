@@ -219,6 +219,15 @@ export const CONFIG_SCHEMA = {
     'Largest packet accepted from a client, header included; a larger one closes the connection (pitaya-ts)',
     5,
   ),
+  'pitaya.conn.inflate.maxsize': int(
+    256 * 1024,
+    "Largest size a client's compressed body may inflate to; a larger one closes the connection (pitaya-ts)",
+    1,
+  ),
+  'pitaya.conn.inflate.rate': int(
+    1024 * 1024,
+    "Bytes/s a connection's compressed bodies may inflate to; past it, reading pauses; 0: no limit (pitaya-ts)",
+  ),
   'pitaya.conn.ratelimiting.limit': int(20, 'Rate limiting: requests allowed per interval per connection', 1),
   'pitaya.conn.ratelimiting.interval': duration('1s', 'Rate limiting: the window of the leaky bucket'),
   'pitaya.conn.ratelimiting.forcedisable': bool(false, 'Ignore rate limiting even where an acceptor enables it'),

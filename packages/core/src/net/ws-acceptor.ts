@@ -88,12 +88,13 @@ export class WebSocketConnection implements PlayerConnection {
     this.socket.write(binaryFrame(packet));
   }
 
+  // through ws, not on the socket: ws resumes a socket it paused itself whenever its parser drains
   pause(): void {
-    this.socket.pause();
+    this.ws.pause();
   }
 
   resume(): void {
-    this.socket.resume();
+    this.ws.resume();
   }
 
   close(): void {
