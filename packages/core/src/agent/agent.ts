@@ -49,6 +49,8 @@ export interface AgentEnvironment {
   /** `pitaya.conn.inflate.rate`: inflated bytes per second per connection; 0 for no limit. */
   inflateRate: number;
   sendQueueLimit: number;
+  /** `pitaya.buffer.agent.writetimeout` */
+  writeTimeoutMs: number;
   dispatchBacklog: number;
   reporter: MetricsReporter;
   logger: Logger;
@@ -63,6 +65,8 @@ const Pause = {
   Backlog: 1,
   /** Its compressed bodies inflated more than the budget allows. */
   Inflate: 2,
+  /** Its send queue is full: it does not read what it is sent. */
+  SendQueue: 4,
 } as const;
 type PauseReason = (typeof Pause)[keyof typeof Pause];
 
@@ -78,7 +82,8 @@ export class Agent implements SessionLink {
   /** Messages dropped because the client did not read fast enough. */
   dropped = 0;
   private readonly queue: Uint8Array[] = [];
-  private blockedSince = 0;
+  /** Runs out while the socket has not drained for the write timeout. */
+  private writeTimer: ReturnType<typeof setTimeout> | undefined;
   private inFlight = 0;
   /** Reasons (`Pause`) reading is stopped for, as bits. */
   private pausedBy = 0;
@@ -219,7 +224,10 @@ export class Agent implements SessionLink {
     if ((this.pausedBy & reason) === 0) return;
     this.pausedBy &= ~reason;
     while (this.pausedBy === 0 && this.held?.length && this.state !== 'closed') this.handle(this.held.shift()!);
-    if (this.pausedBy === 0) this.conn.resume();
+    if (this.pausedBy !== 0) return;
+    // its heartbeats waited unread meanwhile: its silence counts from now
+    this.lastReceived = Date.now();
+    this.conn.resume();
   }
 
   private protocolError(reason: string): void {
@@ -239,15 +247,31 @@ export class Agent implements SessionLink {
       this.env.reporter.reportCount(Metric.AgentDroppedMessages, {}, 1);
       return;
     }
-    if (this.blockedSince === 0) this.blockedSince = Date.now();
+    if (this.queue.length === 0) this.watchWrites();
     this.queue.push(packet);
+    // a client that does not read what it is sent is not read either
+    if (this.queue.length >= this.env.sendQueueLimit) this.pause(Pause.SendQueue);
   }
 
   private flushQueue(): void {
     let i = 0;
     while (i < this.queue.length && !this.conn.needsDrain) this.conn.write(this.queue[i++]!);
     this.queue.splice(0, i);
-    if (this.queue.length === 0) this.blockedSince = 0;
+    if (this.queue.length === 0) {
+      clearTimeout(this.writeTimer);
+      this.writeTimer = undefined;
+    }
+    if (this.queue.length <= this.env.sendQueueLimit / 2) this.resume(Pause.SendQueue);
+  }
+
+  /** The socket stopped draining: closes the connection if it has not drained within the write timeout. */
+  private watchWrites(): void {
+    this.writeTimer = setTimeout(() => {
+      // judged after this turn's I/O: a drain that waited behind a stall of this process counts
+      setImmediate(() => {
+        if (this.queue.length > 0) this.close('write timeout');
+      });
+    }, this.env.writeTimeoutMs);
   }
 
   respond(id: number, body: Uint8Array): void {
@@ -276,13 +300,13 @@ export class Agent implements SessionLink {
   }
 
   /**
-   * Called by the heartbeat ticker: a heartbeat, or a close when the client went silent or stopped
-   * reading. `judge` is false right after the server itself stalled: what the clients sent meanwhile
-   * is still waiting to be read, so their silence proves nothing yet.
+   * Called by the heartbeat ticker: a heartbeat, or a close when the client went silent. `judge` is
+   * false right after the server itself stalled: what the clients sent meanwhile is still waiting
+   * to be read, so their silence proves nothing yet; nor does it while the agent does not read.
    */
-  tick(now: number, heartbeat: Uint8Array, intervalMs: number, writeTimeoutMs: number, judge = true): void {
-    if (judge && now - this.lastReceived > 2 * intervalMs) return this.close('heartbeat timeout');
-    if (judge && this.blockedSince > 0 && now - this.blockedSince > writeTimeoutMs) return this.close('write timeout');
+  tick(now: number, heartbeat: Uint8Array, intervalMs: number, judge = true): void {
+    if (judge && this.pausedBy === 0 && now - this.lastReceived > 2 * intervalMs)
+      return this.close('heartbeat timeout');
     if (this.state === 'working') this.send(heartbeat);
   }
 
@@ -290,6 +314,7 @@ export class Agent implements SessionLink {
     if (this.state === 'closed') return;
     this.state = 'closed';
     clearTimeout(this.handshakeTimer);
+    clearTimeout(this.writeTimer);
     this.env.logger.debug({ session: this.session.id, reason }, 'closing connection');
     this.conn.close();
   }
@@ -297,6 +322,7 @@ export class Agent implements SessionLink {
   private onConnectionClosed(): void {
     this.state = 'closed';
     clearTimeout(this.handshakeTimer);
+    clearTimeout(this.writeTimer);
     this.queue.length = 0;
     this.held = undefined;
     this.env.onClosed(this);

@@ -60,14 +60,12 @@ export function createConnections(c: Container, process: ProcessMessage, logger:
       maxInflatedSize: config.get('pitaya.conn.inflate.maxsize'),
       inflateRate: config.get('pitaya.conn.inflate.rate'),
       sendQueueLimit: config.get('pitaya.buffer.agent.messages'),
+      writeTimeoutMs: config.get('pitaya.buffer.agent.writetimeout'),
       dispatchBacklog: config.get('pitaya.buffer.handler.localprocess'),
       reporter,
       logger,
     },
-    {
-      heartbeatMs: config.get('pitaya.heartbeat.interval'),
-      writeTimeoutMs: config.get('pitaya.buffer.agent.writetimeout'),
-    },
+    { heartbeatMs: config.get('pitaya.heartbeat.interval') },
     reporter,
     logger,
   );

@@ -233,7 +233,7 @@ export const CONFIG_SCHEMA = {
   'pitaya.conn.ratelimiting.forcedisable': bool(false, 'Ignore rate limiting even where an acceptor enables it'),
   'pitaya.buffer.agent.messages': int(
     100,
-    'Messages queued for a connection whose socket is not draining; beyond it, messages are dropped and counted',
+    'Messages queued for a socket not draining; when full, its client is not read; more are dropped and counted',
     1,
   ),
   'pitaya.buffer.agent.writetimeout': duration(
