@@ -81,5 +81,7 @@ export function acceptorSettings(config: PitayaConfig): AcceptorSettings {
     },
     rateLimitDisabled: config.get('pitaya.conn.ratelimiting.forcedisable'),
     proxyProtocol: config.get('pitaya.acceptor.proxyprotocol'),
+    handshakeTimeoutMs: config.get('pitaya.handshake.timeout'),
+    maxHeaderSize: config.get('pitaya.acceptor.ws.maxheadersize'),
   };
 }

@@ -208,7 +208,7 @@ export const CONFIG_SCHEMA = {
   ),
   'pitaya.handshake.timeout': duration(
     '10s',
-    'A connection that has not completed handshake and ack by then is closed; 0 disables (pitaya-ts)',
+    'Time from accept to TLS/WebSocket upgrade, then to handshake and ack, else closed; 0: none (pitaya-ts)',
   ),
   'pitaya.handler.messages.compression': bool(
     true,
@@ -246,6 +246,11 @@ export const CONFIG_SCHEMA = {
     1,
   ),
   'pitaya.acceptor.proxyprotocol': bool(false, 'Read a PROXY protocol v1/v2 header on TCP connections'),
+  'pitaya.acceptor.ws.maxheadersize': int(
+    8 * 1024,
+    'Largest head of a WebSocket upgrade request, in bytes; a larger one is answered 431 (pitaya-ts)',
+    1024,
+  ),
 
   // concurrency
   'pitaya.concurrency.handler.dispatch': int(

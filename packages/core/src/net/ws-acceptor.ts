@@ -3,6 +3,7 @@ import * as https from 'node:https';
 import type { Socket } from 'node:net';
 import { PacketStreamDecoder, ProtocolError } from '@pitaya-ts/protocol';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { AcceptDeadlines } from './accept-deadline';
 import type { Acceptor, AcceptorSettings, ConnectionHandlers, PlayerConnection } from './acceptor';
 import { addressOf, listen, readTls, type TlsFiles } from './listen';
 import { WriteCoalescer } from './write-coalescer';
@@ -40,6 +41,7 @@ export class WebSocketConnection implements PlayerConnection {
   private readonly decoder: PacketStreamDecoder;
   private readonly socket: Socket;
   private failed = false;
+  private closeCode = 1000;
 
   constructor(
     private readonly ws: WebSocket,
@@ -65,7 +67,10 @@ export class WebSocketConnection implements PlayerConnection {
     if (this.failed) return;
     let packets;
     try {
-      if (!isBinary) throw new ProtocolError('ERR_PACKET_TYPE', 'text frame: packets travel in binary frames');
+      if (!isBinary) {
+        this.closeCode = 1003; // unsupported data
+        throw new ProtocolError('ERR_PACKET_TYPE', 'text frame: packets travel in binary frames');
+      }
       packets = this.decoder.push(data);
     } catch (err) {
       // ignore what follows, but keep reading: the close handshake needs the client's close frame
@@ -98,7 +103,7 @@ export class WebSocketConnection implements PlayerConnection {
   }
 
   close(): void {
-    this.ws.close(1000);
+    this.ws.close(this.closeCode);
     // a peer that never answers the close frame is cut off
     setTimeout(() => this.ws.terminate(), 1000).unref();
   }
@@ -115,16 +120,29 @@ export class WsAcceptor implements Acceptor {
 
   async listen(
     onConnection: (connection: PlayerConnection) => void,
-    { maxPacketSize }: AcceptorSettings,
+    { maxPacketSize, handshakeTimeoutMs, maxHeaderSize }: AcceptorSettings,
   ): Promise<void> {
     const { tls: files } = this.options;
-    this.server = files ? https.createServer(readTls(files)) : http.createServer();
-    // a frame cannot be larger than the largest packet
-    this.wss = new WebSocketServer({ server: this.server, maxPayload: maxPacketSize, perMessageDeflate: false });
-    this.wss.on('connection', (ws, request) =>
-      onConnection(new WebSocketConnection(ws, request, this.coalescer, maxPacketSize)),
+    const server = files
+      ? https.createServer({ ...readTls(files), maxHeaderSize })
+      : http.createServer({ maxHeaderSize });
+    this.server = server;
+    const deadlines = new AcceptDeadlines(handshakeTimeoutMs);
+    server.on('connection', deadlines.accepted);
+    // a frame cannot be larger than the largest packet. Not given the server: ws would re-emit its
+    // errors, and a port in use would crash the process instead of failing listen()
+    const wss = new WebSocketServer({ noServer: true, maxPayload: maxPacketSize, perMessageDeflate: false });
+    this.wss = wss;
+    server.on('upgrade', (request: http.IncomingMessage, socket: Socket, head: Buffer) =>
+      wss.handleUpgrade(request, socket, head, (ws) => {
+        deadlines.met(socket);
+        onConnection(new WebSocketConnection(ws, request, this.coalescer, maxPacketSize));
+      }),
     );
-    await listen(this.server, this.options.port, this.options.host);
+    server.on('request', (_request: http.IncomingMessage, response: http.ServerResponse) =>
+      response.writeHead(426, { Connection: 'close', Upgrade: 'websocket' }).end(),
+    );
+    await listen(server, this.options.port, this.options.host);
   }
 
   async close(): Promise<void> {
