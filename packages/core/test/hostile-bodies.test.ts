@@ -3,7 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsString } from 'class-validator';
 import type { PitayaClient } from '@pitaya-ts/client';
 import { Handler, JsonSerializer, MemoryCluster, Request, type PitayaApp } from '@pitaya-ts/core';
-import { captureLogger, ControlClient, Harness, tcpAcceptor, waitFor, wsAcceptor } from './helpers';
+import { captureLogger, ControlClient, Harness, tcpAcceptor, wsAcceptor } from './helpers';
 
 class NameRequest {
   @IsString()
@@ -81,12 +81,15 @@ describe.each([
     await control.expectServed();
   });
 
-  it('closes a connection whose body inflates beyond pitaya.conn.inflate.maxsize (defaults)', async () => {
-    const { app, control, attacker } = await start();
+  it('answers a request whose body inflates beyond pitaya.conn.inflate.maxsize with PIT-400 (defaults)', async () => {
+    const { control, attacker } = await start();
     // ~1 KB on the wire, 1 MB inflated: under the packet limit, over the inflated-size limit
-    const bomb = attacker.request('game.body.named', { name: 'x'.repeat(1_000_000) });
-    await expect(bomb).rejects.toMatchObject({ code: 'DISCONNECTED' });
-    await waitFor(() => app.sessions.count === 1, 5000, 'the attacker to be gone');
+    const error = await failure(attacker.request('game.body.named', { name: 'x'.repeat(1_000_000) }));
+    expect(error).toEqual(expect.objectContaining({ code: 'PIT-400', msg: 'inflated body exceeds 262144 bytes' }));
+    // a bad body, not a bad connection
+    await expect(attacker.request('game.body.named', { name: 'x'.repeat(200_000) })).resolves.toEqual({
+      length: 200_000,
+    });
     await control.expectServed();
   });
 

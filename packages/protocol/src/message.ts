@@ -1,4 +1,4 @@
-import { ProtocolError } from './errors';
+import { ProtocolError, type ProtocolErrorCode } from './errors';
 import { PACKET_HEADER_LENGTH, PacketType, writePacketHeader } from './packet';
 import type { RouteDictionary } from './route-dictionary';
 import { utf8Decode, utf8Encode } from './utf8';
@@ -23,6 +23,20 @@ export interface Message {
   body: Uint8Array;
   /** A Response whose body is a serialized error. */
   error: boolean;
+}
+
+/**
+ * A message whose head was read but whose body could not be inflated (past the limit, or not
+ * zlib): the receiver may answer the message rather than drop the connection.
+ */
+export class MessageBodyError extends ProtocolError {
+  constructor(
+    code: ProtocolErrorCode,
+    message: string,
+    readonly head: Pick<Message, 'type' | 'id' | 'route'>,
+  ) {
+    super(code, message);
+  }
 }
 
 const FLAG_ROUTE_COMPRESSED = 0x01;
@@ -170,7 +184,12 @@ export function decodeMessage(bytes: Uint8Array, options: MessageDecodeOptions =
   if (flag & FLAG_BODY_COMPRESSED) {
     const zlib = options.zlib ?? fflateZlib;
     const limit = options.maxBodySize ?? 0xffffff;
-    body = guardZlib('inflate', () => zlib.inflate(body, limit));
+    try {
+      body = guardZlib('inflate', () => zlib.inflate(body, limit));
+    } catch (err) {
+      const { code, message } = err as ProtocolError;
+      throw new MessageBodyError(code, message, { type: type as MessageType, id, route });
+    }
   }
   return { type: type as MessageType, id, route, body, error: (flag & FLAG_ERROR) !== 0 };
 }

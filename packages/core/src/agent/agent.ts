@@ -4,6 +4,7 @@ import {
   decodeMessage,
   isBodyCompressed,
   kickPacket,
+  MessageBodyError,
   MessageType,
   PacketType,
   ProtocolError,
@@ -13,7 +14,7 @@ import {
   type RouteDictionary,
   type ZlibCodec,
 } from '@pitaya-ts/protocol';
-import type { PitayaError } from '../errors/pitaya-error';
+import { PitayaError } from '../errors/pitaya-error';
 import type { Dispatcher } from '../dispatch/dispatcher';
 import type { Logger } from '../logging/logger';
 import { Metric, type MetricsReporter } from '../metrics/metrics-reporter';
@@ -58,6 +59,8 @@ export interface AgentEnvironment {
 }
 
 type State = 'handshake' | 'validating' | 'ack' | 'working' | 'closed';
+
+const isFromClient = (type: MessageType) => type === MessageType.Request || type === MessageType.Notify;
 
 /** Why the agent stopped reading its client: each reason is lifted on its own, and reading resumes when none is left. */
 const Pause = {
@@ -184,11 +187,10 @@ export class Agent implements SessionLink {
         zlib: this.env.zlib,
       });
     } catch (err) {
+      if (err instanceof MessageBodyError) return this.uninflatable(err);
       return this.protocolError((err as ProtocolError).message);
     }
-    if (message.type !== MessageType.Request && message.type !== MessageType.Notify) {
-      return this.protocolError('clients send only requests and notifies');
-    }
+    if (!isFromClient(message.type)) return this.protocolError('clients send only requests and notifies');
     const receivedAt = performance.now();
     if (this.env.inflateRate > 0 && isBodyCompressed(body)) this.payForInflating(message.body.length, receivedAt);
     if (++this.inFlight > this.env.dispatchBacklog) this.pause(Pause.Backlog);
@@ -199,6 +201,15 @@ export class Agent implements SessionLink {
       done.then(settled, settled);
       return done;
     });
+  }
+
+  /** A body that does not inflate within the limit: a bad request, not a reason to drop the client. */
+  private uninflatable({ head, message }: MessageBodyError): void {
+    if (!isFromClient(head.type)) return this.protocolError('clients send only requests and notifies');
+    // it may have cost that much before failing
+    if (this.env.inflateRate > 0) this.payForInflating(this.env.maxInflatedSize, performance.now());
+    if (head.type === MessageType.Request) this.respondError(head.id, PitayaError.badRequest(message));
+    else this.env.logger.debug({ session: this.session.id, route: head.route, reason: message }, 'notify dropped');
   }
 
   private settled(): void {

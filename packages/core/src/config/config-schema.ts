@@ -221,7 +221,7 @@ export const CONFIG_SCHEMA = {
   ),
   'pitaya.conn.inflate.maxsize': int(
     256 * 1024,
-    "Largest size a client's compressed body may inflate to; a larger one closes the connection (pitaya-ts)",
+    "Largest size a client's compressed body may inflate to; a request past it is answered PIT-400 (pitaya-ts)",
     1,
   ),
   'pitaya.conn.inflate.rate': int(
