@@ -22,10 +22,10 @@ import type { PlayerConnection } from '../net/acceptor';
 import type { Serializer } from '../serialize/serializer';
 import type { FrontendSession, SessionLink } from '../session/frontend-session';
 import type { SessionPool } from '../session/session-pool';
-import { Fifo } from '../util/fifo';
 import type { HandshakeValidators } from './handshake-validator';
 import { InflateBudget } from './inflate-budget';
 import type { OutboundEncoder, PreparedPush } from './outbound';
+import { Pause, ReadPauses, type PauseReason } from './read-pauses';
 
 /** Handles one client message on behalf of an agent (the message processor). */
 export type ProcessMessage = (agent: Agent, message: Message, receivedAt: number) => Promise<void>;
@@ -62,17 +62,6 @@ type State = 'handshake' | 'validating' | 'ack' | 'working' | 'closed';
 
 const isFromClient = (type: MessageType) => type === MessageType.Request || type === MessageType.Notify;
 
-/** Why the agent stopped reading its client: each reason is lifted on its own, and reading resumes when none is left. */
-const Pause = {
-  /** Too many of its messages wait for dispatch. */
-  Backlog: 1,
-  /** Its compressed bodies inflated more than the budget allows. */
-  Inflate: 2,
-  /** Its send queue is full: it does not read what it is sent. */
-  SendQueue: 4,
-} as const;
-type PauseReason = (typeof Pause)[keyof typeof Pause];
-
 /**
  * One client connection on a frontend (Pitaya's agent): handshake, heartbeat bookkeeping, the
  * bounded send queue, dispatch of messages, and the session's link to its client.
@@ -88,10 +77,7 @@ export class Agent implements SessionLink {
   /** Runs out while the socket has not drained for the write timeout. */
   private writeTimer: ReturnType<typeof setTimeout> | undefined;
   private inFlight = 0;
-  /** Reasons (`Pause`) reading is stopped for, as bits. */
-  private pausedBy = 0;
-  /** Packets the transport delivered after it was paused (it had read them already), in order. */
-  private held: Fifo<Packet> | undefined;
+  private readonly reading: ReadPauses;
   private inflateBudget: InflateBudget | undefined;
   private handshakeTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -101,6 +87,7 @@ export class Agent implements SessionLink {
   ) {
     this.lastReceived = Date.now();
     this.session = env.pool.create(this);
+    this.reading = new ReadPauses(conn, (packet) => this.handle(packet));
     if (env.handshakeTimeoutMs > 0) {
       this.handshakeTimer = setTimeout(() => this.close('handshake timeout'), env.handshakeTimeoutMs);
     }
@@ -124,8 +111,7 @@ export class Agent implements SessionLink {
 
   private onPacket(packet: Packet): void {
     this.lastReceived = Date.now();
-    if (this.pausedBy === 0) this.handle(packet);
-    else (this.held ??= new Fifo()).push(packet);
+    this.reading.deliver(packet);
   }
 
   private handle(packet: Packet): void {
@@ -193,7 +179,7 @@ export class Agent implements SessionLink {
     if (!isFromClient(message.type)) return this.protocolError('clients send only requests and notifies');
     const receivedAt = performance.now();
     if (this.env.inflateRate > 0 && isBodyCompressed(body)) this.payForInflating(message.body.length, receivedAt);
-    if (++this.inFlight > this.env.dispatchBacklog) this.pause(Pause.Backlog);
+    if (++this.inFlight > this.env.dispatchBacklog) this.reading.pause(Pause.Backlog);
     this.env.dispatcher.dispatch(this.session.id, () => {
       const done = this.env.process(this, message, receivedAt);
       // not finally(): that costs a promise and a turn more; the dispatcher sees `done` itself
@@ -221,24 +207,13 @@ export class Agent implements SessionLink {
   private payForInflating(bytes: number, now: number): void {
     const waitMs = (this.inflateBudget ??= new InflateBudget(this.env.inflateRate, now)).spend(bytes, now);
     if (waitMs === 0) return;
-    this.pause(Pause.Inflate);
+    this.reading.pause(Pause.Inflate);
     setTimeout(() => this.resume(Pause.Inflate), waitMs);
   }
 
-  private pause(reason: PauseReason): void {
-    if (this.pausedBy === 0) this.conn.pause();
-    this.pausedBy |= reason;
-  }
-
-  /** Lifts one reason; with none left, handles what was held, then reads again. */
   private resume(reason: PauseReason): void {
-    if ((this.pausedBy & reason) === 0) return;
-    this.pausedBy &= ~reason;
-    while (this.pausedBy === 0 && this.held?.length && this.state !== 'closed') this.handle(this.held.shift()!);
-    if (this.pausedBy !== 0) return;
     // its heartbeats waited unread meanwhile: its silence counts from now
-    this.lastReceived = Date.now();
-    this.conn.resume();
+    if (this.reading.resume(reason)) this.lastReceived = Date.now();
   }
 
   private protocolError(reason: string): void {
@@ -261,7 +236,7 @@ export class Agent implements SessionLink {
     if (this.queue.length === 0) this.watchWrites();
     this.queue.push(packet);
     // a client that does not read what it is sent is not read either
-    if (this.queue.length >= this.env.sendQueueLimit) this.pause(Pause.SendQueue);
+    if (this.queue.length >= this.env.sendQueueLimit) this.reading.pause(Pause.SendQueue);
   }
 
   private flushQueue(): void {
@@ -316,7 +291,7 @@ export class Agent implements SessionLink {
    * to be read, so their silence proves nothing yet; nor does it while the agent does not read.
    */
   tick(now: number, heartbeat: Uint8Array, intervalMs: number, judge = true): void {
-    if (judge && this.pausedBy === 0 && now - this.lastReceived > 2 * intervalMs)
+    if (judge && !this.reading.paused && now - this.lastReceived > 2 * intervalMs)
       return this.close('heartbeat timeout');
     if (this.state === 'working') this.send(heartbeat);
   }
@@ -326,6 +301,7 @@ export class Agent implements SessionLink {
     this.state = 'closed';
     clearTimeout(this.handshakeTimer);
     clearTimeout(this.writeTimer);
+    this.reading.drop();
     this.env.logger.debug({ session: this.session.id, reason }, 'closing connection');
     this.conn.close();
   }
@@ -335,7 +311,7 @@ export class Agent implements SessionLink {
     clearTimeout(this.handshakeTimer);
     clearTimeout(this.writeTimer);
     this.queue.length = 0;
-    this.held = undefined;
+    this.reading.drop();
     this.env.onClosed(this);
   }
 }
