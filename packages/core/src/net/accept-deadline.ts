@@ -1,5 +1,11 @@
 import type { Socket } from 'node:net';
 
+interface Deadline {
+  socket: Socket;
+  timer: ReturnType<typeof setTimeout>;
+  closed(): void;
+}
+
 /**
  * Cuts a client socket that has not become a player connection (TLS handshake done, WebSocket
  * upgraded) within the handshake timeout of its accept. Node's own timeouts do not: nothing limits
@@ -8,7 +14,7 @@ import type { Socket } from 'node:net';
  */
 export class AcceptDeadlines {
   // keyed by peer: the TLS socket over an accepted TCP socket is another object with the same peer
-  private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly pending = new Map<string, Deadline>();
 
   constructor(private readonly timeoutMs: number) {}
 
@@ -16,21 +22,28 @@ export class AcceptDeadlines {
   readonly accepted = (socket: Socket): void => {
     if (this.timeoutMs <= 0) return;
     const peer = peerOf(socket);
-    this.pending.set(
-      peer,
-      setTimeout(() => socket.destroy(), this.timeoutMs),
-    );
-    socket.once('close', () => this.forget(peer));
+    const deadline: Deadline = {
+      socket,
+      timer: setTimeout(() => socket.destroy(), this.timeoutMs),
+      closed: () => this.forget(peer, deadline),
+    };
+    socket.once('close', deadline.closed);
+    this.pending.set(peer, deadline);
   };
 
   /** The socket (or the TLS socket over it) became a player connection in time. */
   met(socket: Socket): void {
-    this.forget(peerOf(socket));
+    const peer = peerOf(socket);
+    const deadline = this.pending.get(peer);
+    if (!deadline) return;
+    // nothing of it stays with a connection that lives on
+    deadline.socket.off('close', deadline.closed);
+    this.forget(peer, deadline);
   }
 
-  private forget(peer: string): void {
-    clearTimeout(this.pending.get(peer));
-    this.pending.delete(peer);
+  private forget(peer: string, deadline: Deadline): void {
+    clearTimeout(deadline.timer);
+    if (this.pending.get(peer) === deadline) this.pending.delete(peer);
   }
 }
 
