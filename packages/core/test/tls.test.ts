@@ -44,7 +44,7 @@ describe.each([
     const app = await harness.server({
       handlers: [SecureHandler],
       acceptors: [acceptor()],
-      config: { 'pitaya.handshake.timeout': '500ms' },
+      config: { 'pitaya.handshake.timeout': '1s' },
     });
     const port = app.acceptors[0]!.address()!.port;
     const client = await connect(`${scheme}://127.0.0.1:${port}`, { tls: { ca }, timeout: 2000 });

@@ -54,14 +54,14 @@ async function start(config: Record<string, unknown> = {}) {
 
 describe('WebSocket acceptor', () => {
   it('cuts sockets that send nothing at pitaya.handshake.timeout, serving others meanwhile', async () => {
-    const { app, control } = await start({ 'pitaya.handshake.timeout': '500ms' });
+    const { app, control } = await start({ 'pitaya.handshake.timeout': '1s' });
     const idle = await Promise.all(Array.from({ length: 200 }, () => Peer.open(app)));
     await waitFor(() => idle.every((peer) => peer.isClosed), 10_000, 'the idle sockets to be cut');
     await control.expectServed();
   });
 
   it('cuts a client trickling its upgrade request at pitaya.handshake.timeout', async () => {
-    const { app, control } = await start({ 'pitaya.handshake.timeout': '500ms' });
+    const { app, control } = await start({ 'pitaya.handshake.timeout': '1s' });
     const peer = await Peer.open(app);
     const head = upgradeHead(`X-Slow: ${'a'.repeat(4000)}\r\n`);
     let sent = 0;
