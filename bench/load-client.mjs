@@ -5,6 +5,8 @@
 import { Buffer } from 'node:buffer';
 import * as net from 'node:net';
 import { clearTimeout, setTimeout } from 'node:timers';
+import { TextDecoder } from 'node:util';
+import { inflateSync } from 'node:zlib';
 import { encodeHandshakeRequest, encodePacket, handshakeAckPacket, PacketType } from '@pitaya-ts/protocol';
 
 /** A masked binary frame around `payload`; the payload starts at `frameHeaderLength(payload.length)`. */
@@ -137,6 +139,16 @@ export class LoadConnection {
       this.onPacket(bytes[offset], bytes, start, start + length);
       offset = start + length;
     }
+  }
+}
+
+/** The code of an error response's body (`{"code": ...}`, zlibbed when `flag` says so), or what made it unreadable. */
+export function errorCode(flag, body) {
+  try {
+    const bytes = flag & 0x10 ? inflateSync(body) : body;
+    return String(JSON.parse(new TextDecoder().decode(bytes)).code ?? 'no code');
+  } catch {
+    return 'undecodable';
   }
 }
 

@@ -6,11 +6,11 @@ import { Buffer } from 'node:buffer';
 import { performance } from 'node:perf_hooks';
 import { clearInterval, setInterval } from 'node:timers';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TextDecoder, TextEncoder } from 'node:util';
-import { inflateSync } from 'node:zlib';
+import { TextEncoder } from 'node:util';
 import { encodeDataPacket, MessageType, PacketType } from '@pitaya-ts/protocol';
+import { ATTACKS, Attacker } from './attack.mjs';
 import { CONTENDED, cpuPercent, machineCpuSeconds, processCpuSeconds, quietMachine, serve } from './ipc.mjs';
-import { frameHeaderLength, openMany, wsFrame } from './load-client.mjs';
+import { errorCode, frameHeaderLength, openMany, wsFrame } from './load-client.mjs';
 import { ECHO_ROUTE, JOIN_ROUTE } from './routes.mjs';
 
 const ECHO_BODY = new TextEncoder().encode(JSON.stringify({ text: 'hello, echo' }));
@@ -18,7 +18,6 @@ const MAX_SAMPLES = 1 << 21; // latency samples kept per server
 const RESPONSE_FLAG = MessageType.Response << 1;
 const PUSH_FLAG = MessageType.Push << 1;
 const TYPE_BITS = 0x0e;
-const BODY_COMPRESSED = 0x10;
 const ERROR_FLAG = 0x20;
 
 /** A request frame; its message id is one byte at `idOffset` (ids cycle through 1..127). */
@@ -159,16 +158,6 @@ async function echo({ servers, clients, warmupMs, sliceMs, slices, route = ECHO_
       ...cpuPercent(run.cpu),
     };
   });
-}
-
-/** The code of an error response's body (`{"code": ...}`), or what made it unreadable. */
-function errorCode(flag, body) {
-  try {
-    const bytes = flag & BODY_COMPRESSED ? inflateSync(body) : body;
-    return String(JSON.parse(new TextDecoder().decode(bytes)).code ?? 'no code');
-  } catch {
-    return 'undecodable';
-  }
 }
 
 let counting; // the run between `countStart` and `countStop`
@@ -312,6 +301,37 @@ async function awaitPushes({ idleMs = 3000, timeoutMs = 120_000 }) {
   return { expected: state.expected, received: state.received, pushesPerSecond: state.received / seconds, cpu };
 }
 
+/**
+ * One well-behaved echo client, alone and then beside each attack of `attacks` (keys of ATTACKS)
+ * in turn, `phaseMs` each: its latency and the server's CPU in each phase, and what the attacker got.
+ */
+async function attack({ port, pid, attacks, phaseMs }) {
+  const [control] = await openMany(port, 1);
+  conns.push(control);
+  const phases = [];
+  for (const name of ['alone', ...attacks]) {
+    await quietMachine(20_000);
+    const attacker = name === 'alone' ? undefined : new Attacker(port, ATTACKS[name].frame);
+    await attacker?.start();
+    const group = echoClients([control], ECHO_ROUTE);
+    const { completed, cpu } = await group.drive(200, phaseMs, { server: pid });
+    const outcome = attacker?.stop();
+    const sorted = group.latencies();
+    phases.push({
+      name,
+      answers: completed,
+      p50: percentile(sorted, 0.5),
+      p99: percentile(sorted, 0.99),
+      max: sorted[sorted.length - 1],
+      errors: group.state.errors,
+      attacker: outcome,
+      ...cpuPercent([cpu]),
+    });
+  }
+  closeAll();
+  return phases;
+}
+
 /** Opens `count` handshaken connections and leaves them idle. */
 async function openIdle({ port, count }) {
   const group = await openMany(port, count);
@@ -327,6 +347,7 @@ serve({
   openIdle,
   countStart,
   countStop,
+  attack,
   closeAll() {
     closeAll();
     members.length = 0;

@@ -1,7 +1,8 @@
 // `npm run bench`: pitaya-ts against a bare `ws` server doing only the framing, measured in the same
 // run with the same load generator; every result is printed as a ratio to that baseline. The
 // forwarded path (connector -> NATS -> room) is measured against a bare ws frontend doing plain
-// nats.js request/reply, and once more while nats-server restarts.
+// nats.js request/reply, and once more while nats-server restarts. Hostile clients are measured by
+// what they do to a well-behaved client's latency, against the same client alone.
 // Servers and the load generator run in child processes (one core each); everything is bounded
 // in time and the children die with this process.
 import { rmSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout } from 'node:timers';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startEtcdServer, startNatsServer } from '@pitaya-ts/testing';
+import { ATTACK_IN_FLIGHT, ATTACKS } from './attack.mjs';
 import { CONTENDED, cpuPercent, quietMachine, start } from './ipc.mjs';
 import { FORWARD_ROUTE } from './routes.mjs';
 
@@ -24,10 +26,11 @@ const PUSHES = setting('BENCH_PUSHES', 200);
 const ROUNDS = setting('BENCH_ROUNDS', 3);
 const IDLE = setting('BENCH_IDLE_CONNECTIONS', 2000);
 const RECONNECT_CLIENTS = setting('BENCH_RECONNECT_CLIENTS', 100);
+const ATTACK_SECONDS = setting('BENCH_ATTACK_SECONDS', 5);
 // BENCH_FORWARD_DISPATCH=n: `pitaya.concurrency.handler.dispatch` of the pitaya-ts servers (default: the framework's)
 const DISPATCH = process.env.BENCH_FORWARD_DISPATCH ? Number(process.env.BENCH_FORWARD_DISPATCH) : undefined;
-// sections: echo, broadcast, memory, forward (the forwarded path and the NATS restart)
-const ONLY = process.env.BENCH_ONLY?.split(',') ?? ['echo', 'broadcast', 'memory', 'forward'];
+// sections: echo, broadcast, memory, forward (the forwarded path and the NATS restart), attack
+const ONLY = process.env.BENCH_ONLY?.split(',') ?? ['echo', 'broadcast', 'memory', 'forward', 'attack'];
 // BENCH_PROFILE=<dir>: each server writes CPU profiles to <dir>/<kind> (node --cpu-prof); the
 // forwarded path's to <dir>/forward-<kind>, one file per process started
 const PROFILE = process.env.BENCH_PROFILE;
@@ -66,11 +69,11 @@ const pairs = (a, b) => {
 };
 
 /** Starts a server of each kind, runs `fn({ bare, pitaya })` (each `{ pid, port, call }`), stops them. */
-async function withServers(fn, execArgv = []) {
+async function withServers(fn, execArgv = [], kinds = KINDS) {
   if (!(await quietMachine(60_000))) console.log('  (the machine stayed busy for a minute: measuring anyway)');
   const servers = {};
   try {
-    for (const kind of KINDS) {
+    for (const kind of kinds) {
       const flags = PROFILE ? [...execArgv, '--cpu-prof', `--cpu-prof-dir=${PROFILE}/${kind}`] : execArgv;
       const server = (servers[kind] = start(script('server.mjs'), [kind], flags));
       server.port = await server.call('port', {}, 30_000);
@@ -328,6 +331,46 @@ async function forwardSection(load) {
   }
 }
 
+async function attackSection(load) {
+  console.log(
+    `\n6. hostile clients: a well-behaved client's echo latency (one request in flight), alone, then while one\n` +
+      `   other connection attacks with ${ATTACK_IN_FLIGHT} requests in flight (another connection each time it is closed);\n` +
+      `   ${ATTACK_SECONDS} s each, pitaya-ts with its default settings`,
+  );
+  const phases = await withServers(
+    ({ pitaya }) =>
+      load.call(
+        'attack',
+        { port: pitaya.port, pid: pitaya.pid, attacks: Object.keys(ATTACKS), phaseMs: ATTACK_SECONDS * 1000 },
+        (Object.keys(ATTACKS).length + 1) * (ATTACK_SECONDS + 15) * 1000 + 60_000,
+      ),
+    [],
+    ['pitaya'],
+  );
+  const outcome = ({ sent, answered, errors, closes }) =>
+    [
+      `sent ${fmt(sent)}`,
+      `answered ${fmt(answered)}`,
+      ...Object.entries(errors).map(([code, count]) => `${code} x ${fmt(count)}`),
+      `closed ${fmt(closes)} times`,
+    ].join(', ');
+  const alone = phases[0];
+  for (const r of phases) {
+    console.log(
+      `  ${(ATTACKS[r.name]?.label ?? 'alone').padEnd(39)} p50 ${fmt(r.p50, 3).padStart(7)} ms  ` +
+        `p99 ${fmt(r.p99, 3).padStart(8)} ms  max ${fmt(r.max, 1).padStart(7)} ms  ${fmt(r.answers).padStart(6)} answers  ` +
+        `${cpu(r)}${r.errors ? `  ERRORS ${r.errors}` : ''}` +
+        (r.attacker ? `\n  ${''.padEnd(39)} attacker: ${outcome(r.attacker)}` : ''),
+    );
+  }
+  console.log(
+    `  => under attack / alone: ${phases
+      .slice(1)
+      .map((r) => `${r.name} p50 ${ratio(r.p50, alone.p50)} p99 ${ratio(r.p99, alone.p99)}`)
+      .join(', ')}`,
+  );
+}
+
 console.log(
   `pitaya-ts bench, ${new Date().toISOString()}, node ${process.version}, ${os.cpus().length} cores ` +
     `(${os.cpus()[0]?.model.trim()})`,
@@ -338,6 +381,7 @@ try {
   if (ONLY.includes('broadcast')) await broadcastSection(load);
   if (ONLY.includes('memory')) await memorySection(load);
   if (ONLY.includes('forward')) await forwardSection(load);
+  if (ONLY.includes('attack')) await attackSection(load);
 } catch (err) {
   console.error(err);
   process.exitCode = 1;

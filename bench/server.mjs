@@ -50,6 +50,9 @@ async function startPitaya() {
     handleSignals: false,
     config: {
       'pitaya.log.level': 'warn',
+      // the load generator's clients send no heartbeats: a section that outlasts two intervals (a
+      // busy machine makes it wait for quiet seconds) would otherwise lose them all
+      'pitaya.heartbeat.interval': '1h',
       // a broadcast burst is queued for slow readers rather than dropped, like the bare server's writes
       'pitaya.buffer.agent.messages': 1_000_000,
     },

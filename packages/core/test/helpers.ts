@@ -50,6 +50,49 @@ export function deferred<T = void>(): Deferred<T> {
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/**
+ * A well-behaved client that keeps one request in flight the whole time, to show that what
+ * another connection does leaves it served: how many answers it got, its failures, its longest wait.
+ */
+export class ControlClient {
+  answered = 0;
+  readonly failures: unknown[] = [];
+  longestMs = 0;
+  private running = true;
+  private readonly done: Promise<void>;
+
+  constructor(
+    private readonly client: PitayaClient,
+    private readonly route: string,
+    private readonly body: unknown = {},
+  ) {
+    this.done = this.talk();
+  }
+
+  private async talk(): Promise<void> {
+    // a closed client fails at once: going on would spin without ever yielding to I/O
+    while (this.running && this.client.connected) {
+      const sent = performance.now();
+      try {
+        await this.client.request(this.route, this.body, { timeout: 10_000 });
+        this.answered++;
+      } catch (err) {
+        this.failures.push(err);
+      }
+      this.longestMs = Math.max(this.longestMs, performance.now() - sent);
+    }
+  }
+
+  /** Stops after the request in flight, and asserts the client was served: answers, no failure, no long wait. */
+  async expectServed(longestMs = 5000): Promise<void> {
+    this.running = false;
+    await this.done;
+    expect(this.failures).toEqual([]);
+    expect(this.answered).toBeGreaterThan(0);
+    expect(this.longestMs).toBeLessThan(longestMs);
+  }
+}
+
 /** The URL a client connects to for an app's acceptor. */
 export function urlOf(app: PitayaApp, index = 0): string {
   const acceptor = app.acceptors[index]!;

@@ -1,9 +1,11 @@
 import 'reflect-metadata';
+import { once } from 'node:events';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { connect } from '@pitaya-ts/client';
 import { Handler, TcpAcceptor, WsAcceptor, type HandlerContext } from '@pitaya-ts/core';
-import { Harness } from './helpers';
+import { ControlClient, Harness, waitFor } from './helpers';
 
 const harness = new Harness();
 afterEach(() => harness.cleanup());
@@ -36,5 +38,31 @@ describe.each([
       await client.close();
     }
     await expect(connect(url, { timeout: 2000 })).rejects.toMatchObject({ code: 'CONNECT_FAILED' });
+  });
+
+  it('cuts a client trickling its TLS handshake at pitaya.handshake.timeout', async () => {
+    const app = await harness.server({
+      handlers: [SecureHandler],
+      acceptors: [acceptor()],
+      config: { 'pitaya.handshake.timeout': '1s' },
+    });
+    const port = app.acceptors[0]!.address()!.port;
+    const client = await connect(`${scheme}://127.0.0.1:${port}`, { tls: { ca }, timeout: 2000 });
+    harness.clients.push(client);
+    const control = new ControlClient(client, 'game.secure.whoami');
+    const socket = net.connect(port, '127.0.0.1');
+    await once(socket, 'connect');
+    let closed = false;
+    socket.on('error', () => undefined).on('close', () => (closed = true));
+    // a handshake record announcing 16 KiB, then a byte at a time: Node's idle timer never runs out
+    socket.write(Buffer.from([0x16, 0x03, 0x01, 0x40, 0x00]));
+    const drip = setInterval(() => socket.write(Buffer.from([0])), 10);
+    try {
+      await waitFor(() => closed, 10_000, 'the slow client to be cut');
+    } finally {
+      clearInterval(drip);
+      socket.destroy();
+    }
+    await control.expectServed();
   });
 });

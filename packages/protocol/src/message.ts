@@ -1,4 +1,4 @@
-import { ProtocolError } from './errors';
+import { ProtocolError, type ProtocolErrorCode } from './errors';
 import { PACKET_HEADER_LENGTH, PacketType, writePacketHeader } from './packet';
 import type { RouteDictionary } from './route-dictionary';
 import { utf8Decode, utf8Encode } from './utf8';
@@ -25,6 +25,20 @@ export interface Message {
   error: boolean;
 }
 
+/**
+ * A message whose head was read but whose body could not be inflated (past the limit, or not
+ * zlib): the receiver may answer the message rather than drop the connection.
+ */
+export class MessageBodyError extends ProtocolError {
+  constructor(
+    code: ProtocolErrorCode,
+    message: string,
+    readonly head: Pick<Message, 'type' | 'id' | 'route'>,
+  ) {
+    super(code, message);
+  }
+}
+
 const FLAG_ROUTE_COMPRESSED = 0x01;
 const FLAG_BODY_COMPRESSED = 0x10;
 const FLAG_ERROR = 0x20;
@@ -43,6 +57,11 @@ export interface MessageDecodeOptions {
   /** Largest inflated body accepted. Defaults to the packet ceiling. */
   maxBodySize?: number;
   zlib?: ZlibCodec;
+}
+
+/** Whether an encoded message's body is zlibbed (what inflating it costs is known only once done). */
+export function isBodyCompressed(bytes: Uint8Array): boolean {
+  return ((bytes[0] ?? 0) & FLAG_BODY_COMPRESSED) !== 0;
 }
 
 export function hasId(type: MessageType): boolean {
@@ -165,7 +184,12 @@ export function decodeMessage(bytes: Uint8Array, options: MessageDecodeOptions =
   if (flag & FLAG_BODY_COMPRESSED) {
     const zlib = options.zlib ?? fflateZlib;
     const limit = options.maxBodySize ?? 0xffffff;
-    body = guardZlib('inflate', () => zlib.inflate(body, limit));
+    try {
+      body = guardZlib('inflate', () => zlib.inflate(body, limit));
+    } catch (err) {
+      const { code, message } = err as ProtocolError;
+      throw new MessageBodyError(code, message, { type: type as MessageType, id, route });
+    }
   }
   return { type: type as MessageType, id, route, body, error: (flag & FLAG_ERROR) !== 0 };
 }

@@ -11,6 +11,7 @@ import {
   encodeMessage,
   encodePacket,
   kickPacket,
+  MessageBodyError,
   MessageType,
   PacketStreamDecoder,
   PacketType,
@@ -154,6 +155,18 @@ describe('body compression', () => {
     const good = zlibSync(utf8('hello hello hello'));
     expect(() => decodeMessage(Uint8Array.from([0x16, 0x01, 0x61, ...good.slice(0, 6)]))).toThrow(
       expect.objectContaining({ code: 'ERR_ZLIB' }),
+    );
+  });
+
+  it('names the message whose body it cannot inflate, for an answer', () => {
+    // a Request (flag 0x10 | 0 << 1), id 300, route "a.b"
+    const bytes = Uint8Array.from([0x10, 0xac, 0x02, 3, 0x61, 0x2e, 0x62, 1, 2, 3]);
+    expect(() => decodeMessage(bytes)).toThrow(
+      expect.objectContaining({
+        constructor: MessageBodyError,
+        code: 'ERR_ZLIB',
+        head: { type: MessageType.Request, id: 300, route: 'a.b' },
+      }),
     );
   });
 });

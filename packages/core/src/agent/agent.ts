@@ -2,7 +2,9 @@ import {
   clientFamily,
   decodeHandshakeRequest,
   decodeMessage,
+  isBodyCompressed,
   kickPacket,
+  MessageBodyError,
   MessageType,
   PacketType,
   ProtocolError,
@@ -22,7 +24,9 @@ import type { FrontendSession, SessionLink } from '../session/frontend-session';
 import type { SessionPool } from '../session/session-pool';
 import { Fifo } from '../util/fifo';
 import type { HandshakeValidators } from './handshake-validator';
+import { InflateBudget } from './inflate-budget';
 import type { OutboundEncoder, PreparedPush } from './outbound';
+import { Pause, ReadPauses, type PauseReason } from './read-pauses';
 
 /** Handles one client message on behalf of an agent (the message processor). */
 export type ProcessMessage = (agent: Agent, message: Message, receivedAt: number) => Promise<void>;
@@ -42,8 +46,13 @@ export interface AgentEnvironment {
   handshakeRefused: Uint8Array;
   pushTypes: Record<string, string>;
   handshakeTimeoutMs: number;
-  maxBodySize: number;
+  /** `pitaya.conn.inflate.maxsize` */
+  maxInflatedSize: number;
+  /** `pitaya.conn.inflate.rate`: inflated bytes per second per connection; 0 for no limit. */
+  inflateRate: number;
   sendQueueLimit: number;
+  /** `pitaya.buffer.agent.writetimeout` */
+  writeTimeoutMs: number;
   dispatchBacklog: number;
   reporter: MetricsReporter;
   logger: Logger;
@@ -51,6 +60,8 @@ export interface AgentEnvironment {
 }
 
 type State = 'handshake' | 'validating' | 'ack' | 'working' | 'closed';
+
+const isFromClient = (type: MessageType) => type === MessageType.Request || type === MessageType.Notify;
 
 /**
  * One client connection on a frontend (Pitaya's agent): handshake, heartbeat bookkeeping, the
@@ -64,16 +75,16 @@ export class Agent implements SessionLink {
   /** Messages dropped because the client did not read fast enough. */
   dropped = 0;
   private readonly queue: Uint8Array[] = [];
-  private blockedSince = 0;
+  /** Runs out while the socket has not drained for the write timeout. */
+  private writeTimer: ReturnType<typeof setTimeout> | undefined;
   private inFlight = 0;
   /**
    * The messages read and not yet handled, oldest first (a session's messages settle in order);
    * made on the first message, as idle connections are many.
    */
   private handling: Fifo<Message> | undefined;
-  private paused = false;
-  /** False once the server stops: what the client sends from then on stays unread. */
-  private reading = true;
+  private readonly reading: ReadPauses;
+  private inflateBudget: InflateBudget | undefined;
   private handshakeTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -82,6 +93,7 @@ export class Agent implements SessionLink {
   ) {
     this.lastReceived = Date.now();
     this.session = env.pool.create(this);
+    this.reading = new ReadPauses(conn, (packet) => this.handle(packet));
     if (env.handshakeTimeoutMs > 0) {
       this.handshakeTimer = setTimeout(() => this.close('handshake timeout'), env.handshakeTimeoutMs);
     }
@@ -105,6 +117,10 @@ export class Agent implements SessionLink {
 
   private onPacket(packet: Packet): void {
     this.lastReceived = Date.now();
+    this.reading.deliver(packet);
+  }
+
+  private handle(packet: Packet): void {
     switch (packet.type) {
       case PacketType.Heartbeat:
         return;
@@ -159,21 +175,18 @@ export class Agent implements SessionLink {
     try {
       message = decodeMessage(body, {
         dictionary: this.env.dictionary,
-        maxBodySize: this.env.maxBodySize,
+        maxBodySize: this.env.maxInflatedSize,
         zlib: this.env.zlib,
       });
     } catch (err) {
+      if (err instanceof MessageBodyError) return this.uninflatable(err);
       return this.protocolError((err as ProtocolError).message);
     }
-    if (message.type !== MessageType.Request && message.type !== MessageType.Notify) {
-      return this.protocolError('clients send only requests and notifies');
-    }
+    if (!isFromClient(message.type)) return this.protocolError('clients send only requests and notifies');
     const receivedAt = performance.now();
     (this.handling ??= new Fifo()).push(message);
-    if (++this.inFlight > this.env.dispatchBacklog && !this.paused) {
-      this.paused = true;
-      this.conn.pause();
-    }
+    if (this.env.inflateRate > 0 && isBodyCompressed(body)) this.payForInflating(message.body.length, receivedAt);
+    if (++this.inFlight > this.env.dispatchBacklog) this.reading.pause(Pause.Backlog);
     this.env.dispatcher.dispatch(this.session.id, () => {
       const done = this.env.process(this, message, receivedAt);
       // not finally(): that costs a promise and a turn more; the dispatcher sees `done` itself
@@ -183,20 +196,37 @@ export class Agent implements SessionLink {
     });
   }
 
+  /** A body that does not inflate within the limit: a bad request, not a reason to drop the client. */
+  private uninflatable({ head, message }: MessageBodyError): void {
+    if (!isFromClient(head.type)) return this.protocolError('clients send only requests and notifies');
+    // it may have cost that much before failing
+    if (this.env.inflateRate > 0) this.payForInflating(this.env.maxInflatedSize, performance.now());
+    if (head.type === MessageType.Request) this.respondError(head.id, PitayaError.badRequest(message));
+    else this.env.logger.debug({ session: this.session.id, route: head.route, reason: message }, 'notify dropped');
+  }
+
   private settled(): void {
     this.inFlight--;
     this.handling!.shift();
-    if (this.reading && this.paused && this.inFlight <= this.env.dispatchBacklog / 2) {
-      this.paused = false;
-      this.conn.resume();
-    }
+    if (this.inFlight <= this.env.dispatchBacklog / 2) this.resume(Pause.Backlog);
+  }
+
+  /** Stops reading until the budget has paid for the bytes just inflated. */
+  private payForInflating(bytes: number, now: number): void {
+    const waitMs = (this.inflateBudget ??= new InflateBudget(this.env.inflateRate, now)).spend(bytes, now);
+    if (waitMs === 0) return;
+    this.reading.pause(Pause.Inflate);
+    setTimeout(() => this.resume(Pause.Inflate), waitMs);
+  }
+
+  private resume(reason: PauseReason): void {
+    // its heartbeats waited unread meanwhile: its silence counts from now
+    if (this.reading.resume(reason)) this.lastReceived = Date.now();
   }
 
   /** Server shutdown: reads nothing more; what was read is still handled and answered. */
   stopReading(): void {
-    if (!this.reading) return;
-    this.reading = false;
-    this.conn.pause();
+    this.reading.stop();
   }
 
   /**
@@ -234,15 +264,31 @@ export class Agent implements SessionLink {
       this.env.reporter.reportCount(Metric.AgentDroppedMessages, {}, 1);
       return;
     }
-    if (this.blockedSince === 0) this.blockedSince = Date.now();
+    if (this.queue.length === 0) this.watchWrites();
     this.queue.push(packet);
+    // a client that does not read what it is sent is not read either
+    if (this.queue.length >= this.env.sendQueueLimit) this.reading.pause(Pause.SendQueue);
   }
 
   private flushQueue(): void {
     let i = 0;
     while (i < this.queue.length && !this.conn.needsDrain) this.conn.write(this.queue[i++]!);
     this.queue.splice(0, i);
-    if (this.queue.length === 0) this.blockedSince = 0;
+    if (this.queue.length === 0) {
+      clearTimeout(this.writeTimer);
+      this.writeTimer = undefined;
+    }
+    if (this.queue.length <= this.env.sendQueueLimit / 2) this.resume(Pause.SendQueue);
+  }
+
+  /** The socket stopped draining: closes the connection if it has not drained within the write timeout. */
+  private watchWrites(): void {
+    this.writeTimer = setTimeout(() => {
+      // judged after this turn's I/O: a drain that waited behind a stall of this process counts
+      setImmediate(() => {
+        if (this.queue.length > 0) this.close('write timeout');
+      });
+    }, this.env.writeTimeoutMs);
   }
 
   respond(id: number, body: Uint8Array): void {
@@ -271,13 +317,13 @@ export class Agent implements SessionLink {
   }
 
   /**
-   * Called by the heartbeat ticker: a heartbeat, or a close when the client went silent or stopped
-   * reading. `judge` is false right after the server itself stalled: what the clients sent meanwhile
-   * is still waiting to be read, so their silence proves nothing yet.
+   * Called by the heartbeat ticker: a heartbeat, or a close when the client went silent. `judge` is
+   * false right after the server itself stalled: what the clients sent meanwhile is still waiting
+   * to be read, so their silence proves nothing yet; nor does it while the agent does not read.
    */
-  tick(now: number, heartbeat: Uint8Array, intervalMs: number, writeTimeoutMs: number, judge = true): void {
-    if (judge && now - this.lastReceived > 2 * intervalMs) return this.close('heartbeat timeout');
-    if (judge && this.blockedSince > 0 && now - this.blockedSince > writeTimeoutMs) return this.close('write timeout');
+  tick(now: number, heartbeat: Uint8Array, intervalMs: number, judge = true): void {
+    if (judge && !this.reading.paused && now - this.lastReceived > 2 * intervalMs)
+      return this.close('heartbeat timeout');
     if (this.state === 'working') this.send(heartbeat);
   }
 
@@ -285,6 +331,8 @@ export class Agent implements SessionLink {
     if (this.state === 'closed') return;
     this.state = 'closed';
     clearTimeout(this.handshakeTimer);
+    clearTimeout(this.writeTimer);
+    this.reading.drop();
     this.env.logger.debug({ session: this.session.id, reason }, 'closing connection');
     // what is queued (the last answers, a kick) goes out before the close: the socket buffers it
     for (const packet of this.queue) this.conn.write(packet);
@@ -295,7 +343,9 @@ export class Agent implements SessionLink {
   private onConnectionClosed(): void {
     this.state = 'closed';
     clearTimeout(this.handshakeTimer);
+    clearTimeout(this.writeTimer);
     this.queue.length = 0;
+    this.reading.drop();
     this.env.onClosed(this);
   }
 }

@@ -6,7 +6,6 @@ import { Agent, type AgentEnvironment } from './agent';
 
 export interface ConnectionTimings {
   heartbeatMs: number;
-  writeTimeoutMs: number;
 }
 
 /**
@@ -51,12 +50,12 @@ export class ConnectionManager {
 
   private tick(): void {
     const now = Date.now();
-    const { heartbeatMs, writeTimeoutMs } = this.timings;
+    const { heartbeatMs } = this.timings;
     // timers run before pending reads: after a long stall of this process, judge nobody this turn;
     // once reading stopped, silence proves nothing either
     const judge = this.reading && now - this.lastTick < 1.5 * heartbeatMs;
     this.lastTick = now;
-    for (const agent of this.agents) agent.tick(now, this.heartbeat, heartbeatMs, writeTimeoutMs, judge);
+    for (const agent of this.agents) agent.tick(now, this.heartbeat, heartbeatMs, judge);
   }
 
   private onClosed(agent: Agent): void {

@@ -103,7 +103,7 @@ export async function bootstrap(options: BootstrapOptions): Promise<PitayaApp> {
   c.bind(TOKENS.Serializer).toDynamicValue(() =>
     config.get('pitaya.serializer') === 'protobuf'
       ? new ProtobufSerializer(config.get('pitaya.serializer.protobuf.files'))
-      : new JsonSerializer(),
+      : new JsonSerializer(config.get('pitaya.serializer.json.maxdepth')),
   );
   c.bind(TOKENS.SessionPool).toDynamicValue(
     () => new MemorySessionPool(serverId, logger.child({ component: 'sessions' })),

@@ -57,16 +57,15 @@ export function createConnections(c: Container, process: ProcessMessage, logger:
       handshakeRefused: replies.refused,
       pushTypes: c.get(TOKENS.PushTypes),
       handshakeTimeoutMs: config.get('pitaya.handshake.timeout'),
-      maxBodySize: config.get('pitaya.conn.maxpacketsize'),
+      maxInflatedSize: config.get('pitaya.conn.inflate.maxsize'),
+      inflateRate: config.get('pitaya.conn.inflate.rate'),
       sendQueueLimit: config.get('pitaya.buffer.agent.messages'),
+      writeTimeoutMs: config.get('pitaya.buffer.agent.writetimeout'),
       dispatchBacklog: config.get('pitaya.buffer.handler.localprocess'),
       reporter,
       logger,
     },
-    {
-      heartbeatMs: config.get('pitaya.heartbeat.interval'),
-      writeTimeoutMs: config.get('pitaya.buffer.agent.writetimeout'),
-    },
+    { heartbeatMs: config.get('pitaya.heartbeat.interval') },
     reporter,
     logger,
   );
@@ -82,5 +81,7 @@ export function acceptorSettings(config: PitayaConfig): AcceptorSettings {
     },
     rateLimitDisabled: config.get('pitaya.conn.ratelimiting.forcedisable'),
     proxyProtocol: config.get('pitaya.acceptor.proxyprotocol'),
+    handshakeTimeoutMs: config.get('pitaya.handshake.timeout'),
+    maxHeaderSize: config.get('pitaya.acceptor.ws.maxheadersize'),
   };
 }

@@ -148,7 +148,10 @@ export class PitayaApp {
     this.components = [...handlers, ...remotes];
     const registry = new RouteRegistry(handlers, remotes);
     this.handlerService = new HandlerService(registry, serializer);
-    this.rpcCodec = new RpcCodec(config.get('pitaya.serializer.protobuf.files'));
+    this.rpcCodec = new RpcCodec(
+      config.get('pitaya.serializer.protobuf.files'),
+      config.get('pitaya.serializer.json.maxdepth'),
+    );
     this.remoteService = new RemoteService(registry, this.rpcCodec);
     this.modules = new ModuleRegistry(c.get(TOKENS.Modules));
 

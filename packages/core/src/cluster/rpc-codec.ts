@@ -6,10 +6,15 @@ import { ProtobufSerializer } from '../serialize/protobuf-serializer';
  * Pitaya's remotes take proto messages), JSON when neither side does, raw bytes as they are.
  */
 export class RpcCodec {
-  private readonly json = new JsonSerializer();
+  private readonly json: JsonSerializer;
   private protobuf: ProtobufSerializer | undefined;
 
-  constructor(private readonly protoFiles: string[]) {}
+  constructor(
+    private readonly protoFiles: string[],
+    maxJsonDepth?: number,
+  ) {
+    this.json = new JsonSerializer(maxJsonDepth);
+  }
 
   private proto(): ProtobufSerializer {
     return (this.protobuf ??= new ProtobufSerializer(this.protoFiles));

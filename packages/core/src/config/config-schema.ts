@@ -182,6 +182,11 @@ export const CONFIG_SCHEMA = {
     'Serializer announced in the handshake: json or protobuf (pitaya-ts; Pitaya sets it in code)',
     ['json', 'protobuf'] as const,
   ),
+  'pitaya.serializer.json.maxdepth': int(
+    64,
+    'json serializer: a body nesting arrays and objects deeper is refused with PIT-400, unparsed (pitaya-ts)',
+    1,
+  ),
   'pitaya.serializer.protobuf.files': list(
     [],
     "protobuf serializer: .proto files holding the handlers' message types (pitaya-ts)",
@@ -203,7 +208,7 @@ export const CONFIG_SCHEMA = {
   ),
   'pitaya.handshake.timeout': duration(
     '10s',
-    'A connection that has not completed handshake and ack by then is closed; 0 disables (pitaya-ts)',
+    'Time from accept to TLS/WebSocket upgrade, then to handshake and ack, else closed; 0: none (pitaya-ts)',
   ),
   'pitaya.handler.messages.compression': bool(
     true,
@@ -214,12 +219,21 @@ export const CONFIG_SCHEMA = {
     'Largest packet accepted from a client, header included; a larger one closes the connection (pitaya-ts)',
     5,
   ),
+  'pitaya.conn.inflate.maxsize': int(
+    256 * 1024,
+    "Largest size a client's compressed body may inflate to; a request past it is answered PIT-400 (pitaya-ts)",
+    1,
+  ),
+  'pitaya.conn.inflate.rate': int(
+    1024 * 1024,
+    "Bytes/s a connection's compressed bodies may inflate to; past it, reading pauses; 0: no limit (pitaya-ts)",
+  ),
   'pitaya.conn.ratelimiting.limit': int(20, 'Rate limiting: requests allowed per interval per connection', 1),
   'pitaya.conn.ratelimiting.interval': duration('1s', 'Rate limiting: the window of the leaky bucket'),
   'pitaya.conn.ratelimiting.forcedisable': bool(false, 'Ignore rate limiting even where an acceptor enables it'),
   'pitaya.buffer.agent.messages': int(
     100,
-    'Messages queued for a connection whose socket is not draining; beyond it, messages are dropped and counted',
+    'Messages queued for a socket not draining; when full, its client is not read; more are dropped and counted',
     1,
   ),
   'pitaya.buffer.agent.writetimeout': duration(
@@ -232,6 +246,11 @@ export const CONFIG_SCHEMA = {
     1,
   ),
   'pitaya.acceptor.proxyprotocol': bool(false, 'Read a PROXY protocol v1/v2 header on TCP connections'),
+  'pitaya.acceptor.ws.maxheadersize': int(
+    8 * 1024,
+    'Largest head of a WebSocket upgrade request, in bytes; a larger one is answered 431 (pitaya-ts)',
+    1024,
+  ),
 
   // concurrency
   'pitaya.concurrency.handler.dispatch': int(

@@ -37,6 +37,13 @@ export interface AcceptorSettings {
   rateLimitDisabled: boolean;
   /** `pitaya.acceptor.proxyprotocol`: TCP connections start with a PROXY protocol v1/v2 header. */
   proxyProtocol: boolean;
+  /**
+   * `pitaya.handshake.timeout`, 0 for none: a socket that has not become a connection by then
+   * (TLS handshake, WebSocket upgrade) is cut.
+   */
+  handshakeTimeoutMs: number;
+  /** `pitaya.acceptor.ws.maxheadersize`: largest head of a WebSocket upgrade request. */
+  maxHeaderSize: number;
 }
 
 /** Listens for clients (Pitaya's acceptor). Custom transports implement this. */

@@ -1,6 +1,7 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { PacketStreamDecoder, ProtocolError } from '@pitaya-ts/protocol';
+import { AcceptDeadlines } from './accept-deadline';
 import type { Acceptor, AcceptorSettings, ConnectionHandlers, PlayerConnection } from './acceptor';
 import { addressOf, listen, readTls, type TlsFiles } from './listen';
 import { readProxyHeader } from './proxy-protocol';
@@ -118,12 +119,22 @@ export class TcpAcceptor implements Acceptor {
 
   async listen(
     onConnection: (connection: PlayerConnection) => void,
-    { maxPacketSize, proxyProtocol }: AcceptorSettings,
+    { maxPacketSize, proxyProtocol, handshakeTimeoutMs }: AcceptorSettings,
   ): Promise<void> {
     const accept = (socket: net.Socket) =>
       onConnection(new SocketConnection(socket, this.coalescer, maxPacketSize, proxyProtocol));
     const { tls: files } = this.options;
-    this.server = files ? tls.createServer(readTls(files), accept) : net.createServer(accept);
+    if (files) {
+      // the agent's handshake timeout starts once TLS is done: until then, this one
+      const deadlines = new AcceptDeadlines(handshakeTimeoutMs);
+      this.server = tls.createServer(readTls(files), (socket) => {
+        deadlines.met(socket);
+        accept(socket);
+      });
+      this.server.on('connection', deadlines.accepted);
+    } else {
+      this.server = net.createServer(accept);
+    }
     await listen(this.server, this.options.port, this.options.host);
   }
 

@@ -3,6 +3,7 @@ import * as https from 'node:https';
 import type { Socket } from 'node:net';
 import { PacketStreamDecoder, ProtocolError } from '@pitaya-ts/protocol';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { AcceptDeadlines } from './accept-deadline';
 import type { Acceptor, AcceptorSettings, ConnectionHandlers, PlayerConnection } from './acceptor';
 import { addressOf, listen, readTls, type TlsFiles } from './listen';
 import { WriteCoalescer } from './write-coalescer';
@@ -41,6 +42,7 @@ export class WebSocketConnection implements PlayerConnection {
   private readonly socket: Socket;
   private failed = false;
   private closing = false;
+  private closeCode = 1000;
 
   constructor(
     private readonly ws: WebSocket,
@@ -66,7 +68,10 @@ export class WebSocketConnection implements PlayerConnection {
     if (this.failed || this.closing) return;
     let packets;
     try {
-      if (!isBinary) throw new ProtocolError('ERR_PACKET_TYPE', 'text frame: packets travel in binary frames');
+      if (!isBinary) {
+        this.closeCode = 1003; // unsupported data
+        throw new ProtocolError('ERR_PACKET_TYPE', 'text frame: packets travel in binary frames');
+      }
       packets = this.decoder.push(data);
     } catch (err) {
       // ignore what follows, but keep reading: the close handshake needs the client's close frame
@@ -89,12 +94,13 @@ export class WebSocketConnection implements PlayerConnection {
     this.socket.write(binaryFrame(packet));
   }
 
+  // through ws, not on the socket: ws resumes a socket it paused itself whenever its parser drains
   pause(): void {
-    this.socket.pause();
+    this.ws.pause();
   }
 
   resume(): void {
-    this.socket.resume();
+    this.ws.resume();
   }
 
   close(): void {
@@ -102,8 +108,8 @@ export class WebSocketConnection implements PlayerConnection {
     this.closing = true;
     // the close frame follows what was written; the frames the client sent meanwhile are read up
     // to its close frame and ignored, so the close handshake completes
-    this.ws.close(1000);
-    this.socket.resume();
+    this.ws.close(this.closeCode);
+    this.ws.resume();
     // a peer that never answers the close frame is cut off
     setTimeout(() => this.ws.terminate(), 1000).unref();
   }
@@ -120,16 +126,29 @@ export class WsAcceptor implements Acceptor {
 
   async listen(
     onConnection: (connection: PlayerConnection) => void,
-    { maxPacketSize }: AcceptorSettings,
+    { maxPacketSize, handshakeTimeoutMs, maxHeaderSize }: AcceptorSettings,
   ): Promise<void> {
     const { tls: files } = this.options;
-    this.server = files ? https.createServer(readTls(files)) : http.createServer();
-    // a frame cannot be larger than the largest packet
-    this.wss = new WebSocketServer({ server: this.server, maxPayload: maxPacketSize, perMessageDeflate: false });
-    this.wss.on('connection', (ws, request) =>
-      onConnection(new WebSocketConnection(ws, request, this.coalescer, maxPacketSize)),
+    const server = files
+      ? https.createServer({ ...readTls(files), maxHeaderSize })
+      : http.createServer({ maxHeaderSize });
+    this.server = server;
+    const deadlines = new AcceptDeadlines(handshakeTimeoutMs);
+    server.on('connection', deadlines.accepted);
+    // a frame cannot be larger than the largest packet. Not given the server: ws would re-emit its
+    // errors, and a port in use would crash the process instead of failing listen()
+    const wss = new WebSocketServer({ noServer: true, maxPayload: maxPacketSize, perMessageDeflate: false });
+    this.wss = wss;
+    server.on('upgrade', (request: http.IncomingMessage, socket: Socket, head: Buffer) =>
+      wss.handleUpgrade(request, socket, head, (ws) => {
+        deadlines.met(socket);
+        onConnection(new WebSocketConnection(ws, request, this.coalescer, maxPacketSize));
+      }),
     );
-    await listen(this.server, this.options.port, this.options.host);
+    server.on('request', (_request: http.IncomingMessage, response: http.ServerResponse) =>
+      response.writeHead(426, { Connection: 'close', Upgrade: 'websocket' }).end(),
+    );
+    await listen(server, this.options.port, this.options.host);
   }
 
   async close(): Promise<void> {

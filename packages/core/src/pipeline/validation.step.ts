@@ -25,7 +25,15 @@ export class ValidationStep implements BeforeStep {
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
       throw PitayaError.badRequest(`the body of ${ctx.route} must be an object (${type.name})`);
     }
-    const instance = plainToInstance(type, body);
+    let instance: object;
+    try {
+      instance = plainToInstance(type, body);
+    } catch (err) {
+      // the body is what made the transformation fail (a @Transform refusing a value...)
+      throw PitayaError.badRequest(
+        `the body of ${ctx.route} cannot be read as ${type.name}: ${(err as Error).message}`,
+      );
+    }
     // a class without constraints has nothing to check (class-validator would refuse it as unknown)
     if (getMetadataStorage().getTargetValidationMetadatas(type, '', true, false).length === 0) return instance;
     const errors = await validate(instance, { forbidUnknownValues: true });

@@ -1,3 +1,4 @@
+import { CONFIG_SCHEMA } from '../config/config-schema';
 import { PitayaError } from '../errors/pitaya-error';
 import type { Serializer } from './serializer';
 
@@ -14,8 +15,40 @@ function utf8(text: string | undefined): Uint8Array {
   return scratch.slice(0, encoder.encodeInto(text, scratch).written);
 }
 
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+
+/**
+ * Whether JSON text nests arrays and objects deeper than `maxDepth`, found by counting brackets
+ * outside strings (no byte of a multi-byte UTF-8 character is an ASCII bracket or quote).
+ * JSON.parse copes with any depth, but what walks its result recursively (class-transformer,
+ * JSON.stringify, handlers) overflows the stack a few thousand levels down.
+ */
+function nestsDeeper(bytes: Uint8Array, maxDepth: number): boolean {
+  // valid JSON that deep has an opening and a closing bracket per level; JSON.parse refuses the rest
+  if (bytes.length <= 2 * maxDepth + 1) return false;
+  let depth = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i]!;
+    if (byte === QUOTE) {
+      // to the closing quote, stepping over escapes
+      for (i++; i < bytes.length && bytes[i] !== QUOTE; i++) if (bytes[i] === BACKSLASH) i++;
+    } else if (byte === OPEN_ARRAY || byte === OPEN_OBJECT) {
+      if (++depth > maxDepth) return true;
+    } else if (byte === CLOSE_ARRAY || byte === CLOSE_OBJECT) depth--;
+  }
+  return false;
+}
+
 export class JsonSerializer implements Serializer {
   readonly name = 'json';
+
+  /** `maxDepth`: `pitaya.serializer.json.maxdepth`, the deepest nesting of a body read. */
+  constructor(private readonly maxDepth = CONFIG_SCHEMA['pitaya.serializer.json.maxdepth'].default) {}
 
   marshal(value: unknown): Uint8Array {
     if (value instanceof Uint8Array) return value;
@@ -25,6 +58,8 @@ export class JsonSerializer implements Serializer {
 
   unmarshal(bytes: Uint8Array): unknown {
     if (bytes.length === 0) return undefined;
+    if (nestsDeeper(bytes, this.maxDepth))
+      throw PitayaError.badRequest(`body nests deeper than ${this.maxDepth} levels`);
     try {
       return JSON.parse(decoder.decode(bytes));
     } catch (err) {
