@@ -43,7 +43,8 @@ export class NatsRpcServer implements RpcServer {
   private handler: RpcHandler | undefined;
   private running = 0;
   private readonly waiting: Msg[] = [];
-  private readonly users = new Map<string, Subscription[]>();
+  /** Subscriptions of bound uids, with how many sessions hold each. */
+  private readonly users = new Map<string, { subscriptions: Subscription[]; holders: number }>();
 
   constructor(private readonly options: NatsRpcServerOptions) {}
 
@@ -114,21 +115,29 @@ export class NatsRpcServer implements RpcServer {
     const { self } = this.options;
     const nc = this.nc;
     const handler = this.handler;
-    if (!nc || !handler || this.users.has(uid)) return;
-    this.users.set(uid, [
-      nc.subscribe(subjects.userPush(self.type, uid), {
-        callback: each((msg) => this.safely(() => handler.pushToUser(protos.decodePush(msg.data)))),
-      }),
-      nc.subscribe(subjects.userKick(self.type, uid), {
-        callback: each((msg) => this.safely(() => handler.kickUser(protos.decodeKickMsg(msg.data).userId))),
-      }),
-    ]);
+    if (!nc || !handler) return;
+    const held = this.users.get(uid);
+    if (held) {
+      held.holders++;
+    } else {
+      const subscriptions = [
+        nc.subscribe(subjects.userPush(self.type, uid), {
+          callback: each((msg) => this.safely(() => handler.pushToUser(protos.decodePush(msg.data)))),
+        }),
+        nc.subscribe(subjects.userKick(self.type, uid), {
+          callback: each((msg) => this.safely(() => handler.kickUser(protos.decodeKickMsg(msg.data).userId))),
+        }),
+      ];
+      this.users.set(uid, { subscriptions, holders: 1 });
+    }
     // a push sent right after the bind must find the subscription in place
     await nc.flush();
   }
 
   async unsubscribeUser(uid: string): Promise<void> {
-    for (const subscription of this.users.get(uid) ?? []) subscription.unsubscribe();
+    const held = this.users.get(uid);
+    if (!held || --held.holders > 0) return;
+    for (const subscription of held.subscriptions) subscription.unsubscribe();
     this.users.delete(uid);
   }
 }

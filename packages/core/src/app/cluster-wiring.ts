@@ -84,11 +84,13 @@ export async function startCluster(c: Container, deps: ClusterDeps): Promise<Clu
   if (clustered && self.frontend) {
     // pushes and kicks for a user reach the frontend that holds it; a bind elsewhere kicks here
     pool.onAfterSessionBind(async (session) => {
-      await rpcServer.subscribeUser(session.uid!);
-      if (unique) await rpcClient.announceBind(self.type, { uid: session.uid!, fid: self.id });
-    });
-    pool.onSessionClose(async (session) => {
-      if (session.uid !== undefined) await rpcServer.unsubscribeUser(session.uid);
+      const uid = session.uid!;
+      if (session.closed) return;
+      // each bound session holds the uid's subscription until it closes: a user who logs in again
+      // here holds it before the old session has finished closing, and keeps it after
+      session.onClose(() => rpcServer.unsubscribeUser(uid));
+      await rpcServer.subscribeUser(uid);
+      if (unique) await rpcClient.announceBind(self.type, { uid, fid: self.id });
     });
   }
   const forwarder = clustered ? clusterForwarder(c.get(TOKENS.Router), caller, deps.timeoutMs) : undefined;

@@ -1,0 +1,174 @@
+import 'reflect-metadata';
+import { inject, type ContainerModule } from 'inversify';
+import { connect, type PitayaClient } from '@pitaya-ts/client';
+import {
+  bootstrap,
+  Handler,
+  Remote,
+  Request,
+  TOKENS,
+  WsAcceptor,
+  type HandlerContext,
+  type PitayaApp,
+  type ServerInfo,
+} from '@pitaya-ts/core';
+import { deferred, waitFor } from '../helpers';
+import { EntryHandler, quiet } from './fixtures';
+
+/** What the room servers of these tests did, as `<server id> <what>`. */
+const seen: string[] = [];
+
+/** `room.relay.ask {target}`: a handler that calls a remote of another server (nested RPC). */
+@Handler('relay')
+class RelayHandler {
+  constructor(@inject(TOKENS.App) private readonly app: PitayaApp) {}
+
+  @Request()
+  async ask(body: { target: string; route: string }, ctx: HandlerContext) {
+    seen.push(`${this.app.server.id} ask`);
+    // the request's context (its deadline with it) goes on to the nested call
+    return this.app.rpcTo(body.target, body.route, {}, { metadata: ctx.metadata });
+  }
+}
+
+/** `room.gate.*`: `hold` never answers (a call stays in flight), `echo` answers at once. */
+@Remote('gate')
+class GateRemote {
+  constructor(@inject(TOKENS.ServerInfo) private readonly self: ServerInfo) {}
+
+  async hold() {
+    seen.push(`${this.self.id} hold`);
+    return new Promise(() => undefined);
+  }
+
+  async echo(arg: unknown) {
+    seen.push(`${this.self.id} echo`);
+    return arg;
+  }
+}
+
+interface Cluster {
+  connector: PitayaApp;
+  rooms: Record<string, PitayaApp>;
+  client(): Promise<PitayaClient>;
+  /** The room server the connector routes a route to (any server of the type by default). */
+  pin(route: string, serverId: string): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * Failures and races of a cluster, whatever carries it: run with the in-memory providers and with
+ * NATS and etcd alike. A server "dies" by losing its RPC server while discovery still lists it, as
+ * a process killed without deregistering does until its lease expires.
+ */
+export function clusterFailuresSuite(
+  title: string,
+  providers: () => ContainerModule[],
+  setup: {
+    beforeAll?: () => Promise<void>;
+    afterAll?: () => Promise<void>;
+    config?: () => Record<string, unknown>;
+  } = {},
+) {
+  describe(`cluster failures: ${title}`, () => {
+    let round = 0;
+    let cluster: Cluster | undefined;
+
+    beforeAll(async () => setup.beforeAll?.(), 30_000);
+    afterAll(async () => setup.afterAll?.(), 30_000);
+    afterEach(async () => {
+      await cluster?.stop();
+      cluster = undefined;
+      seen.length = 0;
+    }, 30_000);
+
+    /** A connector and room servers `<name>-<round>`, seeing each other. */
+    async function start(roomNames: string[], config: Record<string, unknown> = {}): Promise<Cluster> {
+      const n = ++round;
+      const all = { ...quiet, ...setup.config?.(), 'pitaya.cluster.rpc.client.nats.requesttimeout': '2s', ...config };
+      const apps: PitayaApp[] = [];
+      const clients: PitayaClient[] = [];
+      const rooms: Record<string, PitayaApp> = {};
+      const pins = new Map<string, string>();
+      const stop = async () => {
+        await Promise.all(clients.map((c) => c.close()));
+        for (const app of apps) await app.stop();
+      };
+      try {
+        for (const name of roomNames) {
+          const room = await bootstrap({
+            serverType: 'room',
+            serverId: `${name}-${n}`,
+            handlers: [RelayHandler],
+            remotes: [GateRemote],
+            providers: providers(),
+            config: all,
+            handleSignals: false,
+          });
+          apps.push(room);
+          await room.start();
+          rooms[name] = room;
+        }
+        const connector = await bootstrap({
+          serverType: 'connector',
+          serverId: `connector-${n}`,
+          handlers: [EntryHandler],
+          acceptors: [new WsAcceptor({ host: '127.0.0.1', port: 0 })],
+          providers: providers(),
+          config: all,
+          handleSignals: false,
+        });
+        apps.push(connector);
+        await connector.start();
+        connector.addRoute('room', ({ route, servers }) => {
+          const pinned = pins.get(route);
+          return servers.find((s) => s.id === pinned) ?? servers[Math.floor(Math.random() * servers.length)]!;
+        });
+        const discovery = connector.container.get(TOKENS.ServiceDiscovery);
+        await waitFor(() => discovery.getServersByType('room').length === roomNames.length, 10_000, 'the rooms');
+        return {
+          connector,
+          rooms,
+          async client() {
+            const url = `ws://127.0.0.1:${connector.acceptors[0]!.address()!.port}`;
+            const client = await connect(url);
+            clients.push(client);
+            return client;
+          },
+          pin: (route, serverId) => pins.set(route, serverId),
+          stop,
+        };
+      } catch (err) {
+        await stop();
+        throw err;
+      }
+    }
+
+    it('keeps pushing to a user who logged in again on the same frontend while the old session closed', async () => {
+      cluster = await start(['a']);
+      const { connector, rooms } = cluster;
+      const uid = `again-${round}`;
+      const first = await cluster.client();
+      await first.request('connector.entry.login', { uid });
+      const old = connector.sessions.getByUid(uid)!;
+      // the old session finishes closing only once the new one is bound: its leftovers come last
+      const secondBound = deferred();
+      old.onClose(() => secondBound.promise);
+      const oldClosed = deferred();
+      connector.sessions.onSessionClose((s) => {
+        if (s === old) oldClosed.resolve();
+      });
+
+      const second = await cluster.client();
+      await second.request('connector.entry.login', { uid });
+      secondBound.resolve();
+      await oldClosed.promise;
+
+      const pushes: unknown[] = [];
+      second.on('onPush', (body) => void pushes.push(body));
+      await expect(rooms.a!.pushToUsers('onPush', { text: 'still there?' }, [uid], 'connector')).resolves.toEqual([]);
+      await waitFor(() => pushes.length > 0, 10_000, 'the push to the new session');
+      expect(pushes).toEqual([{ text: 'still there?' }]);
+    });
+  });
+}
