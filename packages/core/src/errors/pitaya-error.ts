@@ -22,6 +22,7 @@ export interface WireError {
  */
 export class PitayaError extends Error {
   override readonly name = 'PitayaError';
+  private notHandled = false;
 
   constructor(
     readonly code: string,
@@ -45,14 +46,17 @@ export class PitayaError extends Error {
 
   /** Nobody serves that server's RPC subject: the message was not handled, and may go elsewhere. */
   static unreachable(serverId: string): PitayaError {
-    return new PitayaError(ErrorCode.Internal, `server ${serverId} is unreachable`, {
-      server: serverId,
-      unreachable: 'true',
-    });
+    const error = new PitayaError(ErrorCode.Internal, `server ${serverId} is unreachable`, { server: serverId });
+    error.notHandled = true;
+    return error;
   }
 
+  /**
+   * The RPC client that made the call was told nobody received it. Never true of an error that
+   * came back from another server: one whose own nested call found nobody did handle the message.
+   */
   get unreachable(): boolean {
-    return this.metadata.unreachable === 'true';
+    return this.notHandled;
   }
 
   static timeout(message: string, metadata?: Record<string, string>): PitayaError {

@@ -144,6 +144,9 @@ export function clusterFailuresSuite(
       }
     }
 
+    /** The server stops answering RPCs; discovery still lists it. */
+    const kill = (app: PitayaApp) => app.container.get(TOKENS.RpcServer).stop();
+
     it('keeps pushing to a user who logged in again on the same frontend while the old session closed', async () => {
       cluster = await start(['a']);
       const { connector, rooms } = cluster;
@@ -169,6 +172,20 @@ export function clusterFailuresSuite(
       await expect(rooms.a!.pushToUsers('onPush', { text: 'still there?' }, [uid], 'connector')).resolves.toEqual([]);
       await waitFor(() => pushes.length > 0, 10_000, 'the push to the new session');
       expect(pushes).toEqual([{ text: 'still there?' }]);
+    });
+
+    it('does not take a nested call that found its server unreachable for a message not handled', async () => {
+      cluster = await start(['a', 'b', 'c']);
+      const { rooms } = cluster;
+      const [a, c] = [rooms.a!.server.id, rooms.c!.server.id];
+      cluster.pin('room.relay.ask', a);
+      await kill(rooms.c!);
+      const client = await cluster.client();
+      // a ran the handler; its own call to c failed: the message must not run again elsewhere
+      await expect(client.request('room.relay.ask', { target: c, route: 'room.gate.echo' })).rejects.toMatchObject({
+        code: 'PIT-500',
+      });
+      expect(seen).toEqual([`${a} ask`]);
     });
   });
 }
