@@ -44,7 +44,8 @@ export async function startCluster(c: Container, deps: ClusterDeps): Promise<Clu
   const pool = c.get(TOKENS.SessionPool);
   const messenger = c.get(TOKENS.UserMessenger);
   const unique = config.get('pitaya.session.unique');
-  const caller = new RpcCaller(self, rpcClient, deps.remotes, deps.routes);
+  const unreachable = c.get(TOKENS.UnreachableServers);
+  const caller = new RpcCaller(self, rpcClient, deps.remotes, deps.routes, unreachable);
 
   const frontend = (id: string) => {
     const server = discovery.getServer(id);
@@ -78,6 +79,8 @@ export async function startCluster(c: Container, deps: ClusterDeps): Promise<Clu
   );
   await rpcClient.start();
   discovery.addListener({ fatal: (error) => deps.onFatal(error) });
+  // a server listed again is tried again
+  discovery.addListener(unreachable);
   await discovery.start();
 
   const clustered = !(rpcClient instanceof StandaloneRpcClient);

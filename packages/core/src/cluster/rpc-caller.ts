@@ -4,6 +4,7 @@ import type { RemoteService } from '../rpc/remote-service';
 import type { RpcClient } from '../rpc/rpc-client';
 import { RpcMsgType, RpcType, type RpcRequest, type RpcSession } from '../rpc/rpc-messages';
 import type { ServerInfo } from '../rpc/service-discovery';
+import type { UnreachableServers } from '../rpc/unreachable-servers';
 import type { RouteParser } from '../routing/route';
 
 export interface CallOptions {
@@ -21,7 +22,8 @@ export interface SysCallOptions extends CallOptions {
 /**
  * Makes RPCs the way Pitaya does: Pitaya's metadata keys, a deadline that travels as
  * `reqTimeout`, PIT-408 when it passes, remote errors rethrown with their code and metadata.
- * A call to this very server never leaves the process.
+ * A call to this very server never leaves the process. A server found unreachable is left out of
+ * routing for a while.
  */
 export class RpcCaller {
   constructor(
@@ -29,6 +31,7 @@ export class RpcCaller {
     private readonly client: RpcClient,
     private readonly remotes: () => RemoteService,
     private readonly routes: RouteParser,
+    private readonly unreachable: UnreachableServers,
   ) {}
 
   /** User RPC: a remote of `target`, argument and result serialized. */
@@ -102,6 +105,10 @@ export class RpcCaller {
         throw new PitayaError(code || ErrorCode.Unknown, msg, metadata ?? {});
       }
       return response.data ?? new Uint8Array(0);
+    } catch (err) {
+      // nobody received it: the server is gone, though discovery may list it for a while yet
+      if (err instanceof PitayaError && err.unreachable) this.unreachable.mark(target.id);
+      throw err;
     } finally {
       clearTimeout(timer);
     }

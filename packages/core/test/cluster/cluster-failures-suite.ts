@@ -174,6 +174,35 @@ export function clusterFailuresSuite(
       expect(pushes).toEqual([{ text: 'still there?' }]);
     });
 
+    it('leaves a server found unreachable out of routing until discovery shows it again', async () => {
+      cluster = await start(['a', 'b']);
+      const { connector, rooms } = cluster;
+      const [a, b] = [rooms.a!.server.id, rooms.b!.server.id];
+      await kill(rooms.b!);
+      await expect(connector.rpcTo(b, 'room.gate.echo', { n: 1 })).rejects.toMatchObject({
+        code: 'PIT-500',
+        unreachable: true,
+      });
+
+      // still listed, but nobody answers there: the router picks only the live server
+      const router = connector.container.get(TOKENS.Router);
+      expect(connector.container.get(TOKENS.ServiceDiscovery).getServer(b)).toBeDefined();
+      const picks = new Set<string>();
+      for (let i = 0; i < 40; i++)
+        picks.add((await router.route('room', 'room.gate.echo', undefined, new Uint8Array())).id);
+      expect([...picks]).toEqual([a]);
+      for (let i = 0; i < 10; i++) await expect(connector.rpc('room.gate.echo', { i })).resolves.toEqual({ i });
+      expect(seen.filter((s) => s.startsWith(b))).toEqual([]);
+
+      // the server publishes itself again (restarted, or back on the bus): routable again
+      await rooms.b!.container.get(TOKENS.ServiceDiscovery).updateMetadata!({ back: 'yes' });
+      await waitFor(
+        async () => (await router.route('room', 'room.gate.echo', undefined, new Uint8Array())).id === b,
+        10_000,
+        'the server to be routable again',
+      );
+    });
+
     it('does not take a nested call that found its server unreachable for a message not handled', async () => {
       cluster = await start(['a', 'b', 'c']);
       const { rooms } = cluster;
