@@ -79,8 +79,10 @@ export async function startCluster(c: Container, deps: ClusterDeps): Promise<Clu
   );
   await rpcClient.start();
   discovery.addListener({ fatal: (error) => deps.onFatal(error) });
-  // a server listed again is tried again
+  // a server listed again is tried again; one that leaves answers what it holds for its shutdown delay
   discovery.addListener(unreachable);
+  const leaving = config.get('pitaya.cluster.sd.etcd.shutdown.delay');
+  discovery.addListener({ removed: (server) => caller.serverLeft(server.id, leaving) });
   await discovery.start();
 
   const clustered = !(rpcClient instanceof StandaloneRpcClient);

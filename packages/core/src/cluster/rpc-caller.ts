@@ -6,6 +6,7 @@ import { RpcMsgType, RpcType, type RpcRequest, type RpcSession } from '../rpc/rp
 import type { ServerInfo } from '../rpc/service-discovery';
 import type { UnreachableServers } from '../rpc/unreachable-servers';
 import type { RouteParser } from '../routing/route';
+import { InFlightCalls } from './in-flight-calls';
 
 export interface CallOptions {
   /** The caller's context, propagated beside Pitaya's keys. */
@@ -22,10 +23,14 @@ export interface SysCallOptions extends CallOptions {
 /**
  * Makes RPCs the way Pitaya does: Pitaya's metadata keys, a deadline that travels as
  * `reqTimeout`, PIT-408 when it passes, remote errors rethrown with their code and metadata.
- * A call to this very server never leaves the process. A server found unreachable is left out of
- * routing for a while.
+ * A call to this very server never leaves the process.
+ *
+ * A server found unreachable is left out of routing for a while, and the calls in flight to a
+ * server that went away fail at once: as errors, since it may have handled them.
  */
 export class RpcCaller {
+  private readonly inFlight = new InFlightCalls();
+
   constructor(
     private readonly self: ServerInfo,
     private readonly client: RpcClient,
@@ -39,20 +44,22 @@ export class RpcCaller {
     if (target.id === this.self.id) {
       return this.remotes().callSerialized(this.routes.parse(route), arg, options.metadata ?? {});
     }
+    const { timeoutMs } = options;
     return this.send(
       target,
       {
         type: RpcType.User,
         msg: { id: 0, route, data: arg, type: RpcMsgType.Request },
         frontendId: this.self.frontend ? this.self.id : '',
-        metadata: this.metadata(route, options),
+        metadata: this.metadata(route, options.metadata, timeoutMs),
       },
-      options.timeoutMs,
+      timeoutMs,
     );
   }
 
   /** Sys RPC: a client message forwarded by this frontend to a handler of `target`. */
   sys(target: ServerInfo, route: string, body: Uint8Array, options: SysCallOptions): Promise<Uint8Array> {
+    const { timeoutMs } = options;
     return this.send(
       target,
       {
@@ -65,52 +72,85 @@ export class RpcCaller {
           type: options.notify ? RpcMsgType.Notify : RpcMsgType.Request,
         },
         frontendId: this.self.id,
-        metadata: this.metadata(route, options),
+        metadata: this.metadata(route, options.metadata, timeoutMs),
       },
-      options.timeoutMs,
+      timeoutMs,
     );
   }
 
-  private metadata(route: string, options: CallOptions): Record<string, unknown> {
+  /**
+   * A server left discovery: the calls in flight to it fail once `graceMs` has passed (a server
+   * that leaves on purpose answers what it holds during its shutdown delay).
+   */
+  serverLeft(serverId: string, graceMs: number): void {
+    const sentUpTo = this.inFlight.lastSent;
+    const error = new PitayaError(ErrorCode.Internal, `server ${serverId} left the cluster before answering`, {
+      server: serverId,
+    });
+    setTimeout(() => {
+      this.inFlight.fail(serverId, error, sentUpTo);
+      this.inFlight.forget(serverId);
+    }, graceMs).unref();
+  }
+
+  private metadata(route: string, metadata: Record<string, unknown> | undefined, timeoutMs: number) {
     return {
-      ...options.metadata,
+      ...metadata,
       'req-start-time': Date.now() * 1e6,
       'req-route': route,
       'peer.id': this.self.id,
       'peer.service': this.self.type,
-      reqTimeout: formatDuration(options.timeoutMs),
+      reqTimeout: formatDuration(timeoutMs),
     };
   }
 
-  private async send(target: ServerInfo, request: RpcRequest, timeoutMs: number): Promise<Uint8Array> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            PitayaError.timeout(`RPC to ${target.id} timed out after ${formatDuration(timeoutMs)}`, {
-              timeout: formatDuration(timeoutMs),
-              route: request.msg.route,
-              server: target.id,
-              'peer.id': this.self.id,
-            }),
-          ),
-        timeoutMs,
+  private send(target: ServerInfo, request: RpcRequest, timeoutMs: number): Promise<Uint8Array> {
+    return new Promise<Uint8Array>((resolve, reject) => {
+      // sent first: a client that refuses the call at once leaves nothing to clean up
+      const answer = this.client.call(target, request, timeoutMs);
+      const fail = (error: Error) => {
+        clearTimeout(timer);
+        reject(error);
+      };
+      const call = this.inFlight.start(target.id, fail);
+      const timer = setTimeout(() => {
+        if (this.inFlight.end(call)) reject(this.timeout(target, request, timeoutMs));
+      }, timeoutMs);
+      answer.then(
+        (response) => {
+          if (!this.inFlight.end(call)) return;
+          clearTimeout(timer);
+          if (!response.error) return resolve(response.data ?? new Uint8Array(0));
+          const { code, msg, metadata } = response.error;
+          reject(new PitayaError(code || ErrorCode.Unknown, msg, metadata ?? {}));
+        },
+        (err: unknown) => {
+          if (!this.inFlight.end(call)) return;
+          if (err instanceof PitayaError && err.unreachable) this.wentAway(target, call.seq);
+          fail(err as Error);
+        },
       );
     });
-    try {
-      const response = await Promise.race([this.client.call(target, request, timeoutMs), deadline]);
-      if (response.error) {
-        const { code, msg, metadata } = response.error;
-        throw new PitayaError(code || ErrorCode.Unknown, msg, metadata ?? {});
-      }
-      return response.data ?? new Uint8Array(0);
-    } catch (err) {
-      // nobody received it: the server is gone, though discovery may list it for a while yet
-      if (err instanceof PitayaError && err.unreachable) this.unreachable.mark(target.id);
-      throw err;
-    } finally {
-      clearTimeout(timer);
-    }
+  }
+
+  /**
+   * Nobody received a call to `target`: it is left out of routing, and the calls sent to it before,
+   * which reached it, will never be answered.
+   */
+  private wentAway(target: ServerInfo, seq: number): void {
+    this.unreachable.mark(target.id);
+    const error = new PitayaError(ErrorCode.Internal, `server ${target.id} went away before answering`, {
+      server: target.id,
+    });
+    this.inFlight.fail(target.id, error, seq - 1);
+  }
+
+  private timeout(target: ServerInfo, request: RpcRequest, timeoutMs: number): PitayaError {
+    return PitayaError.timeout(`RPC to ${target.id} timed out after ${formatDuration(timeoutMs)}`, {
+      timeout: formatDuration(timeoutMs),
+      route: request.msg.route,
+      server: target.id,
+      'peer.id': this.self.id,
+    });
   }
 }

@@ -203,6 +203,37 @@ export function clusterFailuresSuite(
       );
     });
 
+    it('fails the calls in flight to a server found unreachable at once, and sends them nowhere else', async () => {
+      cluster = await start(['a', 'b'], { 'pitaya.cluster.rpc.client.nats.requesttimeout': '15s' });
+      const { connector, rooms } = cluster;
+      const b = rooms.b!.server.id;
+      cluster.pin('room.gate.hold', b);
+      const inFlight = connector.rpc('room.gate.hold', {}).catch((e: unknown) => e);
+      await waitFor(() => seen.includes(`${b} hold`), 10_000, 'the call to arrive');
+      await kill(rooms.b!);
+      // the next call finds nobody there: the one in flight will never be answered
+      await expect(connector.rpcTo(b, 'room.gate.echo', {})).rejects.toMatchObject({ unreachable: true });
+
+      // an error, not a timeout after 15 s, and not a retry: it may have been handled there
+      const error = await inFlight;
+      expect(error).toMatchObject({ code: 'PIT-500', unreachable: false, metadata: { server: b } });
+      expect(seen).toEqual([`${b} hold`]);
+    }, 30_000);
+
+    it('fails the calls in flight to a server that leaves discovery, and sends them nowhere else', async () => {
+      cluster = await start(['a', 'b'], { 'pitaya.cluster.rpc.client.nats.requesttimeout': '15s' });
+      const { connector, rooms } = cluster;
+      const b = rooms.b!.server.id;
+      cluster.pin('room.gate.hold', b);
+      const inFlight = connector.rpc('room.gate.hold', {}).catch((e: unknown) => e);
+      await waitFor(() => seen.includes(`${b} hold`), 10_000, 'the call to arrive');
+      await rooms.b!.container.get(TOKENS.ServiceDiscovery).stop();
+
+      const error = await inFlight;
+      expect(error).toMatchObject({ code: 'PIT-500', unreachable: false, metadata: { server: b } });
+      expect(seen).toEqual([`${b} hold`]);
+    }, 30_000);
+
     it('does not take a nested call that found its server unreachable for a message not handled', async () => {
       cluster = await start(['a', 'b', 'c']);
       const { rooms } = cluster;
