@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import {
+  parseDuration,
   PitayaError,
   UnreachableServers,
   type RpcClient,
@@ -8,6 +9,7 @@ import {
   type ServerInfo,
 } from '@pitaya-ts/core';
 import { RpcCaller } from '../src/cluster/rpc-caller';
+import { markDeadline } from '../src/cluster/deadline';
 import { RemoteService } from '../src/rpc/remote-service';
 import { RouteParser } from '../src/routing/route';
 import { deferred, type Deferred } from './helpers';
@@ -25,6 +27,10 @@ class ManualClient implements RpcClient {
   async pushToUser() {}
   async kickUser() {}
   async announceBind() {}
+  answerAll() {
+    for (const { answer } of this.calls) answer.resolve({ data: new Uint8Array(0) });
+  }
+
   call(_server: ServerInfo, request: RpcRequest): Promise<RpcResponse> {
     const answer = deferred<RpcResponse>();
     this.calls.push({ request, answer });
@@ -37,8 +43,8 @@ function setup() {
   const unreachable = new UnreachableServers(60_000);
   const remotes = () => ({}) as RemoteService;
   const caller = new RpcCaller(self, client, remotes, new RouteParser('connector'), unreachable);
-  const call = (n: number, timeoutMs = 60_000) =>
-    caller.user(room, 'room.r.m', bytes(`call ${n}`), { timeoutMs }).then(
+  const call = (n: number, timeoutMs = 60_000, metadata?: Record<string, unknown>) =>
+    caller.user(room, 'room.r.m', bytes(`call ${n}`), { timeoutMs, metadata }).then(
       (data) => text(data),
       (err: PitayaError) => err,
     );
@@ -90,5 +96,30 @@ describe('RPC calls to a server that goes away', () => {
     });
     await expect(answered).resolves.toMatchObject({ code: 'PIT-500', unreachable: false });
     expect(unreachable.has(room.id)).toBe(false);
+  });
+});
+
+describe('the deadline of a call made for a request', () => {
+  it('is cut to what the request has left, minus its way back, and travels as reqTimeout', async () => {
+    const { client, call } = setup();
+    const metadata: Record<string, unknown> = { custom: 'yes' };
+    markDeadline(metadata, 1000);
+    void call(1, 5000, metadata);
+    const sent = client.calls[0]!.request.metadata;
+    const reqTimeout = parseDuration(sent.reqTimeout as string)!;
+    expect(reqTimeout).toBeGreaterThan(0);
+    expect(reqTimeout).toBeLessThanOrEqual(900);
+    expect(sent.custom).toBe('yes');
+    client.answerAll();
+  });
+
+  it('keeps its own timeout when it is the shorter, and when no request is behind it', async () => {
+    const { client, call } = setup();
+    const metadata: Record<string, unknown> = {};
+    markDeadline(metadata, 60_000);
+    void call(1, 2000, metadata);
+    void call(2, 3000);
+    expect(client.calls.map((c) => c.request.metadata.reqTimeout)).toEqual(['2s', '3s']);
+    client.answerAll();
   });
 });

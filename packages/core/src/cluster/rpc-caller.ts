@@ -6,6 +6,7 @@ import { RpcMsgType, RpcType, type RpcRequest, type RpcSession } from '../rpc/rp
 import type { ServerInfo } from '../rpc/service-discovery';
 import type { UnreachableServers } from '../rpc/unreachable-servers';
 import type { RouteParser } from '../routing/route';
+import { timeoutWithin } from './deadline';
 import { InFlightCalls } from './in-flight-calls';
 
 export interface CallOptions {
@@ -23,7 +24,8 @@ export interface SysCallOptions extends CallOptions {
 /**
  * Makes RPCs the way Pitaya does: Pitaya's metadata keys, a deadline that travels as
  * `reqTimeout`, PIT-408 when it passes, remote errors rethrown with their code and metadata.
- * A call to this very server never leaves the process.
+ * A call to this very server never leaves the process. A call made for a request (its metadata
+ * passed on) gets no more time than the request has left.
  *
  * A server found unreachable is left out of routing for a while, and the calls in flight to a
  * server that went away fail at once: as errors, since it may have handled them.
@@ -44,7 +46,7 @@ export class RpcCaller {
     if (target.id === this.self.id) {
       return this.remotes().callSerialized(this.routes.parse(route), arg, options.metadata ?? {});
     }
-    const { timeoutMs } = options;
+    const timeoutMs = timeoutWithin(options.timeoutMs, options.metadata);
     return this.send(
       target,
       {
@@ -59,7 +61,7 @@ export class RpcCaller {
 
   /** Sys RPC: a client message forwarded by this frontend to a handler of `target`. */
   sys(target: ServerInfo, route: string, body: Uint8Array, options: SysCallOptions): Promise<Uint8Array> {
-    const { timeoutMs } = options;
+    const timeoutMs = timeoutWithin(options.timeoutMs, options.metadata);
     return this.send(
       target,
       {

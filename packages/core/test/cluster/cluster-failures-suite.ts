@@ -234,6 +234,21 @@ export function clusterFailuresSuite(
       expect(seen).toEqual([`${b} hold`]);
     }, 30_000);
 
+    it('names the innermost server when a nested call times out', async () => {
+      cluster = await start(['a', 'b']);
+      const [a, b] = [cluster.rooms.a!.server.id, cluster.rooms.b!.server.id];
+      cluster.pin('room.relay.ask', a);
+      const client = await cluster.client();
+      // connector -> a (handler) -> b (remote that never answers); the connector's deadline is 2 s
+      const error = await client
+        .request('room.relay.ask', { target: b, route: 'room.gate.hold' }, { timeout: 15_000 })
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({
+        code: 'PIT-408',
+        metadata: { route: 'room.gate.hold', server: b, 'peer.id': a },
+      });
+    });
+
     it('does not take a nested call that found its server unreachable for a message not handled', async () => {
       cluster = await start(['a', 'b', 'c']);
       const { rooms } = cluster;
