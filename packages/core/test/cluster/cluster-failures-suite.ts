@@ -174,6 +174,36 @@ export function clusterFailuresSuite(
       expect(pushes).toEqual([{ text: 'still there?' }]);
     });
 
+    it('keeps pushing to a user whose other session closed before its bind was done', async () => {
+      cluster = await start(['a'], { 'pitaya.session.unique': false });
+      const { connector, rooms } = cluster;
+      const uid = `twice-${round}`;
+      const first = await cluster.client();
+      await first.request('connector.entry.login', { uid });
+      // the next bind waits in a bind callback while its connection closes
+      const entered = deferred();
+      const release = deferred();
+      connector.sessions.onSessionBind(async () => {
+        entered.resolve();
+        await release.promise;
+      });
+      const quitter = await cluster.client();
+      const refused = quitter.request('connector.entry.login', { uid }).catch((e: unknown) => e);
+      await entered.promise;
+      const closed = deferred();
+      connector.sessions.onSessionClose(() => closed.resolve());
+      await quitter.close();
+      await closed.promise;
+      release.resolve();
+      await refused;
+
+      const pushes: unknown[] = [];
+      first.on('onPush', (body) => void pushes.push(body));
+      await expect(rooms.a!.pushToUsers('onPush', { text: 'for the first' }, [uid], 'connector')).resolves.toEqual([]);
+      await waitFor(() => pushes.length > 0, 10_000, 'the push to the first session');
+      expect(pushes).toEqual([{ text: 'for the first' }]);
+    });
+
     it('leaves a server found unreachable out of routing until discovery shows it again', async () => {
       cluster = await start(['a', 'b']);
       const { connector, rooms } = cluster;
