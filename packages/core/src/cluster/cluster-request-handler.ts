@@ -69,6 +69,8 @@ export class ClusterRequestHandler implements RpcHandler {
           ),
         timeoutMs,
       );
+      // a handler that never ends must not keep a stopped server's process alive
+      timer.unref();
     });
     return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
   }
