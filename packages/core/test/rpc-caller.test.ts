@@ -12,7 +12,7 @@ import { RpcCaller } from '../src/cluster/rpc-caller';
 import { markDeadline } from '../src/cluster/deadline';
 import { RemoteService } from '../src/rpc/remote-service';
 import { RouteParser } from '../src/routing/route';
-import { deferred, type Deferred } from './helpers';
+import { deferred, waitFor, type Deferred } from './helpers';
 
 const self: ServerInfo = { id: 'front-1', type: 'connector', frontend: true, hostname: 'h', metadata: {} };
 const room: ServerInfo = { id: 'room-1', type: 'room', frontend: false, hostname: 'h', metadata: {} };
@@ -38,11 +38,11 @@ class ManualClient implements RpcClient {
   }
 }
 
-function setup() {
+function setup(probeMs = 0) {
   const client = new ManualClient();
   const unreachable = new UnreachableServers(60_000);
   const remotes = () => ({}) as RemoteService;
-  const caller = new RpcCaller(self, client, remotes, new RouteParser('connector'), unreachable);
+  const caller = new RpcCaller(self, client, remotes, new RouteParser('connector'), unreachable, probeMs);
   const call = (n: number, timeoutMs = 60_000, metadata?: Record<string, unknown>) =>
     caller.user(room, 'room.r.m', bytes(`call ${n}`), { timeoutMs, metadata }).then(
       (data) => text(data),
@@ -86,6 +86,18 @@ describe('RPC calls to a server that goes away', () => {
     });
     client.calls[1]!.answer.resolve({ data: bytes('two') });
     await expect(later).resolves.toBe('two');
+  });
+
+  it('probes a server whose calls wait, and fails them once it turns out nobody serves it', async () => {
+    const { client, caller, call } = setup(20);
+    const waiting = call(1);
+    // no other call goes there: the probe is what finds out
+    await waitFor(() => client.calls.length === 2, 2000, 'a probe');
+    const probe = client.calls[1]!;
+    expect(probe.request.msg.route).toBe('sys.__probe');
+    probe.answer.reject(PitayaError.unreachable(room.id));
+    await expect(waiting).resolves.toMatchObject({ message: 'server room-1 went away before answering' });
+    caller.stop();
   });
 
   it('never takes an error answered by the server for a call nobody received', async () => {

@@ -45,7 +45,8 @@ export async function startCluster(c: Container, deps: ClusterDeps): Promise<Clu
   const messenger = c.get(TOKENS.UserMessenger);
   const unique = config.get('pitaya.session.unique');
   const unreachable = c.get(TOKENS.UnreachableServers);
-  const caller = new RpcCaller(self, rpcClient, deps.remotes, deps.routes, unreachable);
+  const probeMs = config.get('pitaya.cluster.rpc.client.unreachable.probe');
+  const caller = new RpcCaller(self, rpcClient, deps.remotes, deps.routes, unreachable, probeMs);
 
   const frontend = (id: string) => {
     const server = discovery.getServer(id);

@@ -233,6 +233,7 @@ export class PitayaApp {
     await this.connections?.closeAll('server shutting down');
     await runHook(instances, 'shutdown', logger);
     await runHook(modules, 'shutdown', logger);
+    this.caller?.stop();
     await stopCluster(c);
     await this.groups.stop?.();
     await c.get(TOKENS.MetricsReporter).stop?.();

@@ -9,6 +9,9 @@ import type { RouteParser } from '../routing/route';
 import { timeoutWithin } from './deadline';
 import { InFlightCalls } from './in-flight-calls';
 
+/** No server has it: routes' methods never start with `_`. */
+const PROBE_ROUTE = 'sys.__probe';
+
 export interface CallOptions {
   /** The caller's context, propagated beside Pitaya's keys. */
   metadata?: Record<string, unknown>;
@@ -32,6 +35,10 @@ export interface SysCallOptions extends CallOptions {
  */
 export class RpcCaller {
   private readonly inFlight = new InFlightCalls();
+  private readonly prober: ReturnType<typeof setInterval> | undefined;
+  /** The last call sent at the previous probe round. */
+  private probedUpTo = 0;
+  private readonly probing = new Set<string>();
 
   constructor(
     private readonly self: ServerInfo,
@@ -39,7 +46,15 @@ export class RpcCaller {
     private readonly remotes: () => RemoteService,
     private readonly routes: RouteParser,
     private readonly unreachable: UnreachableServers,
-  ) {}
+    /** Servers whose calls have waited this long are probed; 0: never. */
+    private readonly probeMs: number,
+  ) {
+    if (probeMs > 0) this.prober = setInterval(() => this.probe(), probeMs).unref();
+  }
+
+  stop(): void {
+    clearInterval(this.prober);
+  }
 
   /** User RPC: a remote of `target`, argument and result serialized. */
   async user(target: ServerInfo, route: string, arg: Uint8Array, options: CallOptions): Promise<Uint8Array> {
@@ -114,7 +129,7 @@ export class RpcCaller {
         clearTimeout(timer);
         reject(error);
       };
-      const call = this.inFlight.start(target.id, fail);
+      const call = this.inFlight.start(target, fail);
       const timer = setTimeout(() => {
         if (this.inFlight.end(call)) reject(this.timeout(target, request, timeoutMs));
       }, timeoutMs);
@@ -145,6 +160,30 @@ export class RpcCaller {
       server: target.id,
     });
     this.inFlight.fail(target.id, error, seq - 1);
+  }
+
+  /**
+   * NATS says nobody serves a server only to a call sent there: a server that died holding calls,
+   * while no new call goes to it (a frontend's dispatch slots all waiting on it), would be found out
+   * only by their deadlines. A server with a call that waited a whole round gets a probe: a call
+   * no server has a route for, answered with an error by any live one.
+   */
+  private probe(): void {
+    for (const server of this.inFlight.waitingSince(this.probedUpTo)) {
+      if (this.probing.has(server.id)) continue;
+      this.probing.add(server.id);
+      const request = {
+        type: RpcType.User,
+        msg: { id: 0, route: PROBE_ROUTE, data: new Uint8Array(0), type: RpcMsgType.Request },
+        frontendId: '',
+        metadata: this.metadata(PROBE_ROUTE, undefined, 2 * this.probeMs),
+      };
+      // only a "nobody there" matters, and send() acts on it; a probe that waits holds no one up
+      void this.send(server, request, 2 * this.probeMs)
+        .catch(() => undefined)
+        .finally(() => this.probing.delete(server.id));
+    }
+    this.probedUpTo = this.inFlight.lastSent;
   }
 
   private timeout(target: ServerInfo, request: RpcRequest, timeoutMs: number): PitayaError {

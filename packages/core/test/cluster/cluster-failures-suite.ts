@@ -250,6 +250,18 @@ export function clusterFailuresSuite(
       expect(seen).toEqual([`${b} hold`]);
     }, 30_000);
 
+    it('finds out that a server holding calls died, though no other call goes there', async () => {
+      cluster = await start(['a', 'b'], { 'pitaya.cluster.rpc.client.nats.requesttimeout': '15s' });
+      const { connector, rooms } = cluster;
+      const b = rooms.b!.server.id;
+      const inFlight = connector.rpcTo(b, 'room.gate.hold', {}).catch((e: unknown) => e);
+      await waitFor(() => seen.includes(`${b} hold`), 10_000, 'the call to arrive');
+      await kill(rooms.b!);
+      // probed (pitaya.cluster.rpc.client.unreachable.probe): an error long before the 15 s timeout
+      await expect(inFlight).resolves.toMatchObject({ code: 'PIT-500', metadata: { server: b } });
+      expect(connector.container.get(TOKENS.UnreachableServers).has(b)).toBe(true);
+    }, 30_000);
+
     it('fails the calls in flight to a server that leaves discovery, and sends them nowhere else', async () => {
       cluster = await start(['a', 'b'], { 'pitaya.cluster.rpc.client.nats.requesttimeout': '15s' });
       const { connector, rooms } = cluster;
