@@ -44,8 +44,9 @@ export async function startCluster(c: Container, deps: ClusterDeps): Promise<Clu
   const pool = c.get(TOKENS.SessionPool);
   const messenger = c.get(TOKENS.UserMessenger);
   const unique = config.get('pitaya.session.unique');
+  const clustered = !(rpcClient instanceof StandaloneRpcClient);
   const unreachable = c.get(TOKENS.UnreachableServers);
-  const probeMs = config.get('pitaya.cluster.rpc.client.unreachable.probe');
+  const probeMs = clustered ? config.get('pitaya.cluster.rpc.client.unreachable.probe') : 0;
   const caller = new RpcCaller(self, rpcClient, deps.remotes, deps.routes, unreachable, probeMs);
 
   const frontend = (id: string) => {
@@ -86,7 +87,6 @@ export async function startCluster(c: Container, deps: ClusterDeps): Promise<Clu
   discovery.addListener({ removed: (server) => caller.serverLeft(server.id, leaving) });
   await discovery.start();
 
-  const clustered = !(rpcClient instanceof StandaloneRpcClient);
   if (clustered && self.frontend) {
     // pushes and kicks for a user reach the frontend that holds it; a bind elsewhere kicks here
     pool.onAfterSessionBind(async (session) => {
