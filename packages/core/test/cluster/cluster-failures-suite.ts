@@ -124,8 +124,8 @@ export function clusterFailuresSuite(
           const pinned = pins.get(route);
           return servers.find((s) => s.id === pinned) ?? servers[Math.floor(Math.random() * servers.length)]!;
         });
-        const discovery = connector.container.get(TOKENS.ServiceDiscovery);
-        await waitFor(() => discovery.getServersByType('room').length === roomNames.length, 10_000, 'the rooms');
+        const sees = (app: PitayaApp) => app.container.get(TOKENS.ServiceDiscovery).servers().length;
+        await waitFor(() => apps.every((app) => sees(app) === apps.length), 10_000, 'every server to see the others');
         return {
           connector,
           rooms,
