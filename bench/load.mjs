@@ -164,9 +164,10 @@ let counting; // the run between `countStart` and `countStop`
 
 /**
  * Clients that keep one request in flight each and count every outcome: answered, answered with
- * an error (by code), or not at all. Requests stop at `maxRequests` in all.
+ * an error (by code), or not at all. Requests stop at `maxRequests` in all. The timeline counts
+ * answers and errors per `bucketMs`.
  */
-async function countStart({ port, clients, route, maxRequests = 5_000_000 }) {
+async function countStart({ port, clients, route, maxRequests = 5_000_000, bucketMs = 250 }) {
   const group = await openMany(port, clients);
   conns.push(...group);
   const { frame, idOffset } = requestFrame(route, ECHO_BODY);
@@ -182,8 +183,10 @@ async function countStart({ port, clients, route, maxRequests = 5_000_000 }) {
     started,
     lastAnswer: started,
     longestGapMs: 0,
-    // answers and errors per quarter second since the start (bounded: 4 minutes)
-    timeline: Array.from({ length: 960 }, () => [0, 0]),
+    // answers and errors per bucket since the start (bounded: 4 minutes)
+    bucketMs,
+    timeline: Array.from({ length: Math.ceil(240_000 / bucketMs) }, () => [0, 0]),
+    mark: undefined,
     drained: () => {},
   };
   const send = (client) => {
@@ -208,7 +211,7 @@ async function countStart({ port, clients, route, maxRequests = 5_000_000 }) {
       client.waiting = false;
       state.inFlight--;
       const now = performance.now();
-      const bucket = state.timeline[Math.floor((now - started) / 250)];
+      const bucket = state.timeline[Math.floor((now - started) / bucketMs)];
       if (bucket) bucket[flag & ERROR_FLAG ? 1 : 0]++;
       if (flag & ERROR_FLAG) {
         const code = errorCode(flag, bytes.subarray(start + 2, end));
@@ -230,17 +233,25 @@ async function countStart({ port, clients, route, maxRequests = 5_000_000 }) {
   return all.length;
 }
 
+/** Marks the present moment of the run (ms since its start, as its timeline counts). */
+function countMark() {
+  counting.mark = performance.now() - counting.started;
+  return counting.mark;
+}
+
 /** Stops sending, waits up to `drainMs` for the answers still due, and returns the counts. */
 async function countStop({ drainMs }) {
   const state = counting;
   state.sending = false;
+  // a wait still going on when the load stops counts too
+  state.longestGapMs = Math.max(state.longestGapMs, performance.now() - state.lastAnswer);
   const seconds = (performance.now() - state.started) / 1000;
   if (state.inFlight > 0) await Promise.race([new Promise((resolve) => (state.drained = resolve)), sleep(drainMs)]);
-  const { sent, answered, errors, inFlight: unanswered, unexpected, closed, longestGapMs } = state;
-  const timeline = state.timeline.slice(0, Math.ceil((performance.now() - state.started) / 250));
+  const { sent, answered, errors, inFlight: unanswered, unexpected, closed, longestGapMs, bucketMs, mark } = state;
+  const timeline = state.timeline.slice(0, Math.ceil((performance.now() - state.started) / bucketMs));
   closeAll();
   counting = undefined;
-  return { seconds, sent, answered, errors, unanswered, unexpected, closed, longestGapMs, timeline };
+  return { seconds, sent, answered, errors, unanswered, unexpected, closed, longestGapMs, bucketMs, mark, timeline };
 }
 
 /** Opens `clients` connections to a server and joins each to its group; returns a handle for the pushes. */
@@ -346,6 +357,7 @@ serve({
   awaitPushes,
   openIdle,
   countStart,
+  countMark,
   countStop,
   attack,
   closeAll() {

@@ -1,8 +1,9 @@
 // `npm run bench`: pitaya-ts against a bare `ws` server doing only the framing, measured in the same
 // run with the same load generator; every result is printed as a ratio to that baseline. The
 // forwarded path (connector -> NATS -> room) is measured against a bare ws frontend doing plain
-// nats.js request/reply, and once more while nats-server restarts. Hostile clients are measured by
-// what they do to a well-behaved client's latency, against the same client alone.
+// nats.js request/reply, once more while nats-server restarts, and once more while one of two room
+// servers is killed. Hostile clients are measured by what they do to a well-behaved client's
+// latency, against the same client alone.
 // Servers and the load generator run in child processes (one core each); everything is bounded
 // in time and the children die with this process.
 import { rmSync } from 'node:fs';
@@ -27,14 +28,16 @@ const ROUNDS = setting('BENCH_ROUNDS', 3);
 const IDLE = setting('BENCH_IDLE_CONNECTIONS', 2000);
 const RECONNECT_CLIENTS = setting('BENCH_RECONNECT_CLIENTS', 100);
 const ATTACK_SECONDS = setting('BENCH_ATTACK_SECONDS', 5);
+const KILL_CLIENTS = setting('BENCH_KILL_CLIENTS', 100);
 // BENCH_FORWARD_DISPATCH=n: `pitaya.concurrency.handler.dispatch` of the pitaya-ts servers (default: the framework's)
 const DISPATCH = process.env.BENCH_FORWARD_DISPATCH ? Number(process.env.BENCH_FORWARD_DISPATCH) : undefined;
-// sections: echo, broadcast, memory, forward (the forwarded path and the NATS restart), attack
-const ONLY = process.env.BENCH_ONLY?.split(',') ?? ['echo', 'broadcast', 'memory', 'forward', 'attack'];
+// sections: echo, broadcast, memory, forward (the forwarded path and the NATS restart), kill (a room
+// server killed under forwarded load), attack
+const ONLY = process.env.BENCH_ONLY?.split(',') ?? ['echo', 'broadcast', 'memory', 'forward', 'kill', 'attack'];
 // BENCH_PROFILE=<dir>: each server writes CPU profiles to <dir>/<kind> (node --cpu-prof); the
 // forwarded path's to <dir>/forward-<kind>, one file per process started
 const PROFILE = process.env.BENCH_PROFILE;
-// BENCH_TIMELINE=1: the NATS restart run also prints answers/errors per quarter second
+// BENCH_TIMELINE=1: the NATS restart and room kill runs also print answers/errors per time bucket
 const TIMELINE = Boolean(process.env.BENCH_TIMELINE);
 const KINDS = ['bare', 'pitaya'];
 const script = (name) => fileURLToPath(new URL(name, import.meta.url));
@@ -195,11 +198,12 @@ async function memorySection(load) {
 let forwardRuns = 0;
 
 /**
- * Starts the forwarded path's processes (`kinds` of bench/forward-server.mjs) on the given NATS and
- * etcd, waits until the connector sees its room server, runs `fn(procs)`, then stops them: a
- * graceful shutdown first (they leave etcd), then the processes end.
+ * Starts the forwarded path's processes on the given NATS and etcd, waits until the connector sees
+ * its room servers, runs `fn(procs)`, then stops them: a graceful shutdown first (they leave etcd),
+ * then the processes end. `names` are kinds of bench/forward-server.mjs, numbered when a kind comes
+ * twice (`room`, `room-2`); `procs` has them by name.
  */
-async function withForwardServers({ nats, etcd }, kinds, fn) {
+async function withForwardServers({ nats, etcd }, names, fn) {
   if (!(await quietMachine(60_000))) console.log('  (the machine stayed busy for a minute: measuring anyway)');
   // a prefix of their own: servers of an earlier shape are never seen, even if one lingered
   const options = {
@@ -209,13 +213,16 @@ async function withForwardServers({ nats, etcd }, kinds, fn) {
     dispatch: DISPATCH,
   };
   const procs = {};
+  const kindOf = (name) => name.replace(/-\d+$/, '');
   try {
-    for (const kind of kinds) {
+    for (const name of names) {
+      const kind = kindOf(name);
       const flags = PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}/forward-${kind}`] : [];
-      const proc = (procs[kind] = start(script('forward-server.mjs'), [kind], flags));
+      const proc = (procs[name] = start(script('forward-server.mjs'), [kind], flags));
       proc.port = (await proc.call('start', options, 60_000)).port;
     }
-    if (procs.connector) await procs.connector.call('sees', { type: 'room', count: 1 }, 40_000);
+    const rooms = names.filter((name) => kindOf(name) === 'room').length;
+    if (procs.connector) await procs.connector.call('sees', { type: 'room', count: rooms }, 40_000);
     return await fn(procs);
   } finally {
     await Promise.all(Object.values(procs).map((proc) => proc.call('shutdown', {}, 15_000).catch(() => undefined)));
@@ -304,7 +311,74 @@ async function forwardReconnect(load, infra) {
         `${r.closed ? `; CONNECTIONS CLOSED ${fmt(r.closed)}` : ''}`,
     );
     if (r.answered + errorCount + r.unanswered !== r.sent) console.log('  COUNTS DO NOT ADD UP');
-    if (TIMELINE) console.log(r.timeline.map(([ok, failed], i) => `${i * 250}ms ${ok}/${failed}`).join('  '));
+    if (TIMELINE) console.log(timeline(r));
+  });
+}
+
+const timeline = (r) => r.timeline.map(([ok, failed], i) => `${i * r.bucketMs}ms ${ok}/${failed}`).join('  ');
+
+/**
+ * How long after `fromMs` the answers came at the normal rate again: the start of the first run of
+ * buckets (a quarter second) without errors whose answers reach 90% of the rate in the second
+ * before `fromMs`. Undefined when that never happened.
+ */
+function recovery({ timeline: buckets, bucketMs }, fromMs) {
+  const first = Math.floor(fromMs / bucketMs);
+  const before = buckets.slice(Math.max(0, first - Math.round(1000 / bucketMs)), first).map(([ok]) => ok);
+  const normal = median(before);
+  const run = Math.max(1, Math.round(250 / bucketMs));
+  for (let i = first; i + run <= buckets.length; i++) {
+    const window = buckets.slice(i, i + run);
+    const answered = window.reduce((total, [ok]) => total + ok, 0);
+    if (window.every(([, failed]) => failed === 0) && answered >= 0.9 * normal * run) {
+      return { afterMs: Math.max(0, i * bucketMs - fromMs), normalRate: (normal * 1000) / bucketMs };
+    }
+  }
+  return { afterMs: undefined, normalRate: (normal * 1000) / bucketMs };
+}
+
+const KILL_AFTER_MS = 2000;
+const KILL_LOAD_MS = 7000;
+
+async function forwardKill(load, infra) {
+  console.log(
+    `\n6. a room server killed (SIGKILL) under forwarded load: ${KILL_CLIENTS} clients, one request in flight each, on a\n` +
+      '   connector routing to two room servers at random; one is killed after 2 s (its etcd lease lives on),\n' +
+      `   ${KILL_LOAD_MS / 1000} s more load (beyond the 5 s RPC timeout), then up to 15 s for the answers still due`,
+  );
+  await withForwardServers(infra, ['room', 'room-2', 'connector'], async (procs) => {
+    const bucketMs = 50;
+    await load.call(
+      'countStart',
+      { port: procs.connector.port, clients: KILL_CLIENTS, route: FORWARD_ROUTE, bucketMs },
+      60_000,
+    );
+    await sleep(KILL_AFTER_MS);
+    const killedAt = await load.call('countMark');
+    process.kill(procs['room-2'].pid, 'SIGKILL');
+    await sleep(KILL_LOAD_MS);
+    const r = await load.call('countStop', { drainMs: 15_000 }, 30_000);
+    const errors = Object.entries(r.errors).sort((a, b) => b[1] - a[1]);
+    const errorCount = errors.reduce((total, [, count]) => total + count, 0);
+    const { afterMs, normalRate } = recovery(r, killedAt);
+    const lastSecond = r.timeline
+      .slice(Math.floor((killedAt + KILL_LOAD_MS - 1000) / bucketMs), Math.floor((killedAt + KILL_LOAD_MS) / bucketMs))
+      .reduce((total, [ok]) => total + ok, 0);
+    console.log(
+      `  sent ${fmt(r.sent)}  answered ${fmt(r.answered)}  answered with an error ${fmt(errorCount)}` +
+        `${errors.length ? ` (${errors.map(([code, count]) => `${code} x ${fmt(count)}`).join(', ')})` : ''}` +
+        `  left without an answer ${fmt(r.unanswered)}`,
+    );
+    console.log(
+      `  ${fmt(normalRate)} req/s in the second before the kill, ${fmt(lastSecond)} in the last second of load; ` +
+        'back to 90% of the first without errors ' +
+        `${afterMs === undefined ? 'NEVER' : `${fmt(afterMs)} ms after the kill (${bucketMs} ms buckets)`}; ` +
+        `longest wait between two successful answers ${fmt(r.longestGapMs)} ms; ${fmt(r.seconds, 1)} s of load` +
+        `${r.unexpected ? `; UNEXPECTED RESPONSES ${fmt(r.unexpected)}` : ''}` +
+        `${r.closed ? `; CONNECTIONS CLOSED ${fmt(r.closed)}` : ''}`,
+    );
+    if (r.answered + errorCount + r.unanswered !== r.sent) console.log('  COUNTS DO NOT ADD UP');
+    if (TIMELINE) console.log(timeline(r));
   });
 }
 
@@ -322,8 +396,11 @@ async function forwardSection(load) {
   const removeEtcdData = () => rmSync(infra.etcd.dataDir, { recursive: true, force: true });
   process.once('exit', removeEtcdData);
   try {
-    await forwardEcho(load, infra);
-    await forwardReconnect(load, infra);
+    if (ONLY.includes('forward')) {
+      await forwardEcho(load, infra);
+      await forwardReconnect(load, infra);
+    }
+    if (ONLY.includes('kill')) await forwardKill(load, infra);
   } finally {
     await infra.nats.stop();
     await infra.etcd.destroy();
@@ -333,7 +410,7 @@ async function forwardSection(load) {
 
 async function attackSection(load) {
   console.log(
-    `\n6. hostile clients: a well-behaved client's echo latency (one request in flight), alone, then while one\n` +
+    `\n7. hostile clients: a well-behaved client's echo latency (one request in flight), alone, then while one\n` +
       `   other connection attacks with ${ATTACK_IN_FLIGHT} requests in flight (another connection each time it is closed);\n` +
       `   ${ATTACK_SECONDS} s each, pitaya-ts with its default settings`,
   );
@@ -380,7 +457,7 @@ try {
   if (ONLY.includes('echo')) await echoSection(load);
   if (ONLY.includes('broadcast')) await broadcastSection(load);
   if (ONLY.includes('memory')) await memorySection(load);
-  if (ONLY.includes('forward')) await forwardSection(load);
+  if (ONLY.includes('forward') || ONLY.includes('kill')) await forwardSection(load);
   if (ONLY.includes('attack')) await attackSection(load);
 } catch (err) {
   console.error(err);

@@ -23,13 +23,16 @@ export class RoomHandler {
 
   /** Joins a room (`lobby` by default) and tells the others there. */
   @Request()
-  async join(body: { room?: string } | undefined, { session }: HandlerContext): Promise<{ members: string[] }> {
+  async join(
+    body: { room?: string } | undefined,
+    { session, metadata }: HandlerContext,
+  ): Promise<{ members: string[] }> {
     if (session.uid === undefined) throw PitayaError.badRequest('log in first: connector.entry.login');
     const room = typeof body?.room === 'string' && body.room !== '' ? body.room : DEFAULT_ROOM;
     const previous = roomOf(session);
     if (previous !== undefined && previous !== room) {
       // the old room may live on another room server: ask it through the router, by the session's room
-      await this.app.rpc(LEAVE_ROUTE, { uid: session.uid, room: previous }, { session, types: LEAVE_TYPES });
+      await this.app.rpc(LEAVE_ROUTE, { uid: session.uid, room: previous }, { session, metadata, types: LEAVE_TYPES });
     }
     const members = await this.rooms.join(room, session.uid);
     // the connector routes this session's next messages by its room
@@ -45,19 +48,36 @@ export class RoomHandler {
     await this.rooms.send(roomOf(session), session.uid, body.text);
   }
 
-  /** Rooms and members summed over every room server, asked through their remote. */
+  /**
+   * Rooms and members summed over every room server, asked through their remote; a server that
+   * does not answer (dead, still listed until its lease expires) is counted in `failed`.
+   */
   @Request()
-  async stats(): Promise<{ rooms: number; members: number }> {
-    const answers = await Promise.all(
-      this.discovery
-        .getServersByType('room')
-        .map((server) =>
-          this.app.rpcTo<{ rooms: number; members: number }>(server.id, STATS_ROUTE, {}, { types: STATS_TYPES }),
+  async stats(
+    _body: unknown,
+    { metadata }: HandlerContext,
+  ): Promise<{ rooms: number; members: number; failed: number }> {
+    const servers = this.discovery.getServersByType('room');
+    const answers = await Promise.allSettled(
+      servers.map((server) =>
+        this.app.rpcTo<{ rooms: number; members: number }>(
+          server.id,
+          STATS_ROUTE,
+          {},
+          { metadata, types: STATS_TYPES },
         ),
+      ),
     );
-    return answers.reduce((sum, s) => ({ rooms: sum.rooms + s.rooms, members: sum.members + s.members }), {
-      rooms: 0,
-      members: 0,
+    const sum = { rooms: 0, members: 0, failed: 0 };
+    answers.forEach((answer, i) => {
+      if (answer.status === 'fulfilled') {
+        sum.rooms += answer.value.rooms;
+        sum.members += answer.value.members;
+      } else {
+        sum.failed++;
+        this.app.logger.warn({ err: answer.reason, server: servers[i]!.id }, 'a room server did not answer stats');
+      }
     });
+    return sum;
   }
 }

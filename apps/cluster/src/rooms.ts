@@ -12,16 +12,24 @@ export class Rooms {
   constructor(@inject(TOKENS.GroupService) private readonly groups: GroupService) {}
 
   async join(room: string, uid: string): Promise<string[]> {
-    if (!this.open.has(room)) {
-      await this.groups.create(room);
-      this.open.add(room);
-    }
+    if (!this.open.has(room)) await this.openRoom(room);
     if (!(await this.groups.contains(room, uid))) {
       // member first, then the news: two joining at once still hear of each other
       await this.groups.addMember(room, uid);
       await this.groups.broadcast(room, 'onJoin', { name: uid }, { exclude: [uid] });
     }
     return this.groups.members(room);
+  }
+
+  /** Creates the room's group, unless a join that came at the same time just did. */
+  private async openRoom(room: string): Promise<void> {
+    try {
+      await this.groups.create(room);
+    } catch (err) {
+      // two first joins of a room race (many at once when its room server changed): one creates it
+      if (!(await this.groups.exists(room))) throw err;
+    }
+    this.open.add(room);
   }
 
   async leave(room: string, uid: string): Promise<boolean> {

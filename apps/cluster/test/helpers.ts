@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
 import { connect, type PitayaClient } from '@pitaya-ts/client';
 import type { PitayaApp } from '@pitaya-ts/core';
 import type { EtcdServer, NatsServer } from '@pitaya-ts/testing';
@@ -20,6 +22,15 @@ export async function startServer(type: ServerKind, id: string, env: Record<stri
   const app = await createClusterServer({ type, id, port: 0, tcpPort: 0, env, handleSignals: false });
   await app.start();
   return app;
+}
+
+/** A room server in its own process (the built demo: `npm test` builds it first), to be killed at will. */
+export function spawnRoom(id: string, env: Record<string, string>): ChildProcess {
+  const main = path.resolve(__dirname, '../dist/main.js');
+  return spawn(process.execPath, [main, '--type', 'room', '--id', id], {
+    env: { ...process.env, ...env },
+    stdio: 'ignore',
+  });
 }
 
 export const wsUrl = (connector: PitayaApp) => `ws://127.0.0.1:${connector.acceptors[0]!.address()!.port}`;

@@ -61,6 +61,7 @@ export type { ServerInfo, ServiceDiscovery, ServiceDiscoveryListener } from './r
 export { StandaloneServiceDiscovery } from './rpc/service-discovery';
 export type { Router, RoutingContext, RoutingFunction } from './rpc/router';
 export { DefaultRouter, routeAndCall } from './rpc/router';
+export { UnreachableServers } from './rpc/unreachable-servers';
 export type { RpcClient, RpcServer } from './rpc/rpc-client';
 export type { RpcRequest, RpcResponse, RpcSession } from './rpc/rpc-messages';
 

@@ -12,6 +12,7 @@ import type { Acceptor } from './net/acceptor';
 import type { PipelineRef } from './pipeline/pipeline';
 import type { Router } from './rpc/router';
 import type { RpcClient, RpcServer } from './rpc/rpc-client';
+import type { UnreachableServers } from './rpc/unreachable-servers';
 import type { ServerInfo, ServiceDiscovery } from './rpc/service-discovery';
 import type { Serializer } from './serialize/serializer';
 import type { SessionPool } from './session/session-pool';
@@ -38,6 +39,8 @@ export const TOKENS = {
   GroupService: token<GroupService>('GroupService'),
   UserMessenger: token<UserMessenger>('UserMessenger'),
   Router: token<Router>('Router'),
+  /** Servers found unreachable lately, shared by the router and the RPC calls. */
+  UnreachableServers: token<UnreachableServers>('UnreachableServers'),
   RpcClient: token<RpcClient>('RpcClient'),
   RpcServer: token<RpcServer>('RpcServer'),
   ServiceDiscovery: token<ServiceDiscovery>('ServiceDiscovery'),

@@ -98,15 +98,27 @@ export class EtcdServiceDiscovery implements ServiceDiscovery {
       faultHandling: { watchBackoff: watchBackoff() },
     });
     await this.register();
-    await this.sync();
-    this.watcher = await this.client.watch().prefix(this.serversPrefix).create();
-    this.watcher.on('put', (kv) => this.put(kv.key.toString(), kv.value.toString()));
-    this.watcher.on('delete', (kv) => this.delete(kv.key.toString()));
-    this.watcher.on('error', (err) => this.options.logger.warn({ err }, 'etcd watch error'));
+    // the watch starts right after the revision the read saw: a server that registers in between
+    // (servers often start together) is in the read or in the watch, never in neither
+    const revision = await this.sync();
+    await this.watch(revision + 1);
     this.syncTimer = setInterval(() => {
       this.sync().catch((err: unknown) => this.options.logger.warn({ err }, 'etcd sync failed'));
     }, this.options.syncIntervalMs);
     this.syncTimer.unref();
+  }
+
+  private async watch(fromRevision: number): Promise<void> {
+    const watcher = this.client!.watch().prefix(this.serversPrefix).startRevision(String(fromRevision)).watcher();
+    // listening before etcd confirms the watch: the changes since the read may follow at once
+    watcher.on('put', (kv) => this.put(kv.key.toString(), kv.value.toString()));
+    watcher.on('delete', (kv) => this.delete(kv.key.toString()));
+    watcher.on('error', (err) => this.options.logger.warn({ err }, 'etcd watch error'));
+    this.watcher = watcher;
+    await new Promise((resolve, reject) => {
+      watcher.once('connected', resolve);
+      watcher.once('error', reject);
+    });
   }
 
   /** Grants a lease and puts the server's key under it, retrying a bounded number of times. */
@@ -137,15 +149,16 @@ export class EtcdServiceDiscovery implements ServiceDiscovery {
     });
   }
 
-  /** Re-reads the whole prefix: adds what is new or changed, removes what vanished. */
-  private async sync(): Promise<void> {
-    const all = await this.client!.getAll().prefix(this.serversPrefix).strings();
+  /** Re-reads the whole prefix: adds what is new or changed, removes what vanished; the revision read. */
+  private async sync(): Promise<number> {
+    const { header, kvs } = await this.client!.getAll().prefix(this.serversPrefix).exec();
     const seen = new Set<string>();
-    for (const [key, value] of Object.entries(all)) {
-      const server = this.put(key, value);
+    for (const kv of kvs) {
+      const server = this.put(kv.key.toString(), kv.value.toString());
       if (server) seen.add(server.id);
     }
     for (const id of [...this.known.keys()]) if (!seen.has(id)) this.remove(id);
+    return Number(header.revision);
   }
 
   private idFromKey(key: string): { type: string; id: string } | undefined {

@@ -48,7 +48,8 @@ export class NatsRpcServer implements RpcServer {
   private readonly waiting: Msg[] = [];
   /** Called once nothing runs or waits, while stopping. */
   private onIdle: (() => void) | undefined;
-  private readonly users = new Map<string, Subscription[]>();
+  /** Subscriptions of bound uids, with how many sessions hold each. */
+  private readonly users = new Map<string, { subscriptions: Subscription[]; holders: number }>();
 
   constructor(private readonly options: NatsRpcServerOptions) {}
 
@@ -109,7 +110,7 @@ export class NatsRpcServer implements RpcServer {
     const running = protos.encodeResponse({ error: PitayaError.shuttingDown().toWire() });
     for (const msg of this.running) this.reply(msg, running);
     this.running.clear();
-    const waiting = protos.encodeResponse({ error: PitayaError.unreachable(self.id).toWire() });
+    const waiting = protos.encodeResponse({ error: PitayaError.notRun(self.id) });
     for (const msg of this.waiting.splice(0)) this.reply(msg, waiting);
   }
 
@@ -162,21 +163,29 @@ export class NatsRpcServer implements RpcServer {
     const { self } = this.options;
     const nc = this.nc;
     const handler = this.handler;
-    if (!nc || !handler || this.users.has(uid)) return;
-    this.users.set(uid, [
-      nc.subscribe(subjects.userPush(self.type, uid), {
-        callback: each((msg) => this.safely(() => handler.pushToUser(protos.decodePush(msg.data)))),
-      }),
-      nc.subscribe(subjects.userKick(self.type, uid), {
-        callback: each((msg) => this.safely(() => handler.kickUser(protos.decodeKickMsg(msg.data).userId))),
-      }),
-    ]);
+    if (!nc || !handler) return;
+    const held = this.users.get(uid);
+    if (held) {
+      held.holders++;
+    } else {
+      const subscriptions = [
+        nc.subscribe(subjects.userPush(self.type, uid), {
+          callback: each((msg) => this.safely(() => handler.pushToUser(protos.decodePush(msg.data)))),
+        }),
+        nc.subscribe(subjects.userKick(self.type, uid), {
+          callback: each((msg) => this.safely(() => handler.kickUser(protos.decodeKickMsg(msg.data).userId))),
+        }),
+      ];
+      this.users.set(uid, { subscriptions, holders: 1 });
+    }
     // a push sent right after the bind must find the subscription in place
     await nc.flush();
   }
 
   async unsubscribeUser(uid: string): Promise<void> {
-    for (const subscription of this.users.get(uid) ?? []) subscription.unsubscribe();
+    const held = this.users.get(uid);
+    if (!held || --held.holders > 0) return;
+    for (const subscription of held.subscriptions) subscription.unsubscribe();
     this.users.delete(uid);
   }
 }

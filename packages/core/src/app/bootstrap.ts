@@ -15,6 +15,7 @@ import type { Module } from '../modules/module';
 import type { Acceptor } from '../net/acceptor';
 import type { PipelineRef } from '../pipeline/pipeline';
 import { DefaultRouter } from '../rpc/router';
+import { UnreachableServers } from '../rpc/unreachable-servers';
 import { StandaloneRpcClient, StandaloneRpcServer } from '../rpc/rpc-client';
 import { StandaloneServiceDiscovery, type ServerInfo } from '../rpc/service-discovery';
 import { JsonSerializer } from '../serialize/json-serializer';
@@ -131,7 +132,12 @@ export async function bootstrap(options: BootstrapOptions): Promise<PitayaApp> {
     (ctx) => new MemoryGroupService(ctx.get(TOKENS.UserMessenger), config.get('pitaya.groups.memory.tickduration')),
   );
   c.bind(TOKENS.ServiceDiscovery).toDynamicValue(() => new StandaloneServiceDiscovery(server));
-  c.bind(TOKENS.Router).toDynamicValue((ctx) => new DefaultRouter(ctx.get(TOKENS.ServiceDiscovery)));
+  c.bind(TOKENS.UnreachableServers).toDynamicValue(
+    () => new UnreachableServers(config.get('pitaya.cluster.rpc.client.unreachable.hold')),
+  );
+  c.bind(TOKENS.Router).toDynamicValue(
+    (ctx) => new DefaultRouter(ctx.get(TOKENS.ServiceDiscovery), ctx.get(TOKENS.UnreachableServers)),
+  );
   c.bind(TOKENS.RpcClient).toDynamicValue(() => new StandaloneRpcClient());
   c.bind(TOKENS.RpcServer).toDynamicValue(() => new StandaloneRpcServer());
   c.bind(TOKENS.MetricsReporter).toDynamicValue(() => metricsReporter(config, serverType));

@@ -44,7 +44,10 @@ export async function startCluster(c: Container, deps: ClusterDeps): Promise<Clu
   const pool = c.get(TOKENS.SessionPool);
   const messenger = c.get(TOKENS.UserMessenger);
   const unique = config.get('pitaya.session.unique');
-  const caller = new RpcCaller(self, rpcClient, deps.remotes, deps.routes);
+  const clustered = !(rpcClient instanceof StandaloneRpcClient);
+  const unreachable = c.get(TOKENS.UnreachableServers);
+  const probeMs = clustered ? config.get('pitaya.cluster.rpc.client.unreachable.probe') : 0;
+  const caller = new RpcCaller(self, rpcClient, deps.remotes, deps.routes, unreachable, probeMs);
 
   const frontend = (id: string) => {
     const server = discovery.getServer(id);
@@ -78,17 +81,22 @@ export async function startCluster(c: Container, deps: ClusterDeps): Promise<Clu
   );
   await rpcClient.start();
   discovery.addListener({ fatal: (error) => deps.onFatal(error) });
+  // a server listed again is tried again; one that leaves answers what it holds for its shutdown delay
+  discovery.addListener(unreachable);
+  const leaving = config.get('pitaya.cluster.sd.etcd.shutdown.delay');
+  discovery.addListener({ removed: (server) => caller.serverLeft(server.id, leaving) });
   await discovery.start();
 
-  const clustered = !(rpcClient instanceof StandaloneRpcClient);
   if (clustered && self.frontend) {
     // pushes and kicks for a user reach the frontend that holds it; a bind elsewhere kicks here
     pool.onAfterSessionBind(async (session) => {
-      await rpcServer.subscribeUser(session.uid!);
-      if (unique) await rpcClient.announceBind(self.type, { uid: session.uid!, fid: self.id });
-    });
-    pool.onSessionClose(async (session) => {
-      if (session.uid !== undefined) await rpcServer.unsubscribeUser(session.uid);
+      const uid = session.uid!;
+      if (session.closed) return;
+      // each bound session holds the uid's subscription until it closes: a user who logs in again
+      // here holds it before the old session has finished closing, and keeps it after
+      session.onClose(() => rpcServer.unsubscribeUser(uid));
+      await rpcServer.subscribeUser(uid);
+      if (unique) await rpcClient.announceBind(self.type, { uid, fid: self.id });
     });
   }
   const forwarder = clustered ? clusterForwarder(c.get(TOKENS.Router), caller, deps.timeoutMs) : undefined;

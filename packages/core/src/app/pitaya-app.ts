@@ -240,6 +240,7 @@ export class PitayaApp {
     await leaveCluster(c, timeoutMs);
     await runHook(instances, 'shutdown', logger);
     await runHook(modules, 'shutdown', logger);
+    this.caller?.stop();
     await stopRpcClient(c);
     await this.groups.stop?.();
     await c.get(TOKENS.MetricsReporter).stop?.();

@@ -10,9 +10,16 @@ import type { ServerInfo } from '../rpc/service-discovery';
 import type { RouteParser } from '../routing/route';
 import type { SessionPool } from '../session/session-pool';
 import { BackendSession, type BackendSessionOps } from './backend-session';
+import { markDeadline } from './deadline';
 import type { BindMessage, PushMessage } from './protos';
 
 const ACK = new TextEncoder().encode('ack');
+
+/** The caller's `reqTimeout`, in ms. */
+function requestTimeout(request: RpcRequest): number | undefined {
+  const raw = request.metadata.reqTimeout;
+  return typeof raw === 'string' || typeof raw === 'number' ? parseDuration(raw) : undefined;
+}
 
 export interface ClusterRequestHandlerDeps {
   self: ServerInfo;
@@ -36,8 +43,11 @@ export class ClusterRequestHandler implements RpcHandler {
 
   async handle(request: RpcRequest): Promise<RpcResponse> {
     try {
+      const timeoutMs = requestTimeout(request);
+      // the calls the handler makes with the request's metadata get less time than the caller waits
+      if (timeoutMs) markDeadline(request.metadata, timeoutMs);
       const work = request.type === RpcType.Sys ? this.sys(request) : this.user(request);
-      return { data: await this.withDeadline(work, request) };
+      return { data: timeoutMs ? await this.withDeadline(work, request, timeoutMs) : await work };
     } catch (err) {
       if (!(err instanceof PitayaError)) {
         this.deps.logger.error({ err, route: request.msg.route }, 'RPC handler failed');
@@ -46,22 +56,21 @@ export class ClusterRequestHandler implements RpcHandler {
     }
   }
 
-  /** The caller's `reqTimeout`: past it, nobody waits for the answer, so stop waiting here too. */
-  private withDeadline(work: Promise<Uint8Array>, request: RpcRequest): Promise<Uint8Array> {
-    const raw = request.metadata.reqTimeout;
-    const timeoutMs = typeof raw === 'string' || typeof raw === 'number' ? parseDuration(raw) : undefined;
-    if (!timeoutMs) return work;
+  /** Past the caller's `reqTimeout`, nobody waits for the answer: stop waiting here too. */
+  private withDeadline(work: Promise<Uint8Array>, request: RpcRequest, timeoutMs: number): Promise<Uint8Array> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(
         () =>
           reject(
-            PitayaError.timeout(`${request.msg.route} did not finish within ${String(raw)}`, {
+            PitayaError.timeout(`${request.msg.route} did not finish within ${String(request.metadata.reqTimeout)}`, {
               route: request.msg.route,
             }),
           ),
         timeoutMs,
       );
+      // a handler that never ends must not keep a stopped server's process alive
+      timer.unref();
     });
     return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
   }

@@ -179,7 +179,8 @@ export class MemoryRpcClient implements RpcClient {
 
 export class MemoryRpcServer implements RpcServer {
   private handler: RpcHandler | undefined;
-  private readonly uids = new Set<string>();
+  /** Bound uids, with how many sessions hold each. */
+  private readonly uids = new Map<string, number>();
 
   constructor(
     private readonly cluster: MemoryCluster,
@@ -196,16 +197,23 @@ export class MemoryRpcServer implements RpcServer {
     if (!this.handler) return;
     this.cluster.serve(this.self.id, undefined);
     this.cluster.subscribe('bindings', this.self.type, this.handler, false);
-    for (const uid of this.uids) this.cluster.subscribe('user', `${this.self.type}/${uid}`, this.handler, false);
+    for (const uid of this.uids.keys()) this.cluster.subscribe('user', `${this.self.type}/${uid}`, this.handler, false);
     this.uids.clear();
   }
 
   async subscribeUser(uid: string): Promise<void> {
-    this.uids.add(uid);
-    this.cluster.subscribe('user', `${this.self.type}/${uid}`, this.handler!, true);
+    const holders = this.uids.get(uid) ?? 0;
+    this.uids.set(uid, holders + 1);
+    if (holders === 0) this.cluster.subscribe('user', `${this.self.type}/${uid}`, this.handler!, true);
   }
 
   async unsubscribeUser(uid: string): Promise<void> {
+    const holders = this.uids.get(uid);
+    if (holders === undefined) return;
+    if (holders > 1) {
+      this.uids.set(uid, holders - 1);
+      return;
+    }
     this.uids.delete(uid);
     this.cluster.subscribe('user', `${this.self.type}/${uid}`, this.handler!, false);
   }

@@ -318,6 +318,14 @@ export const CONFIG_SCHEMA = {
   'pitaya.cluster.rpc.client.nats.requesttimeout': duration('5s', 'RPC timeout (PIT-408 after it)'),
   'pitaya.cluster.rpc.client.nats.connectiontimeout': duration('2s', 'NATS connect timeout of the RPC client'),
   'pitaya.cluster.rpc.client.nats.maxreconnectionretries': int(15, 'NATS reconnect attempts of the RPC client'),
+  'pitaya.cluster.rpc.client.unreachable.hold': duration(
+    '2s',
+    'A server NATS found nobody serving stays out of routing this long, or until listed anew (pitaya-ts)',
+  ),
+  'pitaya.cluster.rpc.client.unreachable.probe': duration(
+    '200ms',
+    'A server with a call waiting this long is probed: if nobody serves it, its calls fail (pitaya-ts)',
+  ),
   'pitaya.cluster.rpc.server.nats.connect': string('nats://localhost:4222', 'NATS URL of the RPC server'),
   'pitaya.cluster.rpc.server.nats.connectiontimeout': duration('2s', 'NATS connect timeout of the RPC server'),
   'pitaya.cluster.rpc.server.nats.maxreconnectionretries': int(15, 'NATS reconnect attempts of the RPC server'),

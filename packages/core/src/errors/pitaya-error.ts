@@ -11,6 +11,8 @@ export const ErrorCode = {
   Unavailable: 'PIT-503',
 } as const;
 
+const NOT_RUN = 'unreachable';
+
 /** The serialized form sent to clients and across servers: `{code, msg, metadata?}`. */
 export interface WireError {
   code: string;
@@ -24,6 +26,7 @@ export interface WireError {
  */
 export class PitayaError extends Error {
   override readonly name = 'PitayaError';
+  private notHandled = false;
 
   constructor(
     readonly code: string,
@@ -47,10 +50,27 @@ export class PitayaError extends Error {
 
   /** Nobody serves that server's RPC subject: the message was not handled, and may go elsewhere. */
   static unreachable(serverId: string): PitayaError {
-    return new PitayaError(ErrorCode.Internal, `server ${serverId} is unreachable`, {
-      server: serverId,
-      unreachable: 'true',
-    });
+    const error = new PitayaError(ErrorCode.Internal, `server ${serverId} is unreachable`, { server: serverId });
+    error.notHandled = true;
+    return error;
+  }
+
+  /**
+   * The answer of a server that received a message but never ran it (it was stopping): the caller
+   * takes it as `unreachable`, and may send the message elsewhere. Only the server that did not
+   * run it says so; the caller turns it back into the flag, which no answer passes on.
+   */
+  static notRun(serverId: string): WireError {
+    return {
+      code: ErrorCode.Internal,
+      msg: `server ${serverId} is unreachable`,
+      metadata: { server: serverId, [NOT_RUN]: 'true' },
+    };
+  }
+
+  /** Whether an answer is `notRun`'s. */
+  static isNotRun(wire: WireError): boolean {
+    return wire.metadata?.[NOT_RUN] === 'true';
   }
 
   /** A message the server read but could not finish before its shutdown timeout. */
@@ -58,8 +78,12 @@ export class PitayaError extends Error {
     return new PitayaError(ErrorCode.Unavailable, 'server shutting down');
   }
 
+  /**
+   * The RPC client that made the call was told nobody received it. Never true of an error that
+   * came back from another server: one whose own nested call found nobody did handle the message.
+   */
   get unreachable(): boolean {
-    return this.metadata.unreachable === 'true';
+    return this.notHandled;
   }
 
   static timeout(message: string, metadata?: Record<string, string>): PitayaError {

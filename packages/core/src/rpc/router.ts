@@ -1,6 +1,7 @@
 import { ErrorCode, PitayaError } from '../errors/pitaya-error';
 import type { Session } from '../session/session';
 import type { ServerInfo, ServiceDiscovery } from './service-discovery';
+import { UnreachableServers } from './unreachable-servers';
 
 export interface RoutingContext {
   /** The client's session; undefined for RPCs made outside a request. */
@@ -27,11 +28,18 @@ export interface Router {
   addRoute(serverType: string, fn: RoutingFunction): void;
 }
 
-/** Random by default; a custom function per server type when one is added. */
+/**
+ * Random by default; a custom function per server type when one is added. Servers found
+ * unreachable lately are left out, unless no other server of the type is left.
+ */
 export class DefaultRouter implements Router {
   private readonly routes = new Map<string, RoutingFunction>();
 
-  constructor(private readonly discovery: ServiceDiscovery) {}
+  constructor(
+    private readonly discovery: ServiceDiscovery,
+    // the server's shared set (bootstrap gives it); a router without one holds nobody out
+    private readonly unreachable = new UnreachableServers(0),
+  ) {}
 
   addRoute(serverType: string, fn: RoutingFunction): void {
     this.routes.set(serverType, fn);
@@ -44,8 +52,7 @@ export class DefaultRouter implements Router {
     body: Uint8Array,
     exclude?: ReadonlySet<string>,
   ): Promise<ServerInfo> {
-    const known = this.discovery.getServersByType(serverType);
-    const servers = exclude?.size ? known.filter((server) => !exclude.has(server.id)) : known;
+    const servers = this.candidates(this.discovery.getServersByType(serverType), exclude);
     if (servers.length === 0) {
       throw new PitayaError(ErrorCode.Internal, `no servers available of type ${serverType}`, { serverType });
     }
@@ -54,6 +61,14 @@ export class DefaultRouter implements Router {
     const chosen = await custom({ session, route, serverType, body, servers });
     if (!chosen) throw new PitayaError(ErrorCode.Internal, `the router of ${serverType} chose no server`);
     return chosen;
+  }
+
+  private candidates(known: ServerInfo[], exclude: ReadonlySet<string> | undefined): ServerInfo[] {
+    if (!exclude?.size && this.unreachable.size === 0) return known;
+    const untried = exclude?.size ? known.filter((server) => !exclude.has(server.id)) : known;
+    const live = untried.filter((server) => !this.unreachable.has(server.id));
+    // every one was found unreachable lately: one may be back, and a try costs less than a refusal
+    return live.length > 0 ? live : untried;
   }
 }
 

@@ -36,7 +36,11 @@ export interface RpcServer {
    * handlers, answers the rest with an error, then closes.
    */
   stop(timeoutMs?: number): Promise<void>;
-  /** Frontends: start receiving the pushes and kicks of a uid bound here. */
+  /**
+   * Frontends: start receiving the pushes and kicks of a uid bound here. Counted: the subscription
+   * lasts until each subscribeUser of the uid is undone by an unsubscribeUser (a user who logs in
+   * again on this frontend holds it before the old session has finished closing).
+   */
   subscribeUser(uid: string): Promise<void>;
   unsubscribeUser(uid: string): Promise<void>;
 }

@@ -1,0 +1,5 @@
+import { MemoryCluster } from '@pitaya-ts/core';
+import { clusterFailuresSuite } from './cluster-failures-suite';
+
+const cluster = new MemoryCluster();
+clusterFailuresSuite('in-memory providers', () => [cluster.providers()]);
