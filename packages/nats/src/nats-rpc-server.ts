@@ -42,10 +42,11 @@ export interface NatsRpcServerOptions {
 export class NatsRpcServer implements RpcServer {
   private nc: NatsConnection | undefined;
   private handler: RpcHandler | undefined;
-  private requests: Subscription | undefined;
   /** RPCs being handled: answered with an error if they outlast the stop's timeout. */
   private readonly running = new Set<Msg>();
   private readonly waiting: Msg[] = [];
+  /** Stopping: RPCs that come now are not run, and their callers are told so. */
+  private stopping = false;
   /** Called once nothing runs or waits, while stopping. */
   private onIdle: (() => void) | undefined;
   /** Subscriptions of bound uids, with how many sessions hold each. */
@@ -63,7 +64,7 @@ export class NatsRpcServer implements RpcServer {
       maxReconnectAttempts: this.options.maxReconnectAttempts,
       logger: this.options.logger,
     });
-    this.requests = this.nc.subscribe(subjects.server(self.type, self.id), {
+    this.nc.subscribe(subjects.server(self.type, self.id), {
       callback: each((msg) => this.accept(msg)),
     });
     if (self.frontend) {
@@ -77,9 +78,10 @@ export class NatsRpcServer implements RpcServer {
   async stop(timeoutMs = 0): Promise<void> {
     const nc = this.nc;
     if (!nc) return;
-    // no new RPCs (NATS tells their callers nobody serves the subject, and they go to another
-    // server); those routed here before the unsubscription are still delivered, and answered
-    await this.requests?.drain().catch(() => undefined);
+    // new RPCs are answered "not run", and their callers send them to another server. Still
+    // subscribed: NATS's "no responders" would tell callers this server died, failing the calls
+    // they have in flight here, which it is about to answer
+    this.stopping = true;
     await this.idle(timeoutMs);
     this.answerUnfinished();
     // flushes the answers before closing
@@ -131,7 +133,9 @@ export class NatsRpcServer implements RpcServer {
   }
 
   private accept(msg: Msg): void {
-    if (this.running.size < this.options.concurrency) {
+    if (this.stopping) {
+      this.reply(msg, protos.encodeResponse({ error: PitayaError.notRun(this.options.self.id) }));
+    } else if (this.running.size < this.options.concurrency) {
       void this.process(msg);
     } else if (this.waiting.length < this.options.backlog) {
       this.waiting.push(msg);

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { TOKENS } from '@pitaya-ts/core';
 import { etcdDiscoveryModule } from '@pitaya-ts/etcd';
 import { natsRpcModule } from '@pitaya-ts/nats';
 import { startEtcdServer, startNatsServer, type EtcdServer, type NatsServer } from '@pitaya-ts/testing';
@@ -22,4 +23,6 @@ clusterFailuresSuite('NATS RPC and etcd discovery (real servers)', () => [natsRp
     'pitaya.cluster.sd.etcd.prefix': `failures-${process.pid}/`,
     'pitaya.cluster.sd.etcd.shutdown.delay': '0ms',
   }),
+  // the RPC server's connection closes without a word: a stop would answer what it holds
+  crash: (app) => (app.container.get(TOKENS.RpcServer) as unknown as { nc: { close(): Promise<void> } }).nc.close(),
 });

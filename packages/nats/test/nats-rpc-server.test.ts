@@ -161,7 +161,7 @@ describe('NATS RPC server under load', () => {
 
     await expect(stuck).resolves.toMatchObject({ error: { code: 'PIT-503', msg: 'server shutting down' } });
     // it was not handled here: the caller may send it to another server
-    await expect(queued).resolves.toMatchObject({ error: { code: 'PIT-500', metadata: { unreachable: 'true' } } });
+    await expect(queued).resolves.toMatchObject({ error: { code: 'PIT-500', metadata: { notRun: 'true' } } });
     expect(entered).toBe(1);
     release(); // the late answer goes nowhere, and fails nothing
     await expect(call('busy.r.after')).rejects.toMatchObject({ message: expect.stringContaining('unreachable') });

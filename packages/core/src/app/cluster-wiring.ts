@@ -81,9 +81,10 @@ export async function startCluster(c: Container, deps: ClusterDeps): Promise<Clu
   );
   await rpcClient.start();
   discovery.addListener({ fatal: (error) => deps.onFatal(error) });
-  // a server listed again is tried again; one that leaves answers what it holds for its shutdown delay
+  // a server listed again is tried again; one that leaves answers what it holds within its shutdown
+  // delay and timeout (the cluster's servers share their configuration)
   discovery.addListener(unreachable);
-  const leaving = config.get('pitaya.cluster.sd.etcd.shutdown.delay');
+  const leaving = config.get('pitaya.cluster.sd.etcd.shutdown.delay') + config.get('pitaya.shutdown.timeout');
   discovery.addListener({ removed: (server) => caller.serverLeft(server.id, leaving) });
   await discovery.start();
 

@@ -4,6 +4,7 @@ import type { RpcClient, RpcHandler, RpcServer } from '../rpc/rpc-client';
 import type { RpcRequest, RpcResponse } from '../rpc/rpc-messages';
 import type { ServerInfo, ServiceDiscovery, ServiceDiscoveryListener } from '../rpc/service-discovery';
 import { TOKENS } from '../tokens';
+import { settlesWithin } from '../util/within';
 import {
   decodeBindMsg,
   decodePush,
@@ -17,6 +18,8 @@ import {
   type PushMessage,
 } from './protos';
 
+type RpcHandle = (request: RpcRequest) => Promise<RpcResponse>;
+
 /**
  * A cluster inside one process: several servers that find and call each other through this
  * object instead of etcd and NATS. Messages are still encoded as Pitaya's protos on the way, so
@@ -24,7 +27,7 @@ import {
  */
 export class MemoryCluster {
   private readonly servers = new Map<string, ServerInfo>();
-  private readonly handlers = new Map<string, RpcHandler>();
+  private readonly handlers = new Map<string, RpcHandle>();
   private readonly listeners = new Set<ServiceDiscoveryListener>();
   private readonly users = new Map<string, Set<RpcHandler>>();
   private readonly bindings = new Map<string, Set<RpcHandler>>();
@@ -73,17 +76,17 @@ export class MemoryCluster {
     this.listeners.delete(listener);
   }
 
-  serve(id: string, handler: RpcHandler | undefined): void {
-    if (handler) this.handlers.set(id, handler);
+  serve(id: string, handle: RpcHandle | undefined): void {
+    if (handle) this.handlers.set(id, handle);
     else this.handlers.delete(id);
   }
 
   async deliver(serverId: string, request: Uint8Array): Promise<Uint8Array> {
     // a turn of the event loop, as a network hop would take
     await new Promise((resolve) => setImmediate(resolve));
-    const handler = this.handlers.get(serverId);
-    if (!handler) throw PitayaError.unreachable(serverId);
-    return encodeResponse(await handler.handle(decodeRequest(request)));
+    const handle = this.handlers.get(serverId);
+    if (!handle) throw PitayaError.unreachable(serverId);
+    return encodeResponse(await handle(decodeRequest(request)));
   }
 
   subscribe(topic: 'user' | 'bindings', key: string, handler: RpcHandler, on: boolean): void {
@@ -181,6 +184,8 @@ export class MemoryRpcServer implements RpcServer {
   private handler: RpcHandler | undefined;
   /** Bound uids, with how many sessions hold each. */
   private readonly uids = new Map<string, number>();
+  private readonly running = new Set<Promise<RpcResponse>>();
+  private stopping = false;
 
   constructor(
     private readonly cluster: MemoryCluster,
@@ -189,12 +194,26 @@ export class MemoryRpcServer implements RpcServer {
 
   async start(handler: RpcHandler): Promise<void> {
     this.handler = handler;
-    this.cluster.serve(this.self.id, handler);
+    this.cluster.serve(this.self.id, (request) => this.handle(handler, request));
     if (this.self.frontend) this.cluster.subscribe('bindings', this.self.type, handler, true);
   }
 
-  async stop(): Promise<void> {
-    if (!this.handler) return;
+  private async handle(handler: RpcHandler, request: RpcRequest): Promise<RpcResponse> {
+    if (this.stopping) return { error: PitayaError.notRun(this.self.id) };
+    const answer = handler.handle(request);
+    this.running.add(answer);
+    try {
+      return await answer;
+    } finally {
+      this.running.delete(answer);
+    }
+  }
+
+  /** As the NATS server: what comes now is not run (its callers go elsewhere), what runs finishes. */
+  async stop(timeoutMs = 0): Promise<void> {
+    if (!this.handler || this.stopping) return;
+    this.stopping = true;
+    await settlesWithin(Promise.allSettled(this.running), timeoutMs);
     this.cluster.serve(this.self.id, undefined);
     this.cluster.subscribe('bindings', this.self.type, this.handler, false);
     for (const uid of this.uids.keys()) this.cluster.subscribe('user', `${this.self.type}/${uid}`, this.handler, false);

@@ -11,7 +11,7 @@ export const ErrorCode = {
   Unavailable: 'PIT-503',
 } as const;
 
-const NOT_RUN = 'unreachable';
+const NOT_RUN = 'notRun';
 
 /** The serialized form sent to clients and across servers: `{code, msg, metadata?}`. */
 export interface WireError {

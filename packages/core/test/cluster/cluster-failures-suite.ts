@@ -68,6 +68,8 @@ export function clusterFailuresSuite(
     beforeAll?: () => Promise<void>;
     afterAll?: () => Promise<void>;
     config?: () => Record<string, unknown>;
+    /** Makes a server's RPC server vanish as a killed process's does: nothing it holds is answered. */
+    crash?: (app: PitayaApp) => Promise<void>;
   } = {},
 ) {
   describe(`cluster failures: ${title}`, () => {
@@ -145,7 +147,7 @@ export function clusterFailuresSuite(
     }
 
     /** The server stops answering RPCs; discovery still lists it. */
-    const kill = (app: PitayaApp) => app.container.get(TOKENS.RpcServer).stop();
+    const kill = (app: PitayaApp) => (setup.crash ? setup.crash(app) : app.container.get(TOKENS.RpcServer).stop());
 
     it('keeps pushing to a user who logged in again on the same frontend while the old session closed', async () => {
       cluster = await start(['a']);
