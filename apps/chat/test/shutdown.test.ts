@@ -1,7 +1,5 @@
 import 'reflect-metadata';
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import {
   clientPeer,
   closeAll,
@@ -18,60 +16,19 @@ import {
   type ChatServer,
   type Peer,
 } from './helpers';
+import { CHAT_MAIN, logLines, spawnChat, type ChatProcess } from './chat-process';
 import { PinusClient } from './pinus-client';
 
-const ROOT = path.resolve(__dirname, '../../..');
-const MAIN = path.join(ROOT, 'apps/chat/dist/main.js');
-
-interface Child {
-  process: ChildProcess;
-  stdout: string[];
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function logLines(child: Child): { msg?: string; [key: string]: unknown }[] {
-  return child.stdout
-    .join('')
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as { msg?: string });
-}
-
-/** The built chat server as a child process; resolves once it logged 'server started'. */
-async function spawnChat(wsPort: number, tcpPort: number): Promise<Child> {
-  const proc = spawn(process.execPath, [MAIN, '--port', String(wsPort), '--tcp-port', String(tcpPort)], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const child: Child = {
-    process: proc,
-    stdout,
-    exited: new Promise((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal }))),
-  };
-  const started = new Promise<void>((resolve, reject) => {
-    proc.stdout!.on('data', (chunk: Buffer) => {
-      stdout.push(chunk.toString());
-      if (logLines(child).some((line) => line.msg === 'server started')) resolve();
-    });
-    proc.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
-    void child.exited.then(({ code }) => reject(new Error(`exited with ${code}: ${stderr.join('')}`)));
-  });
-  await withTimeout(started, 10_000, 'the chat server to start');
-  return child;
-}
-
 describe('the chat server process', () => {
-  let child: Child | undefined;
+  let child: ChatProcess | undefined;
 
   afterEach(() => {
-    if (child && child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGKILL');
+    child?.kill();
     child = undefined;
   });
 
   it('stops gracefully on SIGTERM: clients closed, exit code 0, "server stopped" logged', async () => {
-    expect(fs.existsSync(MAIN)).toBe(true); // built by `npm test`, or `npx tsc -b apps/chat`
+    expect(fs.existsSync(CHAT_MAIN)).toBe(true); // built by `npm test`, or `npx tsc -b apps/chat`
     const wsPort = await freePort();
     const tcpPort = await freePort();
     child = await spawnChat(wsPort, tcpPort);
