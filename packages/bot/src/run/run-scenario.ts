@@ -19,9 +19,11 @@ export async function runScenario(plan: Plan, options: RunOptions = {}): Promise
   if (!url) throw new ScenarioError(`${plan.name}: no url: give one in the scenario or with --url`);
   const stats = new RunStats();
   const startedAt = new Date();
-  const deadline = plan.durationMs === undefined ? Infinity : startedAt.getTime() + plan.durationMs;
+  // one monotonic clock for the deadline and the reported duration
+  const started = performance.now();
+  const deadline = plan.durationMs === undefined ? Infinity : started + plan.durationMs;
   const signal = options.signal ?? new AbortController().signal;
-  const stopping = () => signal.aborted || Date.now() >= deadline;
+  const stopping = () => signal.aborted || performance.now() >= deadline;
 
   // sleeping bots wake at once when the run is aborted: one listener for them all
   const sleepers = new Set<() => void>();
@@ -29,7 +31,7 @@ export async function runScenario(plan: Plan, options: RunOptions = {}): Promise
   /** Resolves after `ms`, or as soon as the run stops. */
   const pause = (ms: number) =>
     new Promise<void>((resolve) => {
-      const wait = Math.min(ms, deadline - Date.now());
+      const wait = Math.min(ms, deadline - performance.now());
       if (signal.aborted || wait <= 0) return resolve();
       const wake = () => {
         clearTimeout(timer);
@@ -49,7 +51,6 @@ export async function runScenario(plan: Plan, options: RunOptions = {}): Promise
     pause,
     onIteration: () => options.onIteration?.(stats),
   };
-  const started = performance.now();
   await Promise.all(
     Array.from({ length: plan.bots }, async (_, i) => {
       await pause((plan.rampUpMs * i) / plan.bots);
