@@ -66,8 +66,10 @@ describe('pitaya-cli in a terminal, against the chat demo', () => {
     clients.push(bo);
     await bo.request('chat.room.join', { name: 'bo' });
     await term.waitFor('push onJoin: {"name":"bo"}');
+    const echo = nextPush(bo, 'onMessage'); // the sender hears its own message too
     bo.notify('chat.room.send', { text: 'hello ana' });
     await term.waitFor('push onMessage: {"from":"bo","text":"hello ana"}');
+    await expect(echo).resolves.toEqual({ from: 'bo', text: 'hello ana' });
 
     const heard = nextPush(bo, 'onMessage');
     term.type('notify chat.room.send {"text": "hi bo"}\r');
