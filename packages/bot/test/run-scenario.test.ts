@@ -25,8 +25,11 @@ describe('runScenario, in process, against the chat server', () => {
 
   afterAll(() => server?.stop());
 
-  it('stores a value from an answer and uses it in a later step', async () => {
-    const report = await run(server, {
+  it('sends the handshake, stores a value from an answer and uses it in a later step', async () => {
+    const handshakes: unknown[] = [];
+    const onIteration = () => handshakes.push(server.app.sessions.getByUid('keeper-1')?.handshake);
+    const scenario = {
+      handshake: { sys: { platform: 'bot' }, user: { client: 'pitaya-bot' } },
       bots: 2,
       setup: [{ request: 'chat.room.join', body: { name: 'keeper-${bot}' }, store: { me: 'members.length', all: '' } }],
       steps: [
@@ -34,9 +37,21 @@ describe('runScenario, in process, against the chat server', () => {
         { waitPush: 'onMessage', match: { from: 'keeper-${bot}' }, store: { said: 'text' } },
         { request: 'chat.room.join', body: { name: 'keeper-${bot}' }, expect: { 'members.length': { $gte: '${me}' } } },
       ],
-    });
+    };
+    const report = await run(server, scenario, { onIteration });
     expect(failures(report)).toEqual([]);
     expect(report.assertions.passed).toBe(2 * 3);
+    expect(handshakes.find(Boolean)).toEqual({
+      sys: expect.objectContaining({ platform: 'bot' }),
+      user: { client: 'pitaya-bot' },
+    });
+  });
+
+  it('starts the bots evenly over the ramp-up', async () => {
+    const report = await run(server, { bots: 3, rampUp: '600ms', steps: [{ request: 'chat.room.leave' }] });
+    expect(report.iterations.completed).toBe(3);
+    // the third bot starts 2/3 into the ramp-up
+    expect(report.durationMs).toBeGreaterThanOrEqual(400);
   });
 
   it('counts each kind of failure under its step', async () => {

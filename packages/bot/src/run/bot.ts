@@ -6,15 +6,8 @@ import { mismatches } from './match';
 import { PushInbox } from './push-inbox';
 import { getPath, render, type Vars } from './template';
 
-/** A step that did not go as the scenario says: the iteration stops there. */
-class StepFailure extends Error {
-  constructor(
-    readonly category: FailureCategory,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+/** A step that did not go as the scenario says (counted already): the iteration stops there. */
+class StepFailure extends Error {}
 
 export interface BotContext {
   plan: Plan;
@@ -202,6 +195,6 @@ export class Bot {
 
   private fail(step: string, category: FailureCategory, message: string): never {
     this.context.stats.fail(step, category, { bot: this.id, iteration: Number(this.vars.iteration), message });
-    throw new StepFailure(category, message);
+    throw new StepFailure(message);
   }
 }
