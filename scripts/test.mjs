@@ -21,6 +21,8 @@ try {
     { command: 'nats-server', pkg: 'nats-server' },
     { command: 'etcd', pkg: 'etcd-server' },
     { command: 'redis-server', pkg: 'redis-server' },
+    // gives the REPL tests a pseudo-terminal; part of every Debian install, but a slim image may lack it
+    { command: 'script', pkg: 'bsdutils' },
   ]);
 } catch (err) {
   console.error(err.message);

@@ -1,7 +1,5 @@
 import 'reflect-metadata';
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import {
   clientPeer,
   closeAll,
@@ -14,79 +12,23 @@ import {
   TRANSPORTS,
   withTimeout,
   type ChatServer,
-  type Endpoint,
   type Peer,
 } from './helpers';
+import { CHAT_MAIN, logLines, spawnChat, type ChatProcess } from './chat-process';
 import { PinusClient } from './pinus-client';
 
-const ROOT = path.resolve(__dirname, '../../..');
-const MAIN = path.join(ROOT, 'apps/chat/dist/main.js');
-
-interface Child {
-  process: ChildProcess;
-  stdout: string[];
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function logLines(child: Child): { msg?: string; [key: string]: unknown }[] {
-  return child.stdout
-    .join('')
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as { msg?: string });
-}
-
-/**
- * The built chat server as a child process, on ports the OS picks; resolves once it logged
- * 'server started'.
- */
-async function spawnChat(): Promise<Child> {
-  const proc = spawn(process.execPath, [MAIN, '--port', '0', '--tcp-port', '0'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const child: Child = {
-    process: proc,
-    stdout,
-    exited: new Promise((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal }))),
-  };
-  const started = new Promise<void>((resolve, reject) => {
-    proc.stdout!.on('data', (chunk: Buffer) => {
-      stdout.push(chunk.toString());
-      if (logLines(child).some((line) => line.msg === 'server started')) resolve();
-    });
-    proc.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
-    void child.exited.then(({ code }) => reject(new Error(`exited with ${code}: ${stderr.join('')}`)));
-  });
-  await withTimeout(started, 10_000, 'the chat server to start');
-  return child;
-}
-
-/** Where the child listens, as it logged it. */
-function endpointOf(child: Child): Endpoint {
-  const port = (protocol: string) =>
-    (
-      logLines(child).find((line) => line.msg === 'acceptor listening' && line['protocol'] === protocol)!.address as {
-        port: number;
-      }
-    ).port;
-  return endpoint({ ws: port('ws'), tcp: port('tcp') });
-}
-
 describe('the chat server process', () => {
-  let child: Child | undefined;
+  let child: ChatProcess | undefined;
 
   afterEach(() => {
-    if (child && child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGKILL');
+    child?.kill();
     child = undefined;
   });
 
   it('stops gracefully on SIGTERM: clients closed, exit code 0, "server stopped" logged', async () => {
-    expect(fs.existsSync(MAIN)).toBe(true); // built by `npm test`, or `npx tsc -b apps/chat`
+    expect(fs.existsSync(CHAT_MAIN)).toBe(true); // built by `npm test`, or `npx tsc -b apps/chat`
     child = await spawnChat();
-    const server = endpointOf(child);
+    const server = endpoint(child.ports);
     const ana = await clientPeer(server, 'ws');
     const bob = await pinusPeer(server, 'tcp');
     await expect(join(ana, 'ana')).resolves.toEqual(['ana']);

@@ -158,6 +158,14 @@ export class PitayaClient<R extends RouteMap = AnyRoutes> {
     return this.pushHandlers.add(route, handler as (body: never) => void);
   }
 
+  /**
+   * Listens to every push, whatever its route (REPLs, recorders); returns a function that stops
+   * listening. A push whose body cannot be decoded (a protobuf route without a type) is an `error` event.
+   */
+  onAnyPush(handler: (route: string, body: unknown) => void): () => void {
+    return this.pushHandlers.addAny(handler);
+  }
+
   /** Closes for good: no reconnect; requests in flight reject. Resolves once the connection is gone. */
   close(): Promise<void> {
     const wasClosed = this.state === 'closed';

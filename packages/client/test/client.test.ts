@@ -103,6 +103,27 @@ describe.each<TransportKind>(['ws', 'tcp'])('client over %s', (kind) => {
     expect(got).toEqual([{ from: 'ana', text: 'hi' }]);
   });
 
+  it('delivers every push to onAnyPush listeners with its route, until unsubscribed', async () => {
+    await start({ handshake: reply({ dict: { onJoin: 1 } }), onRequest: () => json('synced') });
+    client = await connect(server.url);
+    const got: unknown[] = [];
+    const byRoute: unknown[] = [];
+    const stop = client.onAnyPush((route, body) => got.push([route, body]));
+    client.on('onJoin', (body) => byRoute.push(body));
+    const connection = await server.connection();
+    connection.push('onJoin', json({ name: 'bo' })); // a compressed route arrives by its name
+    connection.push('anything.at.all', json({ n: 1 }));
+    await client.request('sync', {}); // answered after the pushes: they have been handled by then
+    stop();
+    connection.push('onJoin', json({ name: 'cy' }));
+    await client.request('sync', {});
+    expect(got).toEqual([
+      ['onJoin', { name: 'bo' }],
+      ['anything.at.all', { n: 1 }],
+    ]);
+    expect(byRoute).toEqual([{ name: 'bo' }, { name: 'cy' }]);
+  });
+
   it('compresses routes with the handshake dictionary, both ways', async () => {
     const dict = { 'room.room.join': 1, onJoin: 2 };
     await start({ handshake: reply({ dict }), onRequest: () => json({ ok: true }) });
