@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { TOKENS } from '@pitaya-ts/core';
 import { etcdDiscoveryModule } from '@pitaya-ts/etcd';
 import { natsRpcModule } from '@pitaya-ts/nats';
-import { startEtcdServer, startNatsServer, type EtcdServer, type NatsServer } from '@pitaya-ts/testing';
+import { startEtcdServer, startNatsServer, waitFor, type EtcdServer, type NatsServer } from '@pitaya-ts/testing';
 import { clusterFailuresSuite } from '../../core/test/cluster/cluster-failures-suite';
 
 let nats: NatsServer;
@@ -23,6 +23,16 @@ clusterFailuresSuite('NATS RPC and etcd discovery (real servers)', () => [natsRp
     'pitaya.cluster.sd.etcd.prefix': `failures-${process.pid}/`,
     'pitaya.cluster.sd.etcd.shutdown.delay': '0ms',
   }),
-  // the RPC server's connection closes without a word: a stop would answer what it holds
-  crash: (app) => (app.container.get(TOKENS.RpcServer) as unknown as { nc: { close(): Promise<void> } }).nc.close(),
+  // the RPC server's connection closes without a word (a stop would answer what it holds), and the
+  // test goes on once nats-server has seen it go, as it would a killed process's
+  crash: async (app) => {
+    await (app.container.get(TOKENS.RpcServer) as unknown as { nc: { close(): Promise<void> } }).nc.close();
+    const name = `${app.server.id} rpc server`;
+    await waitFor(async () => {
+      const connz = (await (await fetch(`http://127.0.0.1:${nats.monitorPort}/connz?limit=4096`)).json()) as {
+        connections: { name?: string }[];
+      };
+      return !connz.connections.some((connection) => connection.name === name);
+    }, `nats-server to drop ${name}`);
+  },
 });
