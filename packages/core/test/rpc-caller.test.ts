@@ -10,7 +10,7 @@ import {
 } from '@pitaya-ts/core';
 import { RpcCaller } from '../src/cluster/rpc-caller';
 import { markDeadline } from '../src/cluster/deadline';
-import { RemoteService } from '../src/rpc/remote-service';
+import { RemoteService } from '../src/handler/remote-service';
 import { RouteParser } from '../src/routing/route';
 import { deferred, waitFor, type Deferred } from './helpers';
 

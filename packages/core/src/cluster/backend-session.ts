@@ -1,6 +1,6 @@
 import type { HandshakeRequest } from '@pitaya-ts/protocol';
 import { PitayaError } from '../errors/pitaya-error';
-import type { RpcSession } from '../rpc/rpc-messages';
+import type { RpcSession } from '../wire/rpc-messages';
 import type { Session } from '../session/session';
 import { SessionValues } from '../session/session-values';
 

@@ -1,17 +1,17 @@
 import { parseDuration } from '../config/duration';
-import type { OutboundEncoder } from '../agent/outbound';
-import type { HandlerService } from '../dispatch/handler-service';
+import type { OutboundEncoder } from '../serialize/outbound';
+import type { HandlerService } from '../handler/handler-service';
 import { asPitayaError, PitayaError } from '../errors/pitaya-error';
 import type { Logger } from '../logging/logger';
-import type { RemoteService } from '../rpc/remote-service';
+import type { RemoteService } from '../handler/remote-service';
 import type { RpcHandler } from '../rpc/rpc-client';
-import { RpcMsgType, RpcType, type RpcRequest, type RpcResponse } from '../rpc/rpc-messages';
+import { RpcMsgType, RpcType, type RpcRequest, type RpcResponse } from '../wire/rpc-messages';
 import type { ServerInfo } from '../rpc/service-discovery';
 import type { RouteParser } from '../routing/route';
 import type { SessionPool } from '../session/session-pool';
 import { BackendSession, type BackendSessionOps } from './backend-session';
 import { markDeadline } from './deadline';
-import type { BindMessage, PushMessage } from './protos';
+import type { BindMessage, PushMessage } from '../wire/protos';
 
 const ACK = new TextEncoder().encode('ack');
 

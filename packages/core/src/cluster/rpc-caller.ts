@@ -1,8 +1,8 @@
 import { formatDuration } from '../config/duration';
 import { ErrorCode, PitayaError } from '../errors/pitaya-error';
-import type { RemoteService } from '../rpc/remote-service';
+import type { RemoteService } from '../handler/remote-service';
 import type { RpcClient } from '../rpc/rpc-client';
-import { RpcMsgType, RpcType, type RpcRequest, type RpcSession } from '../rpc/rpc-messages';
+import { RpcMsgType, RpcType, type RpcRequest, type RpcSession } from '../wire/rpc-messages';
 import type { ServerInfo } from '../rpc/service-discovery';
 import type { UnreachableServers } from '../rpc/unreachable-servers';
 import type { RouteParser } from '../routing/route';

@@ -4,7 +4,7 @@ import { ErrorCode, PitayaError } from '../errors/pitaya-error';
 import type { SessionPool } from '../session/session-pool';
 import { TOKENS } from '../tokens';
 import { decodeSessionData } from './backend-session';
-import { decodeKickMsg, decodeSession, encodeKickAnswer, encodeResponse } from './protos';
+import { decodeKickMsg, decodeSession, encodeKickAnswer, encodeResponse } from '../wire/protos';
 
 // what Pitaya's sys remotes answer: a protos.Response{data: "ack"}
 const ACK = encodeResponse({ data: new TextEncoder().encode('ack') });

@@ -5,7 +5,7 @@ import type { Logger } from '../logging/logger';
 import { Metric, NoopMetricsReporter, type MetricsReporter } from '../metrics/metrics-reporter';
 import type { ParsedRoute, RouteParser } from '../routing/route';
 import type { Session } from '../session/session';
-import type { HandlerService } from './handler-service';
+import type { HandlerService } from '../handler/handler-service';
 
 /** Sends a message for another server type to a server of that type (cluster mode). */
 export type Forwarder = (

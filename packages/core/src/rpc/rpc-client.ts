@@ -1,6 +1,6 @@
-import type { BindMessage, PushMessage } from '../cluster/protos';
+import type { BindMessage, PushMessage } from '../wire/protos';
 import { ErrorCode, PitayaError } from '../errors/pitaya-error';
-import type { RpcRequest, RpcResponse } from './rpc-messages';
+import type { RpcRequest, RpcResponse } from '../wire/rpc-messages';
 import type { ServerInfo } from './service-discovery';
 
 /** Sends RPCs to the other servers of the cluster, and pushes, kicks and binds to users' frontends. */

@@ -1,6 +1,6 @@
 import { Root, type Type } from 'protobufjs';
 import type { WireError } from '../errors/pitaya-error';
-import type { RpcRequest, RpcResponse, RpcSession } from '../rpc/rpc-messages';
+import type { RpcRequest, RpcResponse, RpcSession } from './rpc-messages';
 
 /**
  * Pitaya's cluster messages (package `protos`), as in proto/pitaya.proto: a test checks that this
