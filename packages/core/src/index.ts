@@ -73,3 +73,4 @@ export type { RpcHandler } from './rpc/rpc-client';
 export { StandaloneRpcClient, StandaloneRpcServer } from './rpc/rpc-client';
 export { RpcType, RpcMsgType } from './wire/rpc-messages';
 export type { Forwarder } from './dispatch/message-processor';
+export { settlesWithin } from './util/within';

@@ -60,6 +60,9 @@ export const PITAYA_PROTOS = {
   },
 };
 
+/** What Pitaya answers where there is nothing to answer: a notify run, a sys remote done. */
+export const ACK = new TextEncoder().encode('ack');
+
 export const protosRoot = Root.fromJSON(PITAYA_PROTOS as unknown as Parameters<typeof Root.fromJSON>[0]);
 const type = (name: string): Type => protosRoot.lookupType(`protos.${name}`);
 const T = {
