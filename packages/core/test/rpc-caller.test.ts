@@ -21,6 +21,7 @@ const text = (data: Uint8Array) => new TextDecoder().decode(data);
 
 /** An RPC client whose calls are answered by hand, in any order. */
 class ManualClient implements RpcClient {
+  readonly clustered = true;
   readonly calls: { request: RpcRequest; answer: Deferred<RpcResponse> }[] = [];
   async start() {}
   async stop() {}

@@ -156,6 +156,8 @@ export class MemoryServiceDiscovery implements ServiceDiscovery {
 }
 
 export class MemoryRpcClient implements RpcClient {
+  readonly clustered = true;
+
   constructor(private readonly cluster: MemoryCluster) {}
 
   async start(): Promise<void> {}
