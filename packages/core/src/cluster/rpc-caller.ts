@@ -148,7 +148,7 @@ export class RpcCaller {
         },
         (err: unknown) => {
           if (!this.inFlight.end(call)) return;
-          if (err instanceof PitayaError && err.unreachable) this.wentAway(target, call.seq);
+          if (PitayaError.is(err) && err.unreachable) this.wentAway(target, call.seq);
           fail(err as Error);
         },
       );

@@ -57,7 +57,7 @@ export class MessageProcessor {
     } catch (err) {
       const error = asPitayaError(err);
       code = error.code;
-      if (!(err instanceof PitayaError)) this.logger.error({ err, route: routeName }, 'handler failed');
+      if (!PitayaError.is(err)) this.logger.error({ err, route: routeName }, 'handler failed');
       if (type === 'request') agent.respondError(message.id, error);
       // not `msg`: pino's message key, which would shadow the reason in the JSON line
       else this.logger.warn({ route: routeName, code, reason: error.message }, 'notify failed');
