@@ -277,10 +277,6 @@ export const CONFIG_SCHEMA = {
 
   // groups
   'pitaya.groups.memory.tickduration': duration('30s', 'How often expired in-memory groups are deleted'),
-  'pitaya.groups.etcd.endpoints': list(['localhost:2379'], 'etcd groups: endpoints'),
-  'pitaya.groups.etcd.prefix': string('pitaya/', 'etcd groups: key prefix'),
-  'pitaya.groups.etcd.dialtimeout': duration('5s', 'etcd groups: dial timeout'),
-  'pitaya.groups.etcd.transactiontimeout': duration('5s', 'etcd groups: timeout of one operation'),
 
   // metrics
   'pitaya.metrics.prometheus.enabled': bool(false, 'Serve Prometheus metrics'),
@@ -337,32 +333,6 @@ export const CONFIG_SCHEMA = {
   ),
   'pitaya.buffer.cluster.rpc.server.nats.push': int(100, 'User pushes waiting to be delivered', 1),
   'pitaya.cluster.rpc.server.loopback': bool(true, "Allow RPC to one's own server type (Pitaya v2)"),
-  'pitaya.cluster.rpc.server.grpc.port': int(3434, 'Port of the gRPC RPC server'),
-  'pitaya.cluster.rpc.client.grpc.dialtimeout': duration('5s', 'gRPC dial timeout'),
-  'pitaya.cluster.rpc.client.grpc.requesttimeout': duration('5s', 'gRPC request timeout'),
-  'pitaya.cluster.rpc.client.grpc.lazyconnection': bool(false, 'Connect to a gRPC server only when first called'),
-
-  // modules
-  'pitaya.modules.bindingstorage.etcd.endpoints': list(['localhost:2379'], 'Binding storage: etcd endpoints'),
-  'pitaya.modules.bindingstorage.etcd.prefix': string('pitaya/', 'Binding storage: key prefix'),
-  'pitaya.modules.bindingstorage.etcd.dialtimeout': duration('5s', 'Binding storage: dial timeout'),
-  'pitaya.modules.bindingstorage.etcd.leasettl': duration('5h', 'Binding storage: TTL of a binding'),
-
-  // reliable RPC workers
-  'pitaya.worker.redis.url': string('localhost:6379', 'Redis of the reliable-RPC job queue'),
-  'pitaya.worker.redis.pool': int(10, 'Redis connections'),
-  'pitaya.worker.redis.password': string('', 'Redis password'),
-  'pitaya.worker.concurrency': int(10, 'Jobs run at once', 1),
-  'pitaya.worker.namespace': string('', 'Queue namespace (blue/green stacks)'),
-  'pitaya.worker.retry.enabled': bool(true, 'Retry failed jobs'),
-  'pitaya.worker.retry.max': int(5, 'Retries of a job'),
-  'pitaya.worker.retry.exponential': int(
-    5,
-    'Backoff exponent: min(count^exp + mindelay + rand*(count+1), maxdelay) seconds',
-  ),
-  'pitaya.worker.retry.mindelay': int(10, 'Backoff: smallest delay, seconds'),
-  'pitaya.worker.retry.maxdelay': int(10, 'Backoff: largest delay, seconds'),
-  'pitaya.worker.retry.maxrandom': int(10, 'Backoff: random part, seconds'),
 } as const;
 
 export type ConfigKey = keyof typeof CONFIG_SCHEMA;
