@@ -331,7 +331,6 @@ export const CONFIG_SCHEMA = {
     'RPCs waiting to be processed; beyond it they are dropped and counted',
     1,
   ),
-  'pitaya.buffer.cluster.rpc.server.nats.push': int(100, 'User pushes waiting to be delivered', 1),
   'pitaya.cluster.rpc.server.loopback': bool(true, "Allow RPC to one's own server type (Pitaya v2)"),
 } as const;
 
