@@ -17,6 +17,8 @@ export interface EtcdServiceDiscoveryOptions {
   prefix: string;
   /** TTL of the lease the server's key lives under, s. */
   leaseTtlSec: number;
+  /** Log each renewal of the lease at debug level. */
+  heartbeatLog?: boolean;
   grantRetries: number;
   grantRetryIntervalMs: number;
   revokeTimeoutMs: number;
@@ -123,12 +125,14 @@ export class EtcdServiceDiscovery implements ServiceDiscovery {
 
   /** Grants a lease and puts the server's key under it, retrying a bounded number of times. */
   private async register(): Promise<void> {
-    const { grantRetries, grantRetryIntervalMs, leaseTtlSec, logger } = this.options;
+    const { grantRetries, grantRetryIntervalMs, leaseTtlSec, heartbeatLog, logger } = this.options;
     for (let attempt = 0; ; attempt++) {
       try {
         const lease = this.client!.lease(leaseTtlSec, { autoKeepAlive: true });
         await lease.grant();
         lease.on('lost', (err) => this.leaseLost(lease, err));
+        if (heartbeatLog)
+          lease.on('keepaliveSucceeded', (res) => logger.debug({ lease: res.ID }, 'etcd lease renewed'));
         await lease.put(this.key).value(serverJson(this.options.self));
         this.lease = lease;
         return;

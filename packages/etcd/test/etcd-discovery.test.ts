@@ -6,6 +6,7 @@ import { NoopMetricsReporter, type ServerInfo } from '@pitaya-ts/core';
 import { EtcdServiceDiscovery, type EtcdServiceDiscoveryOptions } from '@pitaya-ts/etcd';
 import { startEtcdServer, waitFor, type EtcdServer } from '@pitaya-ts/testing';
 import { discoveryContract } from '../../core/test/contracts/discovery-contract';
+import { captureLogger } from '../../core/test/helpers';
 
 let etcd: EtcdServer;
 let prefix = '';
@@ -108,6 +109,29 @@ describe('etcd discovery, as Pitaya stores it', () => {
     ).toEqual(['go-1', 'room-9']);
     expect(discovery.getServer('go-1')).toMatchObject({ type: 'connector', frontend: true });
     await discovery.stop();
+  });
+
+  it('logs each renewal of its lease at debug level with heartbeat.log, and none without', async () => {
+    const quiet = captureLogger('debug');
+    const verbose = captureLogger('debug');
+    const renewals = (lines: Record<string, unknown>[]) => lines.filter((line) => line['msg'] === 'etcd lease renewed');
+    // a lease is renewed at once, then every third of its TTL: the quiet one, started first, renews first
+    const silent = new EtcdServiceDiscovery(
+      options({ ...room, id: 'quiet' }, { leaseTtlSec: 3, logger: quiet.logger }),
+    );
+    const logging = new EtcdServiceDiscovery(
+      options(room, { leaseTtlSec: 3, heartbeatLog: true, logger: verbose.logger }),
+    );
+    await silent.start();
+    await logging.start();
+    try {
+      await waitFor(() => renewals(verbose.lines).length >= 2, 'two renewals logged');
+      expect(renewals(verbose.lines)[0]).toMatchObject({ level: 20, lease: expect.any(String) });
+      expect(renewals(quiet.lines)).toEqual([]);
+    } finally {
+      await logging.stop();
+      await silent.stop();
+    }
   });
 
   it('drops a server whose process died once its lease expires', async () => {
