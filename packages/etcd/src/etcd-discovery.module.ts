@@ -15,6 +15,7 @@ export function etcdDiscoveryModule(): ContainerModule {
         prefix: config.get('pitaya.cluster.sd.etcd.prefix'),
         leaseTtlSec: Math.max(1, Math.round(config.get('pitaya.cluster.sd.etcd.heartbeat.ttl') / 1000)),
         heartbeatLog: config.get('pitaya.cluster.sd.etcd.heartbeat.log'),
+        grantTimeoutMs: config.get('pitaya.cluster.sd.etcd.grantlease.timeout'),
         grantRetries: config.get('pitaya.cluster.sd.etcd.grantlease.maxretries'),
         grantRetryIntervalMs: config.get('pitaya.cluster.sd.etcd.grantlease.retryinterval'),
         revokeTimeoutMs: config.get('pitaya.cluster.sd.etcd.revoke.timeout'),

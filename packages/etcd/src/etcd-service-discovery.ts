@@ -19,6 +19,8 @@ export interface EtcdServiceDiscoveryOptions {
   leaseTtlSec: number;
   /** Log each renewal of the lease at debug level. */
   heartbeatLog?: boolean;
+  /** A lease grant etcd has not answered within this counts as a failed attempt, ms. */
+  grantTimeoutMs: number;
   grantRetries: number;
   grantRetryIntervalMs: number;
   revokeTimeoutMs: number;
@@ -125,10 +127,11 @@ export class EtcdServiceDiscovery implements ServiceDiscovery {
 
   /** Grants a lease and puts the server's key under it, retrying a bounded number of times. */
   private async register(): Promise<void> {
-    const { grantRetries, grantRetryIntervalMs, leaseTtlSec, heartbeatLog, logger } = this.options;
+    const { grantTimeoutMs, grantRetries, grantRetryIntervalMs, leaseTtlSec, heartbeatLog, logger } = this.options;
     for (let attempt = 0; ; attempt++) {
       try {
-        const lease = this.client!.lease(leaseTtlSec, { autoKeepAlive: true });
+        // the deadline bounds the grant only: the lease's keep-alives run as long as it lives
+        const lease = this.client!.lease(leaseTtlSec, { autoKeepAlive: true, deadline: Date.now() + grantTimeoutMs });
         await lease.grant();
         lease.on('lost', (err) => this.leaseLost(lease, err));
         if (heartbeatLog)

@@ -31,6 +31,7 @@ function options(self: ServerInfo, overrides: Partial<EtcdServiceDiscoveryOption
     dialTimeoutMs: 5000,
     prefix,
     leaseTtlSec: 60,
+    grantTimeoutMs: 5000,
     grantRetries: 3,
     grantRetryIntervalMs: 200,
     revokeTimeoutMs: 2000,
@@ -131,6 +132,24 @@ describe('etcd discovery, as Pitaya stores it', () => {
     } finally {
       await logging.stop();
       await silent.stop();
+    }
+  });
+
+  it('gives up a lease grant etcd does not answer within grantlease.timeout, and retries as configured', async () => {
+    const { logger, lines } = captureLogger('warn');
+    const discovery = new EtcdServiceDiscovery(
+      options(room, { grantTimeoutMs: 300, grantRetries: 1, grantRetryIntervalMs: 50, logger }),
+    );
+    // a hung etcd: connections are accepted, nothing is answered
+    process.kill(etcd.pid!, 'SIGSTOP');
+    try {
+      await expect(discovery.start()).rejects.toThrow();
+      const retries = lines.filter((line) => line['msg'] === 'cannot register in etcd, retrying');
+      expect(retries).toHaveLength(1);
+      expect(retries[0]).toMatchObject({ err: { message: expect.stringMatching(/deadline exceeded/i) } });
+    } finally {
+      process.kill(etcd.pid!, 'SIGCONT');
+      await discovery.stop();
     }
   });
 

@@ -27,6 +27,7 @@ function discovery(self: ServerInfo, prefix: string): EtcdServiceDiscovery {
     dialTimeoutMs: 5000,
     prefix,
     leaseTtlSec: 60,
+    grantTimeoutMs: 5000,
     grantRetries: 3,
     grantRetryIntervalMs: 200,
     revokeTimeoutMs: 2000,

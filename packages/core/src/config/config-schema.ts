@@ -300,7 +300,10 @@ export const CONFIG_SCHEMA = {
   'pitaya.cluster.sd.etcd.prefix': string('pitaya/', 'Key prefix; servers see each other only under the same prefix'),
   'pitaya.cluster.sd.etcd.heartbeat.ttl': duration('60s', "TTL of the lease the server's key lives under"),
   'pitaya.cluster.sd.etcd.heartbeat.log': bool(false, 'Log lease keep-alives at debug level'),
-  'pitaya.cluster.sd.etcd.grantlease.timeout': duration('60s', 'Timeout of one lease grant'),
+  'pitaya.cluster.sd.etcd.grantlease.timeout': duration(
+    '60s',
+    'A lease grant etcd has not answered within this is a failed attempt, retried as below',
+  ),
   'pitaya.cluster.sd.etcd.grantlease.maxretries': int(15, 'Attempts to re-grant a lost lease before shutting down'),
   'pitaya.cluster.sd.etcd.grantlease.retryinterval': duration('5s', 'Delay between lease grant attempts'),
   'pitaya.cluster.sd.etcd.revoke.timeout': duration('5s', 'Timeout of the lease revoke at shutdown'),
