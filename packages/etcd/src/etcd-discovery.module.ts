@@ -20,6 +20,7 @@ export function etcdDiscoveryModule(): ContainerModule {
         grantRetryIntervalMs: config.get('pitaya.cluster.sd.etcd.grantlease.retryinterval'),
         revokeTimeoutMs: config.get('pitaya.cluster.sd.etcd.revoke.timeout'),
         syncIntervalMs: config.get('pitaya.cluster.sd.etcd.syncservers.interval'),
+        syncParallelism: config.get('pitaya.cluster.sd.etcd.syncservers.parallelism'),
         shutdownDelayMs: config.get('pitaya.cluster.sd.etcd.shutdown.delay'),
         blacklist: config.get('pitaya.cluster.sd.etcd.servertypesblacklist'),
         self: ctx.get(TOKENS.ServerInfo),

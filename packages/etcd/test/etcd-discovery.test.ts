@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { createHook } from 'node:async_hooks';
 import pino from 'pino';
-import { Etcd3 } from 'etcd3';
+import { Etcd3, MultiRangeBuilder, SingleRangeBuilder } from 'etcd3';
 import { NoopMetricsReporter, type ServerInfo } from '@pitaya-ts/core';
 import { EtcdServiceDiscovery, type EtcdServiceDiscoveryOptions } from '@pitaya-ts/etcd';
 import { startEtcdServer, waitFor, type EtcdServer } from '@pitaya-ts/testing';
@@ -36,6 +36,7 @@ function options(self: ServerInfo, overrides: Partial<EtcdServiceDiscoveryOption
     grantRetryIntervalMs: 200,
     revokeTimeoutMs: 2000,
     syncIntervalMs: 60_000,
+    syncParallelism: 10,
     shutdownDelayMs: 0,
     blacklist: [],
     self,
@@ -224,4 +225,60 @@ describe('etcd discovery, as Pitaya stores it', () => {
     // the etcd client's retries after the outage end soon: they do not keep a stopped server's process up
     expect(timers.pending(1000)).toEqual([]);
   }, 30_000);
+});
+
+describe('etcd discovery: the periodic re-read', () => {
+  let client: Etcd3;
+
+  beforeAll(() => {
+    client = new Etcd3({ hosts: `http://${etcd.endpoint}` });
+  });
+
+  afterAll(() => client.close());
+  afterEach(() => jest.restoreAllMocks());
+
+  it.each([1, 3])(
+    'fetches the servers the watch missed, %i at a time (syncservers.parallelism)',
+    async (parallelism) => {
+      // the watch starts far past the first read: servers that register later are for the re-read to find
+      const read = MultiRangeBuilder.prototype.exec;
+      jest.spyOn(MultiRangeBuilder.prototype, 'exec').mockImplementationOnce(async function (this: MultiRangeBuilder) {
+        const answer = await read.call(this);
+        return {
+          ...answer,
+          header: { ...answer.header, revision: String(Number(answer.header.revision) + 1_000_000) },
+        };
+      });
+      let fetching = 0;
+      let mostAtOnce = 0;
+      const fetch = SingleRangeBuilder.prototype.exec;
+      jest.spyOn(SingleRangeBuilder.prototype, 'exec').mockImplementation(async function (this: SingleRangeBuilder) {
+        mostAtOnce = Math.max(mostAtOnce, ++fetching);
+        try {
+          return await fetch.call(this);
+        } finally {
+          fetching--;
+        }
+      });
+      const discovery = new EtcdServiceDiscovery(options(room, { syncIntervalMs: 100, syncParallelism: parallelism }));
+      await discovery.start();
+      const missed = ['m1', 'm2', 'm3', 'm4', 'm5'].map((id) => ({ ...room, id }));
+      try {
+        // in one transaction: a single re-read finds them all
+        const key = (id: string) => `${prefix}servers/room/${id}`;
+        await client
+          .if(key('m1'), 'Create', '==', 0)
+          .then(...missed.map((server) => client.put(key(server.id)).value(JSON.stringify(server))))
+          .commit();
+        await waitFor(
+          () => missed.every((server) => discovery.getServer(server.id) !== undefined),
+          'the missed servers',
+        );
+        expect(discovery.getServer('m3')).toEqual(missed[2]);
+        expect(mostAtOnce).toBe(parallelism);
+      } finally {
+        await discovery.stop();
+      }
+    },
+  );
 });

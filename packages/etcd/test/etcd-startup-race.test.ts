@@ -33,6 +33,7 @@ function discovery(self: ServerInfo, prefix: string): EtcdServiceDiscovery {
     revokeTimeoutMs: 2000,
     // no periodic re-read to hide a server the watch missed
     syncIntervalMs: 600_000,
+    syncParallelism: 10,
     shutdownDelayMs: 0,
     blacklist: [],
     self,

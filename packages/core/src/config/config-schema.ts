@@ -307,8 +307,15 @@ export const CONFIG_SCHEMA = {
   'pitaya.cluster.sd.etcd.grantlease.maxretries': int(15, 'Attempts to re-grant a lost lease before shutting down'),
   'pitaya.cluster.sd.etcd.grantlease.retryinterval': duration('5s', 'Delay between lease grant attempts'),
   'pitaya.cluster.sd.etcd.revoke.timeout': duration('5s', 'Timeout of the lease revoke at shutdown'),
-  'pitaya.cluster.sd.etcd.syncservers.interval': duration('120s', 'Full re-sync of the server list'),
-  'pitaya.cluster.sd.etcd.syncservers.parallelism': int(10, 'Parallel reads during a sync', 1),
+  'pitaya.cluster.sd.etcd.syncservers.interval': duration(
+    '120s',
+    'How often the server keys are listed again, to catch what the watch missed',
+  ),
+  'pitaya.cluster.sd.etcd.syncservers.parallelism': int(
+    10,
+    'Servers that re-read fetches at once, among those it found unknown',
+    1,
+  ),
   'pitaya.cluster.sd.etcd.shutdown.delay': duration('300ms', 'Wait after deregistering before shutting down'),
   'pitaya.cluster.sd.etcd.servertypesblacklist': list([], 'Server types discovery ignores'),
 
