@@ -48,6 +48,7 @@ export {
   type Labels,
   type MetricsReporter,
 } from './metrics/metrics-reporter';
+export { addMetricTags } from './metrics/metric-tags';
 export { PrometheusReporter, type PrometheusReporterOptions } from './metrics/prometheus-reporter';
 export { StatsdReporter, type StatsdReporterOptions } from './metrics/statsd-reporter';
 

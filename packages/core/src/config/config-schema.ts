@@ -286,7 +286,9 @@ export const CONFIG_SCHEMA = {
   'pitaya.metrics.statsd.prefix': string('pitaya.', 'statsd metric prefix'),
   'pitaya.metrics.statsd.rate': ratio(1, 'statsd sample rate (1 = every sample)'),
   'pitaya.metrics.constanttags': map('Labels added to every metric'),
-  'pitaya.metrics.additionaltags': map('Extra labels of the handler metrics, with their default values'),
+  'pitaya.metrics.additionaltags': map(
+    "Labels of Pitaya's metrics with their default values; `addMetricTags(ctx, tags)` sets a request's",
+  ),
   'pitaya.metrics.periodicmetrics.period': duration('15s', 'How often process gauges are sampled'),
   'pitaya.metrics.custom': customMetrics(
     'Custom counters, gauges, summaries and histograms: {subsystem, name, help, labels}',

@@ -15,6 +15,7 @@ export function metricsReporter(config: PitayaConfig, serverType: string): Metri
         game,
         serverType,
         constantLabels,
+        additionalLabels: config.get('pitaya.metrics.additionaltags'),
         custom: config.get('pitaya.metrics.custom'),
       }),
     );
