@@ -64,6 +64,11 @@ describe('PrometheusReporter', () => {
     ]);
     // process metrics under Pitaya's namespace
     expect(body).toMatch(/^pitaya_process_cpu_seconds_total/m);
+    // and Pitaya's own, read at the scrape
+    expect(samples(body, 'pitaya_sys_heapsize')).toEqual([
+      { labels: { game: 'g', serverType: 'lobby' }, value: expect.any(Number) },
+    ]);
+    expect(samples(body, 'pitaya_sys_heapsize')[0]!.value).toBeGreaterThan(0);
     expect((await get(port, '/other')).status).toBe(404);
     await reporter.stop();
     await expect(get(port, '/metrics')).rejects.toThrow(/ECONNREFUSED/);

@@ -289,7 +289,10 @@ export const CONFIG_SCHEMA = {
   'pitaya.metrics.additionaltags': map(
     "Labels of Pitaya's metrics with their default values; `addMetricTags(ctx, tags)` sets a request's",
   ),
-  'pitaya.metrics.periodicmetrics.period': duration('15s', 'How often process gauges are sampled'),
+  'pitaya.metrics.periodicmetrics.period': duration(
+    '15s',
+    'How often statsd is sent the process gauges (sys_heapsize); Prometheus reads them at each scrape',
+  ),
   'pitaya.metrics.custom': customMetrics(
     'Custom counters, gauges, summaries and histograms: {subsystem, name, help, labels}',
   ),

@@ -110,6 +110,15 @@ export class PrometheusReporter implements MetricsReporter {
         registers,
       }),
     );
+    const heap: Gauge = new Gauge({
+      name: `${NAMESPACE}_${Metric.HeapSize}`,
+      help: 'bytes of the JavaScript heap in use',
+      labelNames: labelNames(Metric.HeapSize),
+      registers,
+      // read at each scrape
+      collect: () => heap.set(this.labels(Metric.HeapSize, {}), process.memoryUsage().heapUsed),
+    });
+    add(Metric.HeapSize, heap);
     const custom = options.custom;
     const fullName = (s: { subsystem?: string; name: string }) =>
       [NAMESPACE, s.subsystem, s.name].filter(Boolean).join('_');
