@@ -17,9 +17,11 @@ export class InvalidValue {
 const fail = (reason: string) => new InvalidValue(reason);
 
 function duration(def: string, doc: string): KeySpec<number> {
+  const ms = parseDuration(def);
+  if (ms === undefined) throw new TypeError(`the default of a duration key must be a duration, got "${def}"`);
   return {
     kind: 'duration',
-    default: parseDuration(def)!,
+    default: ms,
     doc,
     parse: (v) => {
       const ms = typeof v === 'string' || typeof v === 'number' ? parseDuration(v) : undefined;
@@ -71,7 +73,8 @@ function bool(def: boolean, doc: string): KeySpec<boolean> {
   };
 }
 
-function string<T extends string = string>(def: T, doc: string, choices?: readonly T[]): KeySpec<T> {
+// the type comes from the choices, not from the default: `string('eu', ...)` is a string
+function string<T extends string = string>(def: NoInfer<T>, doc: string, choices?: readonly T[]): KeySpec<T> {
   return {
     kind: 'string',
     default: def,
@@ -348,6 +351,15 @@ export const CONFIG_SCHEMA = {
   ),
   'pitaya.cluster.rpc.server.loopback': bool(true, "Allow RPC to one's own server type (Pitaya v2)"),
 } as const;
+
+/**
+ * The builders of keys, for an application's own (`bootstrap({ configSchema })`): a default, a doc
+ * string, and for `int` a minimum, for `string` the values allowed.
+ */
+export const configKey = { duration, int, bool, string, list, map } as const;
+
+/** Keys and their specs: Pitaya's (`CONFIG_SCHEMA`) or an application's. */
+export type ConfigSchema = Readonly<Record<string, KeySpec<unknown>>>;
 
 export type ConfigKey = keyof typeof CONFIG_SCHEMA;
 export type ConfigValue<K extends ConfigKey> = (typeof CONFIG_SCHEMA)[K] extends KeySpec<infer T> ? T : never;
