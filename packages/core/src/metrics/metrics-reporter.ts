@@ -7,6 +7,8 @@ export const Metric = {
   DroppedMessages: 'rpc_server_dropped_messages',
   AgentDroppedMessages: 'agent_dropped_messages',
   CountServers: 'service_discovery_count_servers',
+  /** Bytes of the JavaScript heap in use (Pitaya's Go heap size). */
+  HeapSize: 'sys_heapsize',
 } as const;
 
 export type Labels = Record<string, string>;
