@@ -17,6 +17,9 @@ export interface RpcTypes {
 /** A pause after Redis refused a command, before the next try. */
 const REDIS_ERROR_PAUSE_MS = 500;
 
+/** idle: not started; draining: fetches no more, waits for its running jobs. */
+export type WorkerState = 'idle' | 'running' | 'draining' | 'stopped';
+
 interface Run {
   text: string;
   done: Promise<void>;
@@ -36,6 +39,7 @@ export class Worker {
   private readonly slots: Slots;
   private readonly running = new Set<Run>();
   private stopping = false;
+  private phase: WorkerState = 'idle';
   private loop: Promise<void> | undefined;
   private poller: ReturnType<typeof setTimeout> | undefined;
   private polling: Promise<void> = Promise.resolve();
@@ -57,10 +61,15 @@ export class Worker {
     return this.running.size;
   }
 
+  get state(): WorkerState {
+    return this.phase;
+  }
+
   start(): void {
     if (this.loop) return;
     this.core.reporter.reportGauge(WorkerMetric.TotalWorkers, this.pool, this.config.concurrency);
     this.core.reporter.reportGauge(WorkerMetric.BusyWorkers, this.pool, 0);
+    this.phase = 'running';
     this.loop = this.work();
     void this.poll();
   }
@@ -79,13 +88,16 @@ export class Worker {
     this.queue.stopFetching();
     await this.loop;
     await this.polling;
+    this.phase = 'draining';
     await within(Promise.all([...this.running].map((run) => run.done)), this.core.shutdownTimeoutMs);
-    if (this.running.size === 0) return;
-    this.core.logger.warn({ jobs: this.running.size }, 'jobs still running at shutdown go back to the queue');
-    for (const run of this.running) {
-      run.givenBack = true;
-      await this.settle('give back', run.text, () => this.queue.giveBack(run.text));
+    if (this.running.size > 0) {
+      this.core.logger.warn({ jobs: this.running.size }, 'jobs still running at shutdown go back to the queue');
+      for (const run of this.running) {
+        run.givenBack = true;
+        await this.settle('give back', run.text, () => this.queue.giveBack(run.text));
+      }
     }
+    this.phase = 'stopped';
   }
 
   private async work(): Promise<void> {

@@ -47,7 +47,7 @@ describe('retries of a failing job', () => {
   });
 
   const inProgress = () => db.llen(`${ns}:queue:rpc:${ns}-host:inprogress`);
-  const retries = async () => (await db.zrange(`${ns}:goretry`, 0, -1, 'WITHSCORES')) as string[];
+  const retries = async () => (await db.zrange(`${ns}:goretry`, '0', '-1', 'WITHSCORES')) as string[];
   /** Moves what is due by then back to the queue, as the poller does at its next round. */
   const pollAt = (seconds: number) => queueOf(app!).moveDue(seconds);
 
@@ -112,7 +112,7 @@ describe('retries of a failing job', () => {
     await reliableRpc(app, ECHO, {}, { retry: { max: 1, exponential: 0, minDelay: 0, maxDelay: 0, maxRandom: 0 } });
     await waitFor(async () => (await db.zcard(`${ns}:dead`)) === 1, 'the job to die');
     expect(remote.calls).toHaveLength(3);
-    const dead = JSON.parse((await db.zrange(`${ns}:dead`, 0, -1))[0]!) as Record<string, unknown>;
+    const dead = JSON.parse((await db.zrange(`${ns}:dead`, '0', '-1'))[0]!) as Record<string, unknown>;
     expect(dead).toMatchObject({ error_message: 'broken 3', retry_count: 2, retry_max: 1 });
     expect(await retries()).toEqual([]);
     expect(await inProgress()).toBe(0);
@@ -143,7 +143,7 @@ describe('retries of a failing job', () => {
       await waitFor(() => remote.calls.length === n, `job ${n} to run`);
     }
     await waitFor(async () => (await inProgress()) === 0, 'the jobs to die');
-    const dead = (await db.zrange(`${ns}:dead`, 0, -1)).map(
+    const dead = (await db.zrange(`${ns}:dead`, '0', '-1')).map(
       (text) => (JSON.parse(text) as { args: { Arg: unknown } }).args.Arg,
     );
     expect(dead).toEqual([{ n: 2 }, { n: 3 }]);
