@@ -47,6 +47,9 @@ export class GoJsonCodec {
   }
 }
 
+/** `pkg.Message`: protobufjs's full names start with a dot. */
+const nameOf = (object: Type | Field) => object.fullName.replace(/^\./, '');
+
 const LONGS = new Set(['int64', 'uint64', 'sint64', 'fixed64', 'sfixed64']);
 const INTS = new Set(['int32', 'uint32', 'sint32', 'fixed32', 'sfixed32']);
 
@@ -58,7 +61,7 @@ function messageToGo(type: Type, plain: Record<string, unknown>): Record<string,
   for (const field of type.fieldsArray) {
     if (field.partOf && !isSynthetic(field)) {
       throw new Error(
-        `${type.fullName}.${field.name} belongs to a oneof: Go's encoding/json cannot read oneofs back, so a reliable RPC cannot carry them`,
+        `${nameOf(type)}.${field.name} belongs to a oneof: Go's encoding/json cannot read oneofs back, so a reliable RPC cannot carry them`,
       );
     }
     const value = plain[field.name];
@@ -83,7 +86,7 @@ function isEmpty(field: Field, value: unknown): boolean {
 function fieldToGo(field: Field, value: unknown): unknown {
   if (field.map) {
     if (field instanceof MapField && field.keyType === 'bool')
-      throw new Error(`${field.fullName}: Go's encoding/json has no form for bool map keys`);
+      throw new Error(`${nameOf(field)}: Go's encoding/json has no form for bool map keys`);
     const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return Object.fromEntries(entries.map(([k, v]) => [k, valueToGo(field, v)]));
   }
@@ -103,7 +106,7 @@ function valueToGo(field: Field, value: unknown): unknown {
  * field, as JavaScript does for doubles; both switch to an exponent below 1e-6 and from 1e21 on.
  */
 function goFloat(value: number, field: Field): string {
-  if (!Number.isFinite(value)) throw new Error(`${field.fullName}: ${value} has no JSON form (Go refuses it)`);
+  if (!Number.isFinite(value)) throw new Error(`${nameOf(field)}: ${value} has no JSON form (Go refuses it)`);
   let shortest = value;
   if (field.type === 'float') {
     for (let digits = 1; digits <= 9; digits++) {
@@ -139,7 +142,7 @@ function mismatch(at: string, expected: string, value: unknown): Error {
 }
 
 function messageFromGo(type: Type, value: unknown, at: string): Record<string, unknown> {
-  if (kindOf(value) !== 'object') throw mismatch(at, `an object (${type.fullName})`, value);
+  if (kindOf(value) !== 'object') throw mismatch(at, `an object (${nameOf(type)})`, value);
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
     const field = fieldOf(type, key);
