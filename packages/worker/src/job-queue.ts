@@ -175,7 +175,12 @@ export class JobQueue {
 
   async close(): Promise<void> {
     this.stopFetching();
-    await Promise.all(this.pool.map((redis) => redis.quit().catch(() => redis.disconnect())));
+    // a connection never used has nothing to finish: quitting it would connect it first
+    await Promise.all(
+      this.pool.map((redis) =>
+        redis.status === 'ready' ? redis.quit().catch(() => redis.disconnect()) : redis.disconnect(),
+      ),
+    );
   }
 }
 
