@@ -23,6 +23,7 @@ export {
 export {
   CONFIG_SCHEMA,
   configKey,
+  InvalidValue,
   type ConfigKey,
   type ConfigSchema,
   type ConfigValue,

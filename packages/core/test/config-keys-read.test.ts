@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { CONFIG_SCHEMA } from '@pitaya-ts/core';
 
 // A key nothing reads is a promise the server does not keep: setting it changes nothing, silently.
-// Every key of the schema is read, `config.get('<key>')`, by the packages' code outside the schema.
+// Every key of the schema is read, `config.get('<key>')` or a reader's `get('<key>')`, by the packages' code outside the schema.
 const packages = path.resolve(__dirname, '../..');
 const schemaDir = path.join(packages, 'core', 'src', 'config');
 
@@ -21,7 +21,7 @@ const read = new Set(
     .map((name) => path.join(packages, name, 'src'))
     .filter((dir) => fs.existsSync(dir))
     .flatMap(sources)
-    .flatMap((file) => [...fs.readFileSync(file, 'utf8').matchAll(/\.get\('([^']+)'\)/g)].map((match) => match[1])),
+    .flatMap((file) => [...fs.readFileSync(file, 'utf8').matchAll(/\bget\('([^']+)'\)/g)].map((match) => match[1])),
 );
 
 describe('configuration keys', () => {

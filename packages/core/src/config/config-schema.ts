@@ -281,6 +281,41 @@ export const CONFIG_SCHEMA = {
   // groups
   'pitaya.groups.memory.tickduration': duration('30s', 'How often expired in-memory groups are deleted'),
 
+  // reliable RPC (@pitaya-ts/worker)
+  'pitaya.worker.redis.url': string(
+    'localhost:6379',
+    'Redis of the reliable-RPC job queue: `host:port` or a `redis://` URL',
+  ),
+  'pitaya.worker.redis.pool': int(
+    10,
+    'Redis connections for commands (enqueue, acknowledge, retry); fetching uses one more',
+    1,
+  ),
+  'pitaya.worker.redis.password': string('', 'Redis password'),
+  'pitaya.worker.concurrency': int(10, 'Jobs this server runs at once', 1),
+  'pitaya.worker.namespace': string('', 'Prefix of every key, followed by `:` (blue/green stacks share a Redis apart)'),
+  'pitaya.worker.processid': string(
+    '',
+    "Name of this server's in-progress list, re-run at its next start; the hostname when empty, so unique per host (pitaya-ts)",
+  ),
+  'pitaya.worker.retry.enabled': bool(true, 'Retry failed jobs'),
+  'pitaya.worker.retry.max': int(5, 'Retries of a job (go-workers runs a job at most max + 2 times)'),
+  'pitaya.worker.retry.exponential': int(
+    5,
+    'Backoff exponent: min(count^exp + mindelay + rand(maxrandom)*(count+1), maxdelay) seconds',
+  ),
+  'pitaya.worker.retry.mindelay': int(10, 'Backoff: smallest delay, seconds'),
+  'pitaya.worker.retry.maxdelay': int(10, 'Backoff: largest delay, seconds'),
+  'pitaya.worker.retry.maxrandom': int(10, 'Backoff: random part, seconds'),
+  'pitaya.worker.poll.interval': duration(
+    '15s',
+    "How often due retries and scheduled jobs go back to their queue, and the queue's size is sampled (pitaya-ts)",
+  ),
+  'pitaya.worker.dead.max': int(
+    10_000,
+    'Jobs kept in `<namespace>dead` after their last retry failed, newest first; older ones are dropped (pitaya-ts)',
+  ),
+
   // metrics
   'pitaya.metrics.prometheus.enabled': bool(false, 'Serve Prometheus metrics'),
   'pitaya.metrics.prometheus.port': int(9090, 'Port of the Prometheus endpoint (/metrics)'),

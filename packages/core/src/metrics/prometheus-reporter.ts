@@ -119,6 +119,28 @@ export class PrometheusReporter implements MetricsReporter {
       collect: () => heap.set(this.labels(Metric.HeapSize, {}), process.memoryUsage().heapUsed),
     });
     add(Metric.HeapSize, heap);
+    const gauge = (name: string, help: string, label: string) =>
+      add(name, new Gauge({ name: `${NAMESPACE}_${name}`, help, labelNames: [label], registers }));
+    gauge(Metric.WorkerBusyWorkers, 'reliable RPC jobs running', 'pool');
+    gauge(Metric.WorkerTotalWorkers, 'reliable RPC jobs that may run at once', 'pool');
+    gauge(Metric.WorkerQueueSize, 'reliable RPC jobs waiting in the queue', 'queue');
+    add(
+      Metric.WorkerJobsTotal,
+      new Counter({
+        name: `${NAMESPACE}_${Metric.WorkerJobsTotal}`,
+        help: 'reliable RPC jobs run, by outcome',
+        labelNames: ['status'],
+        registers,
+      }),
+    );
+    add(
+      Metric.WorkerJobsRetry,
+      new Counter({
+        name: `${NAMESPACE}_${Metric.WorkerJobsRetry}`,
+        help: 'reliable RPC retries scheduled',
+        registers,
+      }),
+    );
     const custom = options.custom;
     const fullName = (s: { subsystem?: string; name: string }) =>
       [NAMESPACE, s.subsystem, s.name].filter(Boolean).join('_');
