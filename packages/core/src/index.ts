@@ -12,8 +12,24 @@ export { ValidationStep } from './pipeline/validation.step';
 export { ErrorCode, PitayaError, asPitayaError, type WireError } from './errors/pitaya-error';
 export { BootError } from './errors/boot-error';
 
-export { ConfigError, PitayaConfig, loadConfig, envName, type ConfigSources } from './config/config-loader';
-export { CONFIG_SCHEMA, type ConfigKey, type ConfigValue, type CustomMetrics } from './config/config-schema';
+export {
+  ConfigError,
+  PitayaConfig,
+  loadConfig,
+  envName,
+  type ConfigSources,
+  type NoAppKeys,
+} from './config/config-loader';
+export {
+  CONFIG_SCHEMA,
+  configKey,
+  InvalidValue,
+  type ConfigKey,
+  type ConfigSchema,
+  type ConfigValue,
+  type CustomMetrics,
+  type KeySpec,
+} from './config/config-schema';
 export { parseDuration, formatDuration } from './config/duration';
 
 export type { Session } from './session/session';
@@ -48,6 +64,7 @@ export {
   type Labels,
   type MetricsReporter,
 } from './metrics/metrics-reporter';
+export { addMetricTags } from './metrics/metric-tags';
 export { PrometheusReporter, type PrometheusReporterOptions } from './metrics/prometheus-reporter';
 export { StatsdReporter, type StatsdReporterOptions } from './metrics/statsd-reporter';
 

@@ -48,7 +48,7 @@ export class ClusterRequestHandler implements RpcHandler {
       const work = request.type === RpcType.Sys ? this.sys(request) : this.user(request);
       return { data: timeoutMs ? await this.withDeadline(work, request, timeoutMs) : await work };
     } catch (err) {
-      if (!(err instanceof PitayaError)) {
+      if (!PitayaError.is(err)) {
         this.deps.logger.error({ err, route: request.msg.route }, 'RPC handler failed');
       }
       return { error: asPitayaError(err).toWire() };

@@ -146,7 +146,7 @@ export class RpcCaller {
         },
         (err: unknown) => {
           if (!this.inFlight.end(sent)) return;
-          if (err instanceof PitayaError && err.unreachable) this.wentAway(target, sent.seq);
+          if (PitayaError.is(err) && err.unreachable) this.wentAway(target, sent.seq);
           reject(err);
         },
       );

@@ -7,6 +7,14 @@ export const Metric = {
   DroppedMessages: 'rpc_server_dropped_messages',
   AgentDroppedMessages: 'agent_dropped_messages',
   CountServers: 'service_discovery_count_servers',
+  /** Bytes of the JavaScript heap in use (Pitaya's Go heap size). */
+  HeapSize: 'sys_heapsize',
+  /** Reliable RPC workers (`@pitaya-ts/worker`). */
+  WorkerBusyWorkers: 'worker_pool_busy_workers',
+  WorkerTotalWorkers: 'worker_pool_total_workers',
+  WorkerJobsTotal: 'worker_worker_jobs_total',
+  WorkerJobsRetry: 'worker_worker_jobs_retry_total',
+  WorkerQueueSize: 'worker_worker_queue_size',
 } as const;
 
 export type Labels = Record<string, string>;
