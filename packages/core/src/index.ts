@@ -37,7 +37,7 @@ export { FrontendSession, type SessionLink } from './session/frontend-session';
 export type { SessionPool, SessionCallback } from './session/session-pool';
 export { MemorySessionPool } from './session/memory-session-pool';
 export type { UserMessenger } from './session/user-messenger';
-export { DefaultUserMessenger } from './session/default-user-messenger';
+export { DefaultUserMessenger } from './cluster/default-user-messenger';
 
 export type { Acceptor, AcceptorSettings, ConnectionHandlers, PlayerConnection } from './net/acceptor';
 export { TcpAcceptor, type TcpAcceptorOptions } from './net/tcp-acceptor';
@@ -80,13 +80,14 @@ export type { Router, RoutingContext, RoutingFunction } from './rpc/router';
 export { DefaultRouter, routeAndCall } from './rpc/router';
 export { UnreachableServers } from './rpc/unreachable-servers';
 export type { RpcClient, RpcServer } from './rpc/rpc-client';
-export type { RpcRequest, RpcResponse, RpcSession } from './rpc/rpc-messages';
+export type { RpcRequest, RpcResponse, RpcSession } from './wire/rpc-messages';
 
 export { MemoryCluster, MemoryRpcClient, MemoryRpcServer, MemoryServiceDiscovery } from './cluster/memory-cluster';
 export { BackendSession, type BackendSessionOps } from './cluster/backend-session';
-export * as protos from './cluster/protos';
-export type { BindMessage, PushMessage } from './cluster/protos';
+export * as protos from './wire/protos';
+export type { BindMessage, PushMessage } from './wire/protos';
 export type { RpcHandler } from './rpc/rpc-client';
 export { StandaloneRpcClient, StandaloneRpcServer } from './rpc/rpc-client';
-export { RpcType, RpcMsgType } from './rpc/rpc-messages';
+export { RpcType, RpcMsgType } from './wire/rpc-messages';
 export type { Forwarder } from './dispatch/message-processor';
+export { settlesWithin } from './util/within';

@@ -132,6 +132,7 @@ describe('failover across copies', () => {
   it("takes the other copy's unreachable answer for a server gone: calls sent before fail, it leaves routing", async () => {
     const answers: { reject(err: unknown): void }[] = [];
     const client: RpcClient = {
+      clustered: true,
       start: async () => undefined,
       stop: async () => undefined,
       pushToUser: async () => undefined,

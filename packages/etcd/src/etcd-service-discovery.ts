@@ -1,6 +1,7 @@
 import { Etcd3, type IOptions, type Lease, type Watcher } from 'etcd3';
 import {
   Metric,
+  settlesWithin,
   type Logger,
   type MetricsReporter,
   type ServerInfo,
@@ -243,12 +244,7 @@ export class EtcdServiceDiscovery implements ServiceDiscovery {
     clearInterval(this.syncTimer);
     await this.watcher?.cancel().catch(() => undefined);
     // revoking the lease deletes the key: the others drop this server at once
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([
-      this.lease?.revoke().catch(() => undefined),
-      new Promise((resolve) => (timer = setTimeout(resolve, this.options.revokeTimeoutMs))),
-    ]);
-    clearTimeout(timer);
+    if (this.lease) await settlesWithin(this.lease.revoke(), this.options.revokeTimeoutMs);
     await delay(this.options.shutdownDelayMs);
     this.client.close();
   }

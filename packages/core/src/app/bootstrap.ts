@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { RouteDictionary } from '@pitaya-ts/protocol';
 import { Container, type ContainerModule, type Newable } from 'inversify';
-import { OutboundEncoder } from '../agent/outbound';
+import { OutboundEncoder } from '../serialize/outbound';
 import type { HandshakeValidator } from '../agent/handshake-validator';
 import { loadConfig, type NoAppKeys } from '../config/config-loader';
 import type { ConfigSchema } from '../config/config-schema';
@@ -22,7 +22,7 @@ import { StandaloneServiceDiscovery, type ServerInfo } from '../rpc/service-disc
 import { JsonSerializer } from '../serialize/json-serializer';
 import { nodeZlib } from '../serialize/node-zlib';
 import { ProtobufSerializer } from '../serialize/protobuf-serializer';
-import { DefaultUserMessenger } from '../session/default-user-messenger';
+import { DefaultUserMessenger } from '../cluster/default-user-messenger';
 import { MemorySessionPool } from '../session/memory-session-pool';
 import { TOKENS } from '../tokens';
 import { PitayaApp } from './pitaya-app';

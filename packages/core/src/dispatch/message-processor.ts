@@ -3,10 +3,10 @@ import type { Agent } from '../agent/agent';
 import { asPitayaError, ErrorCode, PitayaError } from '../errors/pitaya-error';
 import type { Logger } from '../logging/logger';
 import { metricTags } from '../metrics/metric-tags';
-import { Metric, NoopMetricsReporter, type MetricsReporter } from '../metrics/metrics-reporter';
+import { Metric, type MetricsReporter } from '../metrics/metrics-reporter';
 import type { ParsedRoute, RouteParser } from '../routing/route';
 import type { Session } from '../session/session';
-import type { HandlerService } from './handler-service';
+import type { HandlerService } from '../handler/handler-service';
 
 /** Sends a message for another server type to a server of that type (cluster mode). */
 export type Forwarder = (
@@ -31,7 +31,7 @@ export class MessageProcessor {
     private readonly reporter: MetricsReporter,
     private readonly logger: Logger,
   ) {
-    this.measuring = !(reporter instanceof NoopMetricsReporter);
+    this.measuring = reporter.enabled !== false;
   }
 
   readonly process = async (agent: Agent, message: Message, receivedAt: number): Promise<void> => {
