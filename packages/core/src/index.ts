@@ -80,6 +80,7 @@ export type { Router, RoutingContext, RoutingFunction } from './rpc/router';
 export { DefaultRouter, routeAndCall } from './rpc/router';
 export { UnreachableServers } from './rpc/unreachable-servers';
 export type { RpcClient, RpcServer } from './rpc/rpc-client';
+export type { BindingStorage } from './rpc/binding-storage';
 export type { RpcRequest, RpcResponse, RpcSession } from './wire/rpc-messages';
 
 export { MemoryCluster, MemoryRpcClient, MemoryRpcServer, MemoryServiceDiscovery } from './cluster/memory-cluster';

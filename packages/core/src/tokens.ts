@@ -10,6 +10,7 @@ import type { MetricsReporter } from './metrics/metrics-reporter';
 import type { Module } from './modules/module';
 import type { Acceptor } from './net/acceptor';
 import type { PipelineRef } from './pipeline/pipeline';
+import type { BindingStorage } from './rpc/binding-storage';
 import type { Router } from './rpc/router';
 import type { RpcClient, RpcServer } from './rpc/rpc-client';
 import type { UnreachableServers } from './rpc/unreachable-servers';
@@ -44,6 +45,8 @@ export const TOKENS = {
   RpcClient: token<RpcClient>('RpcClient'),
   RpcServer: token<RpcServer>('RpcServer'),
   ServiceDiscovery: token<ServiceDiscovery>('ServiceDiscovery'),
+  /** Where users are connected, for RPC transports that need it (gRPC); none bound by default. */
+  BindingStorage: token<BindingStorage>('BindingStorage'),
   MetricsReporter: token<MetricsReporter>('MetricsReporter'),
   Modules: token<Module[]>('Modules'),
   /** The server itself: for handlers that make RPCs or push to users. */

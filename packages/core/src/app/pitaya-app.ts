@@ -39,7 +39,7 @@ export interface RpcOptions {
   session?: Session;
   /** Propagated to the callee beside Pitaya's keys. */
   metadata?: Record<string, unknown>;
-  /** ms; `pitaya.cluster.rpc.client.nats.requesttimeout` by default. */
+  /** ms; the RPC client's request timeout by default (`pitaya.cluster.rpc.client.<nats|grpc>.requesttimeout`). */
   timeout?: number;
   /** protobuf message types of the argument and the result (full names); JSON without them. */
   types?: { request?: string; response?: string };
@@ -58,6 +58,8 @@ export class PitayaApp<A extends ConfigSchema = NoAppKeys> {
   private handlerService: HandlerService | undefined;
   private forwarder: Forwarder | undefined;
   private caller: RpcCaller | undefined;
+  /** Deadline of RPCs and forwarded messages made without one, ms. */
+  private rpcTimeoutMs = 0;
   private rpcCodec: RpcCodec | undefined;
   private readonly onSignal = (signal: string) => {
     this.logger.info({ signal }, 'shutting down');
@@ -168,11 +170,13 @@ export class PitayaApp<A extends ConfigSchema = NoAppKeys> {
     const reporter = c.get(TOKENS.MetricsReporter);
     await reporter.start?.();
     await this.groups.start?.();
+    this.rpcTimeoutMs =
+      c.get(TOKENS.RpcClient).requestTimeoutMs ?? config.get('pitaya.cluster.rpc.client.nats.requesttimeout');
     const cluster = await startCluster(c, {
       routes: this.routes,
       handlers: this.handlerService,
       remotes: () => this.remotes(),
-      timeoutMs: config.get('pitaya.cluster.rpc.client.nats.requesttimeout'),
+      timeoutMs: this.rpcTimeoutMs,
       logger: logger.child({ component: 'cluster' }),
       onFatal: (err) => {
         logger.error({ err }, 'lost the cluster registration: shutting down');
@@ -300,7 +304,7 @@ export class PitayaApp<A extends ConfigSchema = NoAppKeys> {
     const { types = {} } = options;
     const data = await this.caller.user(server, parsed.full, this.rpcCodec.encode(arg, types.request), {
       metadata: options.metadata,
-      timeoutMs: options.timeout ?? this.config.get('pitaya.cluster.rpc.client.nats.requesttimeout'),
+      timeoutMs: options.timeout ?? this.rpcTimeoutMs,
     });
     return (arg instanceof Uint8Array && !types.response ? data : this.rpcCodec.decode(data, types.response)) as T;
   }

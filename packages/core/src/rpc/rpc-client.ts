@@ -11,6 +11,11 @@ export interface RpcClient {
    * standalone one (false) leaves all that out.
    */
   readonly clustered: boolean;
+  /**
+   * Deadline of the calls made without one, ms, when the transport has its own key for it
+   * (gRPC's); otherwise `pitaya.cluster.rpc.client.nats.requesttimeout`.
+   */
+  readonly requestTimeoutMs?: number;
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Resolves with the callee's Response; rejects with PIT-408 on timeout, PIT-500 when unreachable. */
