@@ -280,6 +280,28 @@ export const CONFIG_SCHEMA = {
 
   // groups
   'pitaya.groups.memory.tickduration': duration('30s', 'How often expired in-memory groups are deleted'),
+  'pitaya.groups.etcd.endpoints': list(['localhost:2379'], 'etcd groups (@pitaya-ts/etcd): etcd endpoints'),
+  'pitaya.groups.etcd.prefix': string('pitaya/', 'etcd groups: key prefix; servers share groups under the same one'),
+  'pitaya.groups.etcd.dialtimeout': duration('5s', 'etcd groups: etcd dial timeout'),
+  'pitaya.groups.etcd.transactiontimeout': duration(
+    '5s',
+    'etcd groups: an operation etcd has not answered within this fails with PIT-500',
+  ),
+
+  // binding storage (where users are connected, for gRPC RPC)
+  'pitaya.modules.bindingstorage.etcd.endpoints': list(
+    ['localhost:2379'],
+    'Binding storage (@pitaya-ts/etcd): etcd endpoints',
+  ),
+  'pitaya.modules.bindingstorage.etcd.prefix': string(
+    'pitaya/',
+    "Binding storage: key prefix of `<prefix>bindings/<frontendType>/<uid>`; the cluster's servers share it",
+  ),
+  'pitaya.modules.bindingstorage.etcd.dialtimeout': duration('5s', 'Binding storage: etcd dial timeout'),
+  'pitaya.modules.bindingstorage.etcd.leasettl': duration(
+    '1h',
+    "TTL of the lease a frontend's bindings live under: how long they outlive a frontend that died",
+  ),
 
   // reliable RPC (@pitaya-ts/worker)
   'pitaya.worker.redis.url': string(
