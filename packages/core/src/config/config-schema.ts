@@ -357,6 +357,12 @@ export const CONFIG_SCHEMA = {
     'Custom counters, gauges, summaries and histograms: {subsystem, name, help, labels}',
   ),
 
+  // cluster: this server
+  'pitaya.cluster.info.region': string(
+    '',
+    'Region of this server, published as `region`: gRPC calls other regions at their external address',
+  ),
+
   // cluster: service discovery
   'pitaya.cluster.sd.etcd.endpoints': list(['localhost:2379'], 'etcd endpoints'),
   'pitaya.cluster.sd.etcd.user': string('', 'etcd user'),
@@ -405,6 +411,20 @@ export const CONFIG_SCHEMA = {
     75,
     'RPCs waiting to be processed; beyond it they are dropped and counted',
     1,
+  ),
+  'pitaya.cluster.rpc.client.grpc.dialtimeout': duration(
+    '5s',
+    'gRPC client (@pitaya-ts/grpc): longest wait for a connection to a server before a call to it fails',
+  ),
+  'pitaya.cluster.rpc.client.grpc.requesttimeout': duration('5s', 'gRPC client: RPC timeout (PIT-408 after it)'),
+  'pitaya.cluster.rpc.client.grpc.lazyconnection': bool(
+    false,
+    'gRPC client: connect to a server at its first call rather than when discovery adds it',
+  ),
+  'pitaya.cluster.rpc.server.grpc.port': int(3434, 'gRPC server: port it listens on (all interfaces); 0: any free one'),
+  'pitaya.cluster.rpc.server.grpc.host': string(
+    '',
+    "gRPC server: host published as `grpcHost` unless the server's metadata sets it; the hostname when empty (pitaya-ts)",
   ),
   'pitaya.cluster.rpc.server.loopback': bool(true, "Allow RPC to one's own server type (Pitaya v2)"),
 } as const;
