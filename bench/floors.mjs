@@ -114,6 +114,14 @@ function report(rounds, names, { mode, conns, inflight }) {
         `p99 ${fmt(of(name, (r) => r.lat_us.p99) / 1000, 3).padStart(7)} ms  ` +
         `server cpu ${fmt(of(name, (r) => 100 * r.cpu.server)).padStart(3)}%  ` +
         `${fmt(of(name, usPerRequest), 1).padStart(5)} µs/req  ` +
+        `syscalls/req read ${fmt(
+          of(name, (r) => r.serverSyscallsPerReq?.read),
+          2,
+        )} ` +
+        `write ${fmt(
+          of(name, (r) => r.serverSyscallsPerReq?.write),
+          2,
+        )}  ` +
         `others ${fmt(of(name, (r) => 100 * r.cpu.other)).padStart(3)}%  ` +
         `bodies checked ${fmt(sum('bodiesChecked'))}${trouble.length ? `  ${trouble.join('  ')}` : '  all equal'}`,
     );
@@ -162,7 +170,7 @@ function header(client, title) {
         ? 'cload (C, epoll, busy-polling)'
         : 'nload (the Node client: no C compiler here; it costs more per request than the servers, read with care)'
     }; ${pinning ? 'servers pinned to core 0, client to core 1' : 'NOT PINNED (no taskset, or one core)'}; ` +
-      `${ROUNDS} rounds of ${WARMUP} s warm-up + ${SECONDS} s per system, the order alternating; medians`,
+      `${ROUNDS} round${ROUNDS === 1 ? '' : 's'} of ${WARMUP} s warm-up + ${SECONDS} s per system, the order alternating; medians`,
   );
 }
 

@@ -63,7 +63,7 @@ const script = (name) => fileURLToPath(new URL(name, import.meta.url));
 setTimeout(() => {
   console.error('bench: time limit reached, stopping');
   process.exit(1);
-}, 40 * 60_000).unref();
+}, 45 * 60_000).unref();
 process.on('SIGINT', () => process.exit(130));
 process.on('SIGTERM', () => process.exit(143));
 
