@@ -3,8 +3,10 @@ import type { Config } from 'jest';
 
 const config: Config = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/packages', '<rootDir>/apps', '<rootDir>/proto'],
+  roots: ['<rootDir>/packages', '<rootDir>/apps', '<rootDir>/proto', '<rootDir>/test'],
   testMatch: ['**/test/**/*.test.ts'],
+  // the registry tests have their own command (npm run test:publish)
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/publish/'],
   transform: { '^.+\\.(t|j)s$': '@swc/jest' },
   // inversify ships ESM only; Jest on Node 20 needs it transpiled
   transformIgnorePatterns: ['/node_modules/(?!(inversify|@inversifyjs)/)'],

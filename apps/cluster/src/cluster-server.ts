@@ -2,10 +2,11 @@ import * as path from 'node:path';
 import { bootstrap, TcpAcceptor, WsAcceptor, type PitayaApp } from '@pitaya-ts/core';
 import { etcdDiscoveryModule } from '@pitaya-ts/etcd';
 import { natsRpcModule } from '@pitaya-ts/nats';
+import { workerModule } from '@pitaya-ts/worker';
 import { EntryHandler } from './entry.handler';
-import { LEAVE_ROUTE, LEAVE_TYPES, RoomRemote } from './room.remote';
+import { GRANT_BADGE_ROUTE, GRANT_BADGE_TYPES, LEAVE_ROUTE, LEAVE_TYPES, RoomRemote } from './room.remote';
 import { RoomHandler } from './room.handler';
-import { roomRouting } from './room-router';
+import { roomJobServer, roomRouting } from './room-router';
 import { roomOf, Rooms } from './rooms';
 
 export type ServerKind = 'connector' | 'room';
@@ -18,19 +19,26 @@ export interface ClusterServerOptions {
   port?: number;
   /** connector: TCP port */
   tcpPort?: number;
-  /** `pitaya.*` values; `PITAYA_*` env vars override them (NATS and etcd addresses, prefix...). */
+  /** `pitaya.*` values; `PITAYA_*` env vars override them (NATS, etcd and Redis addresses, prefix...). */
   config?: Record<string, unknown>;
   env?: Record<string, string | undefined>;
   handleSignals?: boolean;
 }
 
 const PROTO = path.join(__dirname, '..', 'proto', 'room.proto');
+/** The protobuf type of each reliable RPC's argument. */
+const JOB_TYPES = { [GRANT_BADGE_ROUTE]: GRANT_BADGE_TYPES };
 
 /** A server of the demo cluster, built but not started. */
 export async function createClusterServer(options: ClusterServerOptions): Promise<PitayaApp> {
   const common = {
     serverId: options.id,
-    providers: [natsRpcModule(), etcdDiscoveryModule()],
+    providers: [
+      natsRpcModule(),
+      etcdDiscoveryModule(),
+      // room servers run the reliable RPCs (badges), on their room's server; connectors only enqueue
+      workerModule({ types: JOB_TYPES, pickServer: roomJobServer, runJobs: options.type === 'room' }),
+    ],
     config: { 'pitaya.serializer.protobuf.files': [PROTO], ...options.config },
     env: options.env,
     handleSignals: options.handleSignals,

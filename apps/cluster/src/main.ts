@@ -5,7 +5,7 @@ import { createClusterServer, type ServerKind } from './cluster-server';
 
 const program = new Command()
   .name('cluster')
-  .description('pitaya-ts cluster demo: a connector frontend or a room backend, on NATS and etcd')
+  .description('pitaya-ts cluster demo: a connector frontend or a room backend, on NATS, etcd and Redis')
   .addOption(new Option('--type <type>', 'server type').choices(['connector', 'room']).makeOptionMandatory())
   .option('--id <id>', 'server id (unique in the cluster)')
   .option('--host <host>', 'connector: address to listen on', '127.0.0.1')
@@ -14,7 +14,8 @@ const program = new Command()
   .addHelpText(
     'after',
     '\nNATS and etcd come from PITAYA_CLUSTER_RPC_CLIENT_NATS_CONNECT, PITAYA_CLUSTER_RPC_SERVER_NATS_CONNECT,\n' +
-      'PITAYA_CLUSTER_SD_ETCD_ENDPOINTS and PITAYA_CLUSTER_SD_ETCD_PREFIX (defaults: localhost).',
+      'PITAYA_CLUSTER_SD_ETCD_ENDPOINTS and PITAYA_CLUSTER_SD_ETCD_PREFIX, the reliable RPC queue from\n' +
+      'PITAYA_WORKER_REDIS_URL (defaults: localhost).',
   )
   .parse();
 

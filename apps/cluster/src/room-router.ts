@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { RoutingFunction, ServerInfo } from '@pitaya-ts/core';
+import type { ServerPicker } from '@pitaya-ts/worker';
 import { DEFAULT_ROOM, roomOf } from './rooms';
 
 function score(room: string, server: ServerInfo): bigint {
@@ -24,6 +25,10 @@ function roomOfMessage(route: string, body: Uint8Array, sessionRoom: string | un
   }
   return sessionRoom ?? DEFAULT_ROOM;
 }
+
+/** A job about a room (its metadata names it) runs on that room's server, as the room's messages do. */
+export const roomJobServer: ServerPicker = ({ metadata }, servers) =>
+  typeof metadata.room === 'string' && servers.length > 0 ? roomServer(metadata.room, servers) : undefined;
 
 /** Every message of a session in one room goes to the same room server. */
 export const roomRouting: RoutingFunction = ({ session, route, body, servers }) =>

@@ -8,6 +8,8 @@ export const DEFAULT_ROOM = 'lobby';
 export class Rooms {
   /** Rooms opened here: groups can be asked about by name, not listed. */
   private readonly open = new Set<string>();
+  /** Badges granted, as `[room, uid, badge]` JSON. */
+  private readonly badges = new Set<string>();
 
   constructor(@inject(TOKENS.GroupService) private readonly groups: GroupService) {}
 
@@ -44,6 +46,19 @@ export class Rooms {
       throw PitayaError.badRequest('join a room before sending');
     }
     await this.groups.broadcast(room, 'onMessage', { from, text });
+  }
+
+  /**
+   * Grants a member a badge in a room and tells the room, once: a job run again (a retry, a worker
+   * restarted mid-job) changes nothing. Resolves whether this call granted it.
+   */
+  async grantBadge(room: string, uid: string, badge: string): Promise<boolean> {
+    const key = JSON.stringify([room, uid, badge]);
+    if (this.badges.has(key)) return false;
+    // told before it is recorded: a broadcast that fails fails the job, whose retry tells again
+    if (this.open.has(room)) await this.groups.broadcast(room, 'onBadge', { name: uid, badge });
+    this.badges.add(key);
+    return true;
   }
 
   /** Rooms with members on this server, and their members. */

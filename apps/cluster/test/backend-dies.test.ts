@@ -1,7 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { TOKENS, type PitayaApp, type ServerInfo } from '@pitaya-ts/core';
-import { startEtcdServer, startNatsServer, waitFor, type EtcdServer, type NatsServer } from '@pitaya-ts/testing';
+import {
+  startEtcdServer,
+  startNatsServer,
+  startRedisServer,
+  waitFor,
+  type EtcdServer,
+  type NatsServer,
+  type RedisServer,
+} from '@pitaya-ts/testing';
 import { roomServer } from '../src/room-router';
 import { clusterEnv, next, player, startServer, wsUrl } from './helpers';
 
@@ -18,12 +26,13 @@ function spawnRoom(id: string, env: Record<string, string>): ChildProcess {
 describe('a room server that dies', () => {
   let nats: NatsServer;
   let etcd: EtcdServer;
+  let redis: RedisServer;
   let connector: PitayaApp;
   const rooms: ChildProcess[] = [];
 
   beforeAll(async () => {
-    [nats, etcd] = await Promise.all([startNatsServer(), startEtcdServer()]);
-    const env = clusterEnv(nats, etcd, 'faults/');
+    [nats, etcd, redis] = await Promise.all([startNatsServer(), startEtcdServer(), startRedisServer()]);
+    const env = clusterEnv(nats, etcd, redis, 'faults/');
     rooms.push(spawnRoom('room-a', env), spawnRoom('room-b', env));
     // an RPC timeout longer than the client's: an answer at all means none was waited for
     connector = await startServer('connector', 'connector-1', {
@@ -39,6 +48,7 @@ describe('a room server that dies', () => {
     for (const room of rooms) room.kill('SIGKILL');
     await nats?.stop();
     await etcd?.destroy();
+    await redis?.stop();
   }, 30_000);
 
   it('sends its rooms to the live server at once, while it is still listed, and drops it when its lease expires', async () => {

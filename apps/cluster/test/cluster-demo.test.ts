@@ -1,12 +1,21 @@
 import type { PitayaClient } from '@pitaya-ts/client';
 import { TOKENS, type PitayaApp } from '@pitaya-ts/core';
-import { startEtcdServer, startNatsServer, waitFor, type EtcdServer, type NatsServer } from '@pitaya-ts/testing';
+import {
+  startEtcdServer,
+  startNatsServer,
+  startRedisServer,
+  waitFor,
+  type EtcdServer,
+  type NatsServer,
+  type RedisServer,
+} from '@pitaya-ts/testing';
 import { roomServer } from '../src/room-router';
 import { clusterEnv, next, player, startServer, tcpUrl, wsUrl } from './helpers';
 
 describe('cluster demo: two connectors and two room servers on real NATS and etcd', () => {
   let nats: NatsServer;
   let etcd: EtcdServer;
+  let redis: RedisServer;
   let connectors: PitayaApp[];
   let rooms: PitayaApp[];
   const clients: PitayaClient[] = [];
@@ -17,8 +26,8 @@ describe('cluster demo: two connectors and two room servers on real NATS and etc
   };
 
   beforeAll(async () => {
-    [nats, etcd] = await Promise.all([startNatsServer(), startEtcdServer()]);
-    const env = clusterEnv(nats, etcd, 'demo/');
+    [nats, etcd, redis] = await Promise.all([startNatsServer(), startEtcdServer(), startRedisServer()]);
+    const env = clusterEnv(nats, etcd, redis, 'demo/');
     rooms = [await startServer('room', 'room-1', env), await startServer('room', 'room-2', env)];
     connectors = [
       await startServer('connector', 'connector-1', env),
@@ -35,6 +44,7 @@ describe('cluster demo: two connectors and two room servers on real NATS and etc
     for (const app of [...(connectors ?? []), ...(rooms ?? [])]) await app.stop();
     await nats?.stop();
     await etcd?.destroy();
+    await redis?.stop();
   }, 60_000);
 
   it('lets clients on both connectors, over WebSocket and TCP, chat in one room', async () => {
@@ -90,6 +100,32 @@ describe('cluster demo: two connectors and two room servers on real NATS and etc
     const left = next(dee, 'onLeave');
     await cy.close();
     await expect(left).resolves.toEqual({ name: 'cy' });
+  });
+
+  it("grants a room badge through a reliable RPC: the client gets the job id, the room hears it from the room's server", async () => {
+    const fay = await join(wsUrl(connectors[0]!), 'fay');
+    await fay.request('room.room.join', { room: 'badges' });
+    const gus = await join(tcpUrl(connectors[1]!), 'gus');
+    await gus.request('room.room.join', { room: 'badges' });
+    const told = [next(fay, 'onBadge'), next(gus, 'onBadge')];
+
+    const { jid } = await fay.request('connector.entry.badge', { badge: 'early bird' });
+    expect(jid).toMatch(/^[0-9a-f]{24}$/);
+    await expect(Promise.all(told)).resolves.toEqual([
+      { name: 'fay', badge: 'early bird' },
+      { name: 'fay', badge: 'early bird' },
+    ]);
+    // run on the room's own server, which holds its members
+    const owner = rooms.find(
+      (app) =>
+        app.server.id ===
+        roomServer(
+          'badges',
+          rooms.map((r) => r.server),
+        ).id,
+    )!;
+    await expect(owner.groups.exists('badges')).resolves.toBe(true);
+    await expect(fay.request('connector.entry.badge', { badge: '' })).rejects.toMatchObject({ code: 'PIT-400' });
   });
 
   it('keeps one session per user across connectors', async () => {

@@ -1,17 +1,26 @@
 import type { ChildProcess } from 'node:child_process';
 import { TOKENS, type PitayaApp } from '@pitaya-ts/core';
-import { startEtcdServer, startNatsServer, waitFor, type EtcdServer, type NatsServer } from '@pitaya-ts/testing';
+import {
+  startEtcdServer,
+  startNatsServer,
+  startRedisServer,
+  waitFor,
+  type EtcdServer,
+  type NatsServer,
+  type RedisServer,
+} from '@pitaya-ts/testing';
 import { clusterEnv, player, spawnRoom, startServer, wsUrl } from './helpers';
 
 describe('a room server killed while its lease lives on', () => {
   let nats: NatsServer;
   let etcd: EtcdServer;
+  let redis: RedisServer;
   let connector: PitayaApp;
   const rooms: ChildProcess[] = [];
 
   beforeAll(async () => {
-    [nats, etcd] = await Promise.all([startNatsServer(), startEtcdServer()]);
-    const env = clusterEnv(nats, etcd, 'dead-room/');
+    [nats, etcd, redis] = await Promise.all([startNatsServer(), startEtcdServer(), startRedisServer()]);
+    const env = clusterEnv(nats, etcd, redis, 'dead-room/');
     rooms.push(spawnRoom('room-a', env), spawnRoom('room-b', env));
     connector = await startServer('connector', 'connector-1', env);
     await waitFor(() => connector.container.get(TOKENS.ServiceDiscovery).getServersByType('room').length === 2, 20_000);
@@ -22,6 +31,7 @@ describe('a room server killed while its lease lives on', () => {
     await connector?.stop();
     await nats?.stop();
     await etcd?.destroy();
+    await redis?.stop();
   }, 30_000);
 
   it('leaves stats answering, from the live server, with the dead one counted as failed', async () => {

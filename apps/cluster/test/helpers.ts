@@ -3,12 +3,18 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { connect, type PitayaClient } from '@pitaya-ts/client';
 import type { PitayaApp } from '@pitaya-ts/core';
-import type { EtcdServer, NatsServer } from '@pitaya-ts/testing';
+import type { EtcdServer, NatsServer, RedisServer } from '@pitaya-ts/testing';
 import { createClusterServer, type ServerKind } from '../src/cluster-server';
 
-/** The env a demo server reads its NATS and etcd from, as in production. */
-export function clusterEnv(nats: NatsServer, etcd: EtcdServer, prefix: string): Record<string, string> {
+/** The env a demo server reads its NATS, etcd and Redis (reliable RPC) from, as in production. */
+export function clusterEnv(
+  nats: NatsServer,
+  etcd: EtcdServer,
+  redis: RedisServer,
+  prefix: string,
+): Record<string, string> {
   return {
+    PITAYA_WORKER_REDIS_URL: `127.0.0.1:${redis.port}`,
     PITAYA_CLUSTER_RPC_CLIENT_NATS_CONNECT: nats.url,
     PITAYA_CLUSTER_RPC_SERVER_NATS_CONNECT: nats.url,
     PITAYA_CLUSTER_SD_ETCD_ENDPOINTS: etcd.endpoint,

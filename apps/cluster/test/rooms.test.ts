@@ -13,6 +13,17 @@ describe('rooms of a room server', () => {
     await expect(rooms.stats()).resolves.toEqual({ rooms: 1, members: 3 });
   });
 
+  it('grants a badge once, however often a job asks: the room hears it once', async () => {
+    const groups = new MemoryGroupService(messenger, 60_000);
+    const broadcast = jest.spyOn(groups, 'broadcast');
+    const rooms = new Rooms(groups);
+    await rooms.join('hall', 'ana');
+    broadcast.mockClear();
+    await expect(rooms.grantBadge('hall', 'ana', 'gold')).resolves.toBe(true);
+    await expect(rooms.grantBadge('hall', 'ana', 'gold')).resolves.toBe(false);
+    expect(broadcast.mock.calls).toEqual([['hall', 'onBadge', { name: 'ana', badge: 'gold' }]]);
+  });
+
   it('still reports a group that cannot be created', async () => {
     const groups = new MemoryGroupService(messenger, 60_000);
     const refused = new Error('no more groups');

@@ -2,7 +2,15 @@ import 'reflect-metadata';
 import * as path from 'node:path';
 import { loadScenario, runScenario } from '@pitaya-ts/bot';
 import { TOKENS, type PitayaApp } from '@pitaya-ts/core';
-import { startEtcdServer, startNatsServer, waitFor, type EtcdServer, type NatsServer } from '@pitaya-ts/testing';
+import {
+  startEtcdServer,
+  startNatsServer,
+  startRedisServer,
+  waitFor,
+  type EtcdServer,
+  type NatsServer,
+  type RedisServer,
+} from '@pitaya-ts/testing';
 import { clusterEnv, startServer, wsUrl } from '../../../apps/cluster/test/helpers';
 
 const CLUSTER_SCENARIO = path.resolve(__dirname, '../../../apps/cluster/scenarios/cluster.yaml');
@@ -10,11 +18,12 @@ const CLUSTER_SCENARIO = path.resolve(__dirname, '../../../apps/cluster/scenario
 describe('pitaya-bot against the cluster demo on real NATS and etcd', () => {
   let nats: NatsServer;
   let etcd: EtcdServer;
+  let redis: RedisServer;
   let servers: PitayaApp[] = [];
 
   beforeAll(async () => {
-    [nats, etcd] = await Promise.all([startNatsServer(), startEtcdServer()]);
-    const env = clusterEnv(nats, etcd, 'bots/');
+    [nats, etcd, redis] = await Promise.all([startNatsServer(), startEtcdServer(), startRedisServer()]);
+    const env = clusterEnv(nats, etcd, redis, 'bots/');
     servers = [
       await startServer('room', 'room-1', env),
       await startServer('room', 'room-2', env),
@@ -27,6 +36,7 @@ describe('pitaya-bot against the cluster demo on real NATS and etcd', () => {
     for (const app of servers.reverse()) await app.stop();
     await nats?.stop();
     await etcd?.destroy();
+    await redis?.stop();
   }, 60_000);
 
   it('runs the shipped cluster scenario: logins, rooms on both room servers, pushes and stats', async () => {

@@ -67,7 +67,7 @@ export class CliSession {
     try {
       answer = await client.request(route, body);
     } catch (err) {
-      if (err instanceof PitayaError) {
+      if (PitayaError.is(err)) {
         const metadata = Object.keys(err.metadata).length ? ` ${JSON.stringify(err.metadata)}` : '';
         throw new Error(`${route}: ${err.code} ${err.msg}${metadata}`, { cause: err });
       }

@@ -1,16 +1,5 @@
-/** An error the server answered with: Pitaya's `{code, msg, metadata}`. */
-export class PitayaError extends Error {
-  override readonly name = 'PitayaError';
-
-  constructor(
-    /** `PIT-404`, `PIT-500`..., or an application's own code. */
-    readonly code: string,
-    readonly msg: string,
-    readonly metadata: Record<string, string> = {},
-  ) {
-    super(`${code}: ${msg}`);
-  }
-}
+/** An error the server answered with (`code`, `msg`, `metadata`): the servers' own class. */
+export { PitayaError } from '@pitaya-ts/protocol';
 
 export type ClientErrorCode =
   /** The transport could not be opened. */

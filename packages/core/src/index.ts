@@ -12,8 +12,24 @@ export { ValidationStep } from './pipeline/validation.step';
 export { ErrorCode, PitayaError, asPitayaError, type WireError } from './errors/pitaya-error';
 export { BootError } from './errors/boot-error';
 
-export { ConfigError, PitayaConfig, loadConfig, envName, type ConfigSources } from './config/config-loader';
-export { CONFIG_SCHEMA, type ConfigKey, type ConfigValue, type CustomMetrics } from './config/config-schema';
+export {
+  ConfigError,
+  PitayaConfig,
+  loadConfig,
+  envName,
+  type ConfigSources,
+  type NoAppKeys,
+} from './config/config-loader';
+export {
+  CONFIG_SCHEMA,
+  configKey,
+  InvalidValue,
+  type ConfigKey,
+  type ConfigSchema,
+  type ConfigValue,
+  type CustomMetrics,
+  type KeySpec,
+} from './config/config-schema';
 export { parseDuration, formatDuration } from './config/duration';
 
 export type { Session } from './session/session';
@@ -21,7 +37,7 @@ export { FrontendSession, type SessionLink } from './session/frontend-session';
 export type { SessionPool, SessionCallback } from './session/session-pool';
 export { MemorySessionPool } from './session/memory-session-pool';
 export type { UserMessenger } from './session/user-messenger';
-export { DefaultUserMessenger } from './session/default-user-messenger';
+export { DefaultUserMessenger } from './cluster/default-user-messenger';
 
 export type { Acceptor, AcceptorSettings, ConnectionHandlers, PlayerConnection } from './net/acceptor';
 export { TcpAcceptor, type TcpAcceptorOptions } from './net/tcp-acceptor';
@@ -48,6 +64,7 @@ export {
   type Labels,
   type MetricsReporter,
 } from './metrics/metrics-reporter';
+export { addMetricTags } from './metrics/metric-tags';
 export { PrometheusReporter, type PrometheusReporterOptions } from './metrics/prometheus-reporter';
 export { StatsdReporter, type StatsdReporterOptions } from './metrics/statsd-reporter';
 
@@ -63,13 +80,14 @@ export type { Router, RoutingContext, RoutingFunction } from './rpc/router';
 export { DefaultRouter, routeAndCall } from './rpc/router';
 export { UnreachableServers } from './rpc/unreachable-servers';
 export type { RpcClient, RpcServer } from './rpc/rpc-client';
-export type { RpcRequest, RpcResponse, RpcSession } from './rpc/rpc-messages';
+export type { RpcRequest, RpcResponse, RpcSession } from './wire/rpc-messages';
 
 export { MemoryCluster, MemoryRpcClient, MemoryRpcServer, MemoryServiceDiscovery } from './cluster/memory-cluster';
 export { BackendSession, type BackendSessionOps } from './cluster/backend-session';
-export * as protos from './cluster/protos';
-export type { BindMessage, PushMessage } from './cluster/protos';
+export * as protos from './wire/protos';
+export type { BindMessage, PushMessage } from './wire/protos';
 export type { RpcHandler } from './rpc/rpc-client';
 export { StandaloneRpcClient, StandaloneRpcServer } from './rpc/rpc-client';
-export { RpcType, RpcMsgType } from './rpc/rpc-messages';
+export { RpcType, RpcMsgType } from './wire/rpc-messages';
 export type { Forwarder } from './dispatch/message-processor';
+export { settlesWithin } from './util/within';

@@ -79,8 +79,6 @@ describe('loadConfig', () => {
     expect(config.get('pitaya.cluster.sd.etcd.prefix')).toBe('pitaya/');
     expect(config.get('pitaya.cluster.sd.etcd.shutdown.delay')).toBe(300);
     expect(config.get('pitaya.cluster.rpc.client.nats.requesttimeout')).toBe(5000);
-    expect(config.get('pitaya.cluster.rpc.server.grpc.port')).toBe(3434);
-    expect(config.get('pitaya.groups.etcd.endpoints')).toEqual(['localhost:2379']);
   });
 
   it('reads nested and dotted values from code', () => {

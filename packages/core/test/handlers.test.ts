@@ -203,6 +203,13 @@ describe.each([
     expect(error).toMatchObject({ code: 'PIT-555', msg: 'room is full', metadata: { k: 'v' } });
   });
 
+  it("rejects with the servers' own PitayaError: core's recognises what the client caught", async () => {
+    const error = await client.request('game.room.full').catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(PitayaError);
+    expect(PitayaError.is(error)).toBe(true);
+    expect(ClientPitayaError).toBe(PitayaError);
+  });
+
   it('gives the handler the session, the route and the type; takes full and short routes', async () => {
     const full = (await client.request('game.room.context', { uid: 'ana' })) as Record<string, unknown>;
     expect(full).toMatchObject({

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import * as http from 'node:http';
 import { inject } from 'inversify';
 import {
+  addMetricTags,
   Handler,
   PitayaError,
   PrometheusReporter,
@@ -63,6 +64,11 @@ describe('PrometheusReporter', () => {
     ]);
     // process metrics under Pitaya's namespace
     expect(body).toMatch(/^pitaya_process_cpu_seconds_total/m);
+    // and Pitaya's own, read at the scrape
+    expect(samples(body, 'pitaya_sys_heapsize')).toEqual([
+      { labels: { game: 'g', serverType: 'lobby' }, value: expect.any(Number) },
+    ]);
+    expect(samples(body, 'pitaya_sys_heapsize')[0]!.value).toBeGreaterThan(0);
     expect((await get(port, '/other')).status).toBe(404);
     await reporter.stop();
     await expect(get(port, '/metrics')).rejects.toThrow(/ECONNREFUSED/);
@@ -157,6 +163,63 @@ describe('Prometheus through the configuration', () => {
 
     await app.stop();
     await expect(get(port, '/metrics')).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  @Handler('shop')
+  class ShopHandler {
+    buy(_body: unknown, ctx: HandlerContext): string {
+      addMetricTags(ctx, { shard: 'eu-1', undeclared: 'x' });
+      return 'ok';
+    }
+
+    browse(): string {
+      return 'ok';
+    }
+  }
+
+  it('labels the built-in metrics with the additional tags: a request tags its own, the others get the default', async () => {
+    const app = await harness.server({
+      serverType: 'shop',
+      handlers: [ShopHandler],
+      config: {
+        'pitaya.metrics.prometheus.enabled': true,
+        'pitaya.metrics.prometheus.port': 0,
+        'pitaya.metrics.additionaltags': { shard: 'none' },
+      },
+    });
+    const client = await harness.client(app);
+    await client.request('shop.shop.buy', {});
+    await client.request('shop.shop.browse', {});
+
+    const { body } = await get((app.container.get(TOKENS.MetricsReporter) as PrometheusReporter).port!, '/metrics');
+    const constant = { game: 'pitaya', serverType: 'shop' };
+    const ok = { status: 'ok', type: 'request', code: '', ...constant };
+    expect(samples(body, 'pitaya_handler_response_time_ns_count')).toEqual(
+      expect.arrayContaining([
+        { labels: { route: 'shop.shop.buy', ...ok, shard: 'eu-1' }, value: 1 },
+        { labels: { route: 'shop.shop.browse', ...ok, shard: 'none' }, value: 1 },
+      ]),
+    );
+    expect(samples(body, 'pitaya_acceptor_connected_clients')).toEqual([
+      { labels: { ...constant, shard: 'none' }, value: 1 },
+    ]);
+  });
+
+  it('leaves out the tags of a request when no additional tag is configured', async () => {
+    const app = await harness.server({
+      serverType: 'shop',
+      handlers: [ShopHandler],
+      config: { 'pitaya.metrics.prometheus.enabled': true, 'pitaya.metrics.prometheus.port': 0 },
+    });
+    const client = await harness.client(app);
+    await expect(client.request('shop.shop.buy', {})).resolves.toBe('ok');
+    const { body } = await get((app.container.get(TOKENS.MetricsReporter) as PrometheusReporter).port!, '/metrics');
+    expect(samples(body, 'pitaya_handler_response_time_ns_count')).toEqual([
+      {
+        labels: { route: 'shop.shop.buy', status: 'ok', type: 'request', code: '', game: 'pitaya', serverType: 'shop' },
+        value: 1,
+      },
+    ]);
   });
 
   it('refuses a custom metric without a name or help', async () => {

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import pino from 'pino';
 import { RpcMsgType, RpcType, type RpcRequest } from '@pitaya-ts/core';
 import { ClusterRequestHandler, type ClusterRequestHandlerDeps } from '../src/cluster/cluster-request-handler';
-import type { RemoteService } from '../src/rpc/remote-service';
+import type { RemoteService } from '../src/handler/remote-service';
 import { RouteParser } from '../src/routing/route';
 
 const request = (reqTimeout: string): RpcRequest => ({

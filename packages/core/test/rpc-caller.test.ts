@@ -10,7 +10,7 @@ import {
 } from '@pitaya-ts/core';
 import { RpcCaller } from '../src/cluster/rpc-caller';
 import { markDeadline } from '../src/cluster/deadline';
-import { RemoteService } from '../src/rpc/remote-service';
+import { RemoteService } from '../src/handler/remote-service';
 import { RouteParser } from '../src/routing/route';
 import { deferred, waitFor, type Deferred } from './helpers';
 
@@ -21,6 +21,7 @@ const text = (data: Uint8Array) => new TextDecoder().decode(data);
 
 /** An RPC client whose calls are answered by hand, in any order. */
 class ManualClient implements RpcClient {
+  readonly clustered = true;
   readonly calls: { request: RpcRequest; answer: Deferred<RpcResponse> }[] = [];
   async start() {}
   async stop() {}

@@ -57,4 +57,38 @@ describe('statsd reporter', () => {
     );
     expect(lines.some((l) => /^pitaya\.acceptor_connected_clients:1\|g\|#/.test(l))).toBe(true);
   });
+
+  it('sends the process gauges at start and every pitaya.metrics.periodicmetrics.period', async () => {
+    const socket = dgram.createSocket('udp4');
+    const heap: string[] = [];
+    socket.on('message', (msg) =>
+      heap.push(
+        ...msg
+          .toString()
+          .split('\n')
+          .filter((line) => line.startsWith('pitaya.sys_heapsize:')),
+      ),
+    );
+    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+    const { port } = socket.address() as AddressInfo;
+    const app = await bootstrap({
+      serverType: 'echo',
+      config: {
+        'pitaya.log.level': 'silent',
+        'pitaya.metrics.statsd.enabled': true,
+        'pitaya.metrics.statsd.host': `127.0.0.1:${port}`,
+        'pitaya.metrics.periodicmetrics.period': '20ms',
+      },
+      handleSignals: false,
+    });
+    await app.start();
+    try {
+      // the default period (15s) would send one in the time the test takes
+      await waitFor(() => heap.length >= 3, 'three samples of the heap');
+    } finally {
+      await app.stop();
+      socket.close();
+    }
+    expect(heap[0]).toMatch(/^pitaya\.sys_heapsize:\d+\|g\|#.*serverType:echo/);
+  });
 });

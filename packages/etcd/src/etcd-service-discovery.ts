@@ -1,12 +1,14 @@
 import { Etcd3, type IOptions, type Lease, type Watcher } from 'etcd3';
 import {
   Metric,
+  settlesWithin,
   type Logger,
   type MetricsReporter,
   type ServerInfo,
   type ServiceDiscovery,
   type ServiceDiscoveryListener,
 } from '@pitaya-ts/core';
+import { eachLimited } from './each-limited';
 
 export interface EtcdServiceDiscoveryOptions {
   endpoints: string[];
@@ -17,10 +19,16 @@ export interface EtcdServiceDiscoveryOptions {
   prefix: string;
   /** TTL of the lease the server's key lives under, s. */
   leaseTtlSec: number;
+  /** Log each renewal of the lease at debug level. */
+  heartbeatLog?: boolean;
+  /** A lease grant etcd has not answered within this counts as a failed attempt, ms. */
+  grantTimeoutMs: number;
   grantRetries: number;
   grantRetryIntervalMs: number;
   revokeTimeoutMs: number;
   syncIntervalMs: number;
+  /** Servers a periodic re-read fetches at once. */
+  syncParallelism: number;
   shutdownDelayMs: number;
   blacklist: string[];
   self: ServerInfo;
@@ -71,6 +79,7 @@ export class EtcdServiceDiscovery implements ServiceDiscovery {
   private lease: Lease | undefined;
   private watcher: Watcher | undefined;
   private syncTimer: ReturnType<typeof setInterval> | undefined;
+  private syncing: Promise<void> | undefined;
   private stopping = false;
   private readonly known = new Map<string, ServerInfo>();
   private readonly listeners: ServiceDiscoveryListener[] = [];
@@ -100,10 +109,14 @@ export class EtcdServiceDiscovery implements ServiceDiscovery {
     await this.register();
     // the watch starts right after the revision the read saw: a server that registers in between
     // (servers often start together) is in the read or in the watch, never in neither
-    const revision = await this.sync();
+    const revision = await this.readAll();
     await this.watch(revision + 1);
     this.syncTimer = setInterval(() => {
-      this.sync().catch((err: unknown) => this.options.logger.warn({ err }, 'etcd sync failed'));
+      // one re-read at a time: a slow one is not joined by the next
+      if (this.syncing) return;
+      this.syncing = this.sync()
+        .catch((err: unknown) => this.options.logger.warn({ err }, 'etcd sync failed'))
+        .finally(() => (this.syncing = undefined));
     }, this.options.syncIntervalMs);
     this.syncTimer.unref();
   }
@@ -123,12 +136,15 @@ export class EtcdServiceDiscovery implements ServiceDiscovery {
 
   /** Grants a lease and puts the server's key under it, retrying a bounded number of times. */
   private async register(): Promise<void> {
-    const { grantRetries, grantRetryIntervalMs, leaseTtlSec, logger } = this.options;
+    const { grantTimeoutMs, grantRetries, grantRetryIntervalMs, leaseTtlSec, heartbeatLog, logger } = this.options;
     for (let attempt = 0; ; attempt++) {
       try {
-        const lease = this.client!.lease(leaseTtlSec, { autoKeepAlive: true });
+        // the deadline bounds the grant only: the lease's keep-alives run as long as it lives
+        const lease = this.client!.lease(leaseTtlSec, { autoKeepAlive: true, deadline: Date.now() + grantTimeoutMs });
         await lease.grant();
         lease.on('lost', (err) => this.leaseLost(lease, err));
+        if (heartbeatLog)
+          lease.on('keepaliveSucceeded', (res) => logger.debug({ lease: res.ID }, 'etcd lease renewed'));
         await lease.put(this.key).value(serverJson(this.options.self));
         this.lease = lease;
         return;
@@ -149,16 +165,34 @@ export class EtcdServiceDiscovery implements ServiceDiscovery {
     });
   }
 
-  /** Re-reads the whole prefix: adds what is new or changed, removes what vanished; the revision read. */
-  private async sync(): Promise<number> {
+  /** Reads every server under the prefix, in one request; resolves with the revision read. */
+  private async readAll(): Promise<number> {
     const { header, kvs } = await this.client!.getAll().prefix(this.serversPrefix).exec();
-    const seen = new Set<string>();
-    for (const kv of kvs) {
-      const server = this.put(kv.key.toString(), kv.value.toString());
-      if (server) seen.add(server.id);
-    }
-    for (const id of [...this.known.keys()]) if (!seen.has(id)) this.remove(id);
+    for (const kv of kvs) this.put(kv.key.toString(), kv.value.toString());
     return Number(header.revision);
+  }
+
+  /**
+   * The periodic re-read, a safety net for what the watch missed, as Pitaya's: lists the keys
+   * only, fetches the servers it does not know (`syncParallelism` at a time), and drops those it
+   * knew that are no longer listed. A server the watch adds meanwhile stays.
+   */
+  private async sync(): Promise<void> {
+    const before = new Set(this.known.keys());
+    const listed = new Set<string>();
+    const unknown: string[] = [];
+    for (const key of await this.client!.getAll().prefix(this.serversPrefix).keys()) {
+      const parsed = this.idFromKey(key);
+      if (!parsed || this.blacklist.has(parsed.type)) continue;
+      listed.add(parsed.id);
+      if (!this.known.has(parsed.id)) unknown.push(key);
+    }
+    await eachLimited(unknown, this.options.syncParallelism, async (key) => {
+      // null: gone since it was listed
+      const value = await this.client!.get(key).string();
+      if (value !== null) this.put(key, value);
+    });
+    for (const id of before) if (!listed.has(id)) this.remove(id);
   }
 
   private idFromKey(key: string): { type: string; id: string } | undefined {
@@ -210,12 +244,7 @@ export class EtcdServiceDiscovery implements ServiceDiscovery {
     clearInterval(this.syncTimer);
     await this.watcher?.cancel().catch(() => undefined);
     // revoking the lease deletes the key: the others drop this server at once
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([
-      this.lease?.revoke().catch(() => undefined),
-      new Promise((resolve) => (timer = setTimeout(resolve, this.options.revokeTimeoutMs))),
-    ]);
-    clearTimeout(timer);
+    if (this.lease) await settlesWithin(this.lease.revoke(), this.options.revokeTimeoutMs);
     await delay(this.options.shutdownDelayMs);
     this.client.close();
   }

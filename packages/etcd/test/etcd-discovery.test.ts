@@ -1,11 +1,12 @@
 import 'reflect-metadata';
 import { createHook } from 'node:async_hooks';
 import pino from 'pino';
-import { Etcd3 } from 'etcd3';
+import { Etcd3, MultiRangeBuilder, SingleRangeBuilder } from 'etcd3';
 import { NoopMetricsReporter, type ServerInfo } from '@pitaya-ts/core';
 import { EtcdServiceDiscovery, type EtcdServiceDiscoveryOptions } from '@pitaya-ts/etcd';
 import { startEtcdServer, waitFor, type EtcdServer } from '@pitaya-ts/testing';
 import { discoveryContract } from '../../core/test/contracts/discovery-contract';
+import { captureLogger } from '../../core/test/helpers';
 
 let etcd: EtcdServer;
 let prefix = '';
@@ -30,10 +31,12 @@ function options(self: ServerInfo, overrides: Partial<EtcdServiceDiscoveryOption
     dialTimeoutMs: 5000,
     prefix,
     leaseTtlSec: 60,
+    grantTimeoutMs: 5000,
     grantRetries: 3,
     grantRetryIntervalMs: 200,
     revokeTimeoutMs: 2000,
     syncIntervalMs: 60_000,
+    syncParallelism: 10,
     shutdownDelayMs: 0,
     blacklist: [],
     self,
@@ -110,6 +113,47 @@ describe('etcd discovery, as Pitaya stores it', () => {
     await discovery.stop();
   });
 
+  it('logs each renewal of its lease at debug level with heartbeat.log, and none without', async () => {
+    const quiet = captureLogger('debug');
+    const verbose = captureLogger('debug');
+    const renewals = (lines: Record<string, unknown>[]) => lines.filter((line) => line['msg'] === 'etcd lease renewed');
+    // a lease is renewed at once, then every third of its TTL: the quiet one, started first, renews first
+    const silent = new EtcdServiceDiscovery(
+      options({ ...room, id: 'quiet' }, { leaseTtlSec: 3, logger: quiet.logger }),
+    );
+    const logging = new EtcdServiceDiscovery(
+      options(room, { leaseTtlSec: 3, heartbeatLog: true, logger: verbose.logger }),
+    );
+    await silent.start();
+    await logging.start();
+    try {
+      await waitFor(() => renewals(verbose.lines).length >= 2, 'two renewals logged');
+      expect(renewals(verbose.lines)[0]).toMatchObject({ level: 20, lease: expect.any(String) });
+      expect(renewals(quiet.lines)).toEqual([]);
+    } finally {
+      await logging.stop();
+      await silent.stop();
+    }
+  });
+
+  it('gives up a lease grant etcd does not answer within grantlease.timeout, and retries as configured', async () => {
+    const { logger, lines } = captureLogger('warn');
+    const discovery = new EtcdServiceDiscovery(
+      options(room, { grantTimeoutMs: 300, grantRetries: 1, grantRetryIntervalMs: 50, logger }),
+    );
+    // a hung etcd: connections are accepted, nothing is answered
+    process.kill(etcd.pid!, 'SIGSTOP');
+    try {
+      await expect(discovery.start()).rejects.toThrow();
+      const retries = lines.filter((line) => line['msg'] === 'cannot register in etcd, retrying');
+      expect(retries).toHaveLength(1);
+      expect(retries[0]).toMatchObject({ err: { message: expect.stringMatching(/deadline exceeded/i) } });
+    } finally {
+      process.kill(etcd.pid!, 'SIGCONT');
+      await discovery.stop();
+    }
+  });
+
   it('drops a server whose process died once its lease expires', async () => {
     const watcher = new EtcdServiceDiscovery(options({ ...room, id: 'watcher' }));
     await watcher.start();
@@ -181,4 +225,60 @@ describe('etcd discovery, as Pitaya stores it', () => {
     // the etcd client's retries after the outage end soon: they do not keep a stopped server's process up
     expect(timers.pending(1000)).toEqual([]);
   }, 30_000);
+});
+
+describe('etcd discovery: the periodic re-read', () => {
+  let client: Etcd3;
+
+  beforeAll(() => {
+    client = new Etcd3({ hosts: `http://${etcd.endpoint}` });
+  });
+
+  afterAll(() => client.close());
+  afterEach(() => jest.restoreAllMocks());
+
+  it.each([1, 3])(
+    'fetches the servers the watch missed, %i at a time (syncservers.parallelism)',
+    async (parallelism) => {
+      // the watch starts far past the first read: servers that register later are for the re-read to find
+      const read = MultiRangeBuilder.prototype.exec;
+      jest.spyOn(MultiRangeBuilder.prototype, 'exec').mockImplementationOnce(async function (this: MultiRangeBuilder) {
+        const answer = await read.call(this);
+        return {
+          ...answer,
+          header: { ...answer.header, revision: String(Number(answer.header.revision) + 1_000_000) },
+        };
+      });
+      let fetching = 0;
+      let mostAtOnce = 0;
+      const fetch = SingleRangeBuilder.prototype.exec;
+      jest.spyOn(SingleRangeBuilder.prototype, 'exec').mockImplementation(async function (this: SingleRangeBuilder) {
+        mostAtOnce = Math.max(mostAtOnce, ++fetching);
+        try {
+          return await fetch.call(this);
+        } finally {
+          fetching--;
+        }
+      });
+      const discovery = new EtcdServiceDiscovery(options(room, { syncIntervalMs: 100, syncParallelism: parallelism }));
+      await discovery.start();
+      const missed = ['m1', 'm2', 'm3', 'm4', 'm5'].map((id) => ({ ...room, id }));
+      try {
+        // in one transaction: a single re-read finds them all
+        const key = (id: string) => `${prefix}servers/room/${id}`;
+        await client
+          .if(key('m1'), 'Create', '==', 0)
+          .then(...missed.map((server) => client.put(key(server.id)).value(JSON.stringify(server))))
+          .commit();
+        await waitFor(
+          () => missed.every((server) => discovery.getServer(server.id) !== undefined),
+          'the missed servers',
+        );
+        expect(discovery.getServer('m3')).toEqual(missed[2]);
+        expect(mostAtOnce).toBe(parallelism);
+      } finally {
+        await discovery.stop();
+      }
+    },
+  );
 });

@@ -27,11 +27,13 @@ function discovery(self: ServerInfo, prefix: string): EtcdServiceDiscovery {
     dialTimeoutMs: 5000,
     prefix,
     leaseTtlSec: 60,
+    grantTimeoutMs: 5000,
     grantRetries: 3,
     grantRetryIntervalMs: 200,
     revokeTimeoutMs: 2000,
     // no periodic re-read to hide a server the watch missed
     syncIntervalMs: 600_000,
+    syncParallelism: 10,
     shutdownDelayMs: 0,
     blacklist: [],
     self,

@@ -47,6 +47,7 @@ const failed = (server: ServerInfo, reason: string) =>
  * reconnects wait for it and go out once it is back (NATS drops what is published meanwhile).
  */
 export class NatsRpcClient implements RpcClient {
+  readonly clustered = true;
   private nc: NatsConnection | undefined;
   private inbox = '';
   private inboxSubscription: Subscription | undefined;

@@ -4,6 +4,7 @@ import {
   Metric,
   PitayaError,
   protos,
+  settlesWithin,
   type Logger,
   type MetricsReporter,
   type RpcHandler,
@@ -92,12 +93,7 @@ export class NatsRpcServer implements RpcServer {
 
   private async idle(timeoutMs: number): Promise<void> {
     if (this.running.size === 0) return;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    await new Promise<void>((resolve) => {
-      this.onIdle = resolve;
-      timer = setTimeout(resolve, timeoutMs);
-    });
-    clearTimeout(timer);
+    await settlesWithin(new Promise<void>((resolve) => (this.onIdle = resolve)), timeoutMs);
     this.onIdle = undefined;
   }
 

@@ -1,4 +1,5 @@
 export * from './errors';
+export * from './pitaya-error';
 export * from './packet';
 export * from './packet-stream-decoder';
 export * from './message';

@@ -135,7 +135,7 @@ export class Bot {
     try {
       answer = await this.client!.request(step.route, body, { timeout: step.timeoutMs ?? plan.timeoutMs });
     } catch (err) {
-      if (err instanceof PitayaError) {
+      if (PitayaError.is(err)) {
         stats.request(step.route, performance.now() - started, err.code);
         if (step.expectError === err.code) return stats.pass();
         const expected = step.expectError ? `expected ${step.expectError}, got ` : '';

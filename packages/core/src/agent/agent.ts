@@ -25,7 +25,7 @@ import type { SessionPool } from '../session/session-pool';
 import { Fifo } from '../util/fifo';
 import type { HandshakeValidators } from './handshake-validator';
 import { InflateBudget } from './inflate-budget';
-import type { OutboundEncoder, PreparedPush } from './outbound';
+import type { OutboundEncoder, PreparedPush } from '../serialize/outbound';
 import { Pause, ReadPauses, type PauseReason } from './read-pauses';
 
 /** Handles one client message on behalf of an agent (the message processor). */

@@ -2,6 +2,7 @@ import { heartbeatPacket } from '@pitaya-ts/protocol';
 import type { Logger } from '../logging/logger';
 import { Metric, type MetricsReporter } from '../metrics/metrics-reporter';
 import type { Acceptor, AcceptorSettings } from '../net/acceptor';
+import { settlesWithin } from '../util/within';
 import { Agent, type AgentEnvironment } from './agent';
 
 export interface ConnectionTimings {
@@ -89,12 +90,7 @@ export class ConnectionManager {
   async closeAll(reason: string, timeoutMs: number): Promise<void> {
     clearInterval(this.ticker);
     this.stopReading();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([
-      this.env.dispatcher.idle(),
-      new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs))),
-    ]);
-    clearTimeout(timer);
+    await settlesWithin(this.env.dispatcher.idle(), timeoutMs);
     if (this.agents.size > 0) {
       const closed = new Promise<void>((resolve) => this.closeWaiters.push(resolve));
       let unanswered = 0;

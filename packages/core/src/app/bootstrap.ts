@@ -3,9 +3,10 @@ import * as os from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { RouteDictionary } from '@pitaya-ts/protocol';
 import { Container, type ContainerModule, type Newable } from 'inversify';
-import { OutboundEncoder } from '../agent/outbound';
+import { OutboundEncoder } from '../serialize/outbound';
 import type { HandshakeValidator } from '../agent/handshake-validator';
-import { loadConfig } from '../config/config-loader';
+import { loadConfig, type NoAppKeys } from '../config/config-loader';
+import type { ConfigSchema } from '../config/config-schema';
 import { OrderedDispatcher } from '../dispatch/dispatcher';
 import { BootError } from '../errors/boot-error';
 import { MemoryGroupService } from '../groups/memory-group-service';
@@ -21,12 +22,12 @@ import { StandaloneServiceDiscovery, type ServerInfo } from '../rpc/service-disc
 import { JsonSerializer } from '../serialize/json-serializer';
 import { nodeZlib } from '../serialize/node-zlib';
 import { ProtobufSerializer } from '../serialize/protobuf-serializer';
-import { DefaultUserMessenger } from '../session/default-user-messenger';
+import { DefaultUserMessenger } from '../cluster/default-user-messenger';
 import { MemorySessionPool } from '../session/memory-session-pool';
 import { TOKENS } from '../tokens';
 import { PitayaApp } from './pitaya-app';
 
-export interface BootstrapOptions {
+export interface BootstrapOptions<A extends ConfigSchema = NoAppKeys> {
   serverType: string;
   /** Unique in the cluster; `<serverType>-<uuid>` by default. */
   serverId?: string;
@@ -44,6 +45,11 @@ export interface BootstrapOptions {
   configFile?: string;
   /** Env vars to read `PITAYA_*` from; process.env by default. */
   env?: Record<string, string | undefined>;
+  /**
+   * The application's own keys (`configKey.int(...)`...), validated and read from the same
+   * sources as Pitaya's (env: `ttt.maxplayers` is `TTT_MAXPLAYERS`); `app.config.get()` types them.
+   */
+  configSchema?: A;
   /** Route compression: route → code, or routes numbered from 1. Fixed before start. */
   routeDictionary?: Record<string, number> | string[];
   /** Steps every handler runs (after DTO validation). */
@@ -65,13 +71,20 @@ const SERVER_TYPE = /^[A-Za-z0-9_-]+$/;
  * Builds a server: the configuration, and an inversify container with a default provider bound
  * to every token. Rebind any token (`app.container.rebind(TOKENS.X)`) before `app.start()`.
  */
-export async function bootstrap(options: BootstrapOptions): Promise<PitayaApp> {
+export async function bootstrap<A extends ConfigSchema = NoAppKeys>(
+  options: BootstrapOptions<A>,
+): Promise<PitayaApp<A>> {
   const { serverType } = options;
   if (!SERVER_TYPE.test(serverType))
     throw new BootError(`invalid server type "${serverType}": letters, digits, - and _ only`);
   const serverId = options.serverId ?? `${serverType}-${randomUUID()}`;
   if (serverId.includes('/')) throw new BootError(`invalid server id "${serverId}": no "/"`);
-  const config = loadConfig({ values: options.config, file: options.configFile, env: options.env });
+  const config = loadConfig({
+    values: options.config,
+    file: options.configFile,
+    env: options.env,
+    schema: options.configSchema,
+  });
   const acceptors = options.acceptors ?? [];
   const server: ServerInfo = {
     id: serverId,
@@ -143,7 +156,7 @@ export async function bootstrap(options: BootstrapOptions): Promise<PitayaApp> {
   c.bind(TOKENS.MetricsReporter).toDynamicValue(() => metricsReporter(config, serverType));
   for (const provider of options.providers ?? []) await c.load(provider);
 
-  const app = new PitayaApp(c, {
+  const app = new PitayaApp<A>(c, {
     handlers: options.handlers ?? [],
     remotes: options.remotes ?? [],
     handleSignals: options.handleSignals ?? true,

@@ -1,16 +1,15 @@
 import type { Container } from 'inversify';
-import { OutboundEncoder } from '../agent/outbound';
+import { OutboundEncoder } from '../serialize/outbound';
 import { ClusterRequestHandler } from '../cluster/cluster-request-handler';
 import { clusterForwarder } from '../cluster/cluster-forwarder';
 import type { BackendSessionOps } from '../cluster/backend-session';
-import { encodeKickMsg, encodeSession } from '../cluster/protos';
+import { encodeKickMsg, encodeSession } from '../wire/protos';
 import { RpcCaller } from '../cluster/rpc-caller';
-import type { HandlerService } from '../dispatch/handler-service';
+import type { HandlerService } from '../handler/handler-service';
 import type { Forwarder } from '../dispatch/message-processor';
 import { ErrorCode, PitayaError } from '../errors/pitaya-error';
 import type { Logger } from '../logging/logger';
-import type { RemoteService } from '../rpc/remote-service';
-import { StandaloneRpcClient } from '../rpc/rpc-client';
+import type { RemoteService } from '../handler/remote-service';
 import type { RouteParser } from '../routing/route';
 import { TOKENS } from '../tokens';
 
@@ -44,7 +43,7 @@ export async function startCluster(c: Container, deps: ClusterDeps): Promise<Clu
   const pool = c.get(TOKENS.SessionPool);
   const messenger = c.get(TOKENS.UserMessenger);
   const unique = config.get('pitaya.session.unique');
-  const clustered = !(rpcClient instanceof StandaloneRpcClient);
+  const clustered = rpcClient.clustered;
   const unreachable = c.get(TOKENS.UnreachableServers);
   const probeMs = clustered ? config.get('pitaya.cluster.rpc.client.unreachable.probe') : 0;
   const caller = new RpcCaller(self, rpcClient, deps.remotes, deps.routes, unreachable, probeMs);

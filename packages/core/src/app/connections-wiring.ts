@@ -8,7 +8,7 @@ import {
 import type { Container } from 'inversify';
 import type { ProcessMessage } from '../agent/agent';
 import { ConnectionManager } from '../agent/connection-manager';
-import { OutboundEncoder } from '../agent/outbound';
+import { OutboundEncoder } from '../serialize/outbound';
 import type { PitayaConfig } from '../config/config-loader';
 import type { Logger } from '../logging/logger';
 import type { AcceptorSettings } from '../net/acceptor';

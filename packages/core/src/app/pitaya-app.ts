@@ -1,7 +1,8 @@
 import type { Container, Newable } from 'inversify';
 import type { ConnectionManager } from '../agent/connection-manager';
-import type { PitayaConfig } from '../config/config-loader';
-import { HandlerService } from '../dispatch/handler-service';
+import type { NoAppKeys, PitayaConfig } from '../config/config-loader';
+import type { ConfigSchema } from '../config/config-schema';
+import { HandlerService } from '../handler/handler-service';
 import { MessageProcessor, type Forwarder } from '../dispatch/message-processor';
 import { ErrorCode, PitayaError } from '../errors/pitaya-error';
 import type { GroupService } from '../groups/group-service';
@@ -12,8 +13,8 @@ import type { Acceptor } from '../net/acceptor';
 import { scanComponents, type ScannedComponent } from '../routing/component-scanner';
 import { RouteParser } from '../routing/route';
 import { RouteRegistry } from '../routing/route-registry';
-import { RemoteService } from '../rpc/remote-service';
-import { RpcCodec } from '../cluster/rpc-codec';
+import { RemoteService } from '../handler/remote-service';
+import { RpcCodec } from '../serialize/rpc-codec';
 import type { RpcCaller } from '../cluster/rpc-caller';
 import { SysRemote } from '../cluster/sys-remote';
 import { leaveCluster, startCluster, stopRpcClient } from './cluster-wiring';
@@ -47,7 +48,7 @@ export interface RpcOptions {
 type State = 'created' | 'starting' | 'running' | 'stopping' | 'stopped';
 
 /** A pitaya-ts server: made by `bootstrap()`, started with `start()`. */
-export class PitayaApp {
+export class PitayaApp<A extends ConfigSchema = NoAppKeys> {
   private state: State = 'created';
   private components: ScannedComponent[] = [];
   private modules: ModuleRegistry | undefined;
@@ -80,8 +81,9 @@ export class PitayaApp {
     return this.container.get(TOKENS.ServerInfo);
   }
 
-  get config(): PitayaConfig {
-    return this.container.get(TOKENS.Config);
+  /** Pitaya's keys and the application's (`bootstrap({ configSchema })`), typed. */
+  get config(): PitayaConfig<A> {
+    return this.container.get(TOKENS.Config) as PitayaConfig<A>;
   }
 
   get logger(): Logger {

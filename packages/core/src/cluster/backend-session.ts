@@ -1,6 +1,7 @@
 import type { HandshakeRequest } from '@pitaya-ts/protocol';
 import { PitayaError } from '../errors/pitaya-error';
-import type { RpcSession } from '../rpc/rpc-messages';
+import type { RpcSession } from '../wire/rpc-messages';
+import { checkBind } from '../session/bind-check';
 import type { Session } from '../session/session';
 import { SessionValues } from '../session/session-values';
 
@@ -61,10 +62,7 @@ export class BackendSession extends SessionValues implements Session {
   }
 
   async bind(uid: string): Promise<void> {
-    if (typeof uid !== 'string' || uid === '') throw PitayaError.badRequest('a uid must be a non-empty string');
-    if (this.uid !== undefined) {
-      throw PitayaError.badRequest(`session ${this.id} is already bound to ${this.uid}`, { uid: this.uid });
-    }
+    checkBind(this, uid);
     await this.ops.bindOnFrontend(this.frontendId, this.snapshot(uid));
     this.uid = uid;
   }

@@ -1,19 +1,18 @@
 import { parseDuration } from '../config/duration';
-import type { OutboundEncoder } from '../agent/outbound';
-import type { HandlerService } from '../dispatch/handler-service';
+import type { OutboundEncoder } from '../serialize/outbound';
+import type { HandlerService } from '../handler/handler-service';
 import { asPitayaError, PitayaError } from '../errors/pitaya-error';
 import type { Logger } from '../logging/logger';
-import type { RemoteService } from '../rpc/remote-service';
+import type { RemoteService } from '../handler/remote-service';
 import type { RpcHandler } from '../rpc/rpc-client';
-import { RpcMsgType, RpcType, type RpcRequest, type RpcResponse } from '../rpc/rpc-messages';
+import { RpcMsgType, RpcType, type RpcRequest, type RpcResponse } from '../wire/rpc-messages';
 import type { ServerInfo } from '../rpc/service-discovery';
 import type { RouteParser } from '../routing/route';
 import type { SessionPool } from '../session/session-pool';
 import { BackendSession, type BackendSessionOps } from './backend-session';
 import { markDeadline } from './deadline';
-import type { BindMessage, PushMessage } from './protos';
-
-const ACK = new TextEncoder().encode('ack');
+import { ACK, type BindMessage, type PushMessage } from '../wire/protos';
+import { within } from '../util/within';
 
 /** The caller's `reqTimeout`, in ms. */
 function requestTimeout(request: RpcRequest): number | undefined {
@@ -49,7 +48,7 @@ export class ClusterRequestHandler implements RpcHandler {
       const work = request.type === RpcType.Sys ? this.sys(request) : this.user(request);
       return { data: timeoutMs ? await this.withDeadline(work, request, timeoutMs) : await work };
     } catch (err) {
-      if (!(err instanceof PitayaError)) {
+      if (!PitayaError.is(err)) {
         this.deps.logger.error({ err, route: request.msg.route }, 'RPC handler failed');
       }
       return { error: asPitayaError(err).toWire() };
@@ -58,21 +57,10 @@ export class ClusterRequestHandler implements RpcHandler {
 
   /** Past the caller's `reqTimeout`, nobody waits for the answer: stop waiting here too. */
   private withDeadline(work: Promise<Uint8Array>, request: RpcRequest, timeoutMs: number): Promise<Uint8Array> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            PitayaError.timeout(`${request.msg.route} did not finish within ${String(request.metadata.reqTimeout)}`, {
-              route: request.msg.route,
-            }),
-          ),
-        timeoutMs,
-      );
-      // a handler that never ends must not keep a stopped server's process alive
-      timer.unref();
-    });
-    return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+    const { route } = request.msg;
+    const late = () =>
+      PitayaError.timeout(`${route} did not finish within ${String(request.metadata.reqTimeout)}`, { route });
+    return within(timeoutMs, late, (resolve, reject) => void work.then(resolve, reject));
   }
 
   private async sys(request: RpcRequest): Promise<Uint8Array> {

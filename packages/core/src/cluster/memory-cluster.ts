@@ -1,7 +1,7 @@
 import { ContainerModule } from 'inversify';
 import { PitayaError } from '../errors/pitaya-error';
 import type { RpcClient, RpcHandler, RpcServer } from '../rpc/rpc-client';
-import type { RpcRequest, RpcResponse } from '../rpc/rpc-messages';
+import type { RpcRequest, RpcResponse } from '../wire/rpc-messages';
 import type { ServerInfo, ServiceDiscovery, ServiceDiscoveryListener } from '../rpc/service-discovery';
 import { TOKENS } from '../tokens';
 import { settlesWithin } from '../util/within';
@@ -16,7 +16,7 @@ import {
   encodeResponse,
   type BindMessage,
   type PushMessage,
-} from './protos';
+} from '../wire/protos';
 
 type RpcHandle = (request: RpcRequest) => Promise<RpcResponse>;
 
@@ -156,6 +156,8 @@ export class MemoryServiceDiscovery implements ServiceDiscovery {
 }
 
 export class MemoryRpcClient implements RpcClient {
+  readonly clustered = true;
+
   constructor(private readonly cluster: MemoryCluster) {}
 
   async start(): Promise<void> {}

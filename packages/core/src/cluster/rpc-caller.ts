@@ -1,13 +1,14 @@
 import { formatDuration } from '../config/duration';
 import { ErrorCode, PitayaError } from '../errors/pitaya-error';
-import type { RemoteService } from '../rpc/remote-service';
+import type { RemoteService } from '../handler/remote-service';
 import type { RpcClient } from '../rpc/rpc-client';
-import { RpcMsgType, RpcType, type RpcRequest, type RpcSession } from '../rpc/rpc-messages';
+import { RpcMsgType, RpcType, type RpcRequest, type RpcSession } from '../wire/rpc-messages';
 import type { ServerInfo } from '../rpc/service-discovery';
 import type { UnreachableServers } from '../rpc/unreachable-servers';
 import type { RouteParser } from '../routing/route';
 import { timeoutWithin } from './deadline';
-import { InFlightCalls } from './in-flight-calls';
+import { InFlightCalls, type InFlightCall } from './in-flight-calls';
+import { within } from '../util/within';
 
 /** No server has it: routes' methods never start with `_`. */
 const PROBE_ROUTE = 'sys.__probe';
@@ -122,21 +123,18 @@ export class RpcCaller {
   }
 
   private send(target: ServerInfo, request: RpcRequest, timeoutMs: number): Promise<Uint8Array> {
-    return new Promise<Uint8Array>((resolve, reject) => {
+    let call: InFlightCall | undefined;
+    const late = () => {
+      if (call) this.inFlight.end(call);
+      return this.timeout(target, request, timeoutMs);
+    };
+    return within<Uint8Array>(timeoutMs, late, (resolve, reject) => {
       // sent first: a client that refuses the call at once leaves nothing to clean up
       const answer = this.client.call(target, request, timeoutMs);
-      const fail = (error: Error) => {
-        clearTimeout(timer);
-        reject(error);
-      };
-      const call = this.inFlight.start(target, fail);
-      const timer = setTimeout(() => {
-        if (this.inFlight.end(call)) reject(this.timeout(target, request, timeoutMs));
-      }, timeoutMs);
+      const sent = (call = this.inFlight.start(target, reject));
       answer.then(
         (response) => {
-          if (!this.inFlight.end(call)) return;
-          clearTimeout(timer);
+          if (!this.inFlight.end(sent)) return;
           if (!response.error) return resolve(response.data ?? new Uint8Array(0));
           if (PitayaError.isNotRun(response.error)) {
             // received, never run (the server is stopping): as good as unreachable
@@ -147,9 +145,9 @@ export class RpcCaller {
           reject(new PitayaError(code || ErrorCode.Unknown, msg, metadata ?? {}));
         },
         (err: unknown) => {
-          if (!this.inFlight.end(call)) return;
-          if (err instanceof PitayaError && err.unreachable) this.wentAway(target, call.seq);
-          fail(err as Error);
+          if (!this.inFlight.end(sent)) return;
+          if (PitayaError.is(err) && err.unreachable) this.wentAway(target, sent.seq);
+          reject(err);
         },
       );
     });

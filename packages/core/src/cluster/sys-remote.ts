@@ -4,10 +4,7 @@ import { ErrorCode, PitayaError } from '../errors/pitaya-error';
 import type { SessionPool } from '../session/session-pool';
 import { TOKENS } from '../tokens';
 import { decodeSessionData } from './backend-session';
-import { decodeKickMsg, decodeSession, encodeKickAnswer, encodeResponse } from './protos';
-
-// what Pitaya's sys remotes answer: a protos.Response{data: "ack"}
-const ACK = encodeResponse({ data: new TextEncoder().encode('ack') });
+import { ACK, decodeKickMsg, decodeSession, encodeKickAnswer, encodeResponse } from '../wire/protos';
 
 /**
  * Pitaya's `sys` remotes, on frontends: how backends change the sessions they see
@@ -28,7 +25,7 @@ export class SysRemote {
   async bindsession(arg: Uint8Array): Promise<Uint8Array> {
     const { id, uid } = decodeSession(arg);
     await this.#session(id).bind(uid);
-    return ACK;
+    return encodeResponse({ data: ACK });
   }
 
   /** Replaces the session's data with the backend's. */
@@ -36,7 +33,7 @@ export class SysRemote {
   async pushsession(arg: Uint8Array): Promise<Uint8Array> {
     const { id, data } = decodeSession(arg);
     this.#session(id).setData(decodeSessionData(data));
-    return ACK;
+    return encodeResponse({ data: ACK });
   }
 
   @Request()

@@ -17,9 +17,11 @@ export class InvalidValue {
 const fail = (reason: string) => new InvalidValue(reason);
 
 function duration(def: string, doc: string): KeySpec<number> {
+  const ms = parseDuration(def);
+  if (ms === undefined) throw new TypeError(`the default of a duration key must be a duration, got "${def}"`);
   return {
     kind: 'duration',
-    default: parseDuration(def)!,
+    default: ms,
     doc,
     parse: (v) => {
       const ms = typeof v === 'string' || typeof v === 'number' ? parseDuration(v) : undefined;
@@ -71,7 +73,8 @@ function bool(def: boolean, doc: string): KeySpec<boolean> {
   };
 }
 
-function string<T extends string = string>(def: T, doc: string, choices?: readonly T[]): KeySpec<T> {
+// the type comes from the choices, not from the default: `string('eu', ...)` is a string
+function string<T extends string = string>(def: NoInfer<T>, doc: string, choices?: readonly T[]): KeySpec<T> {
   return {
     kind: 'string',
     default: def,
@@ -277,10 +280,41 @@ export const CONFIG_SCHEMA = {
 
   // groups
   'pitaya.groups.memory.tickduration': duration('30s', 'How often expired in-memory groups are deleted'),
-  'pitaya.groups.etcd.endpoints': list(['localhost:2379'], 'etcd groups: endpoints'),
-  'pitaya.groups.etcd.prefix': string('pitaya/', 'etcd groups: key prefix'),
-  'pitaya.groups.etcd.dialtimeout': duration('5s', 'etcd groups: dial timeout'),
-  'pitaya.groups.etcd.transactiontimeout': duration('5s', 'etcd groups: timeout of one operation'),
+
+  // reliable RPC (@pitaya-ts/worker)
+  'pitaya.worker.redis.url': string(
+    'localhost:6379',
+    'Redis of the reliable-RPC job queue: `host:port` or a `redis://` URL',
+  ),
+  'pitaya.worker.redis.pool': int(
+    10,
+    'Redis connections for commands (enqueue, acknowledge, retry); fetching uses one more',
+    1,
+  ),
+  'pitaya.worker.redis.password': string('', 'Redis password'),
+  'pitaya.worker.concurrency': int(10, 'Jobs this server runs at once', 1),
+  'pitaya.worker.namespace': string('', 'Prefix of every key, followed by `:` (blue/green stacks share a Redis apart)'),
+  'pitaya.worker.processid': string(
+    '',
+    "Name of this server's in-progress list, re-run at its next start; the hostname when empty, so unique per host (pitaya-ts)",
+  ),
+  'pitaya.worker.retry.enabled': bool(true, 'Retry failed jobs'),
+  'pitaya.worker.retry.max': int(5, 'Retries of a job (go-workers runs a job at most max + 2 times)'),
+  'pitaya.worker.retry.exponential': int(
+    5,
+    'Backoff exponent: min(count^exp + mindelay + rand(maxrandom)*(count+1), maxdelay) seconds',
+  ),
+  'pitaya.worker.retry.mindelay': int(10, 'Backoff: smallest delay, seconds'),
+  'pitaya.worker.retry.maxdelay': int(10, 'Backoff: largest delay, seconds'),
+  'pitaya.worker.retry.maxrandom': int(10, 'Backoff: random part, seconds'),
+  'pitaya.worker.poll.interval': duration(
+    '15s',
+    "How often due retries and scheduled jobs go back to their queue, and the queue's size is sampled (pitaya-ts)",
+  ),
+  'pitaya.worker.dead.max': int(
+    10_000,
+    'Jobs kept in `<namespace>dead` after their last retry failed, newest first; older ones are dropped (pitaya-ts)',
+  ),
 
   // metrics
   'pitaya.metrics.prometheus.enabled': bool(false, 'Serve Prometheus metrics'),
@@ -290,8 +324,13 @@ export const CONFIG_SCHEMA = {
   'pitaya.metrics.statsd.prefix': string('pitaya.', 'statsd metric prefix'),
   'pitaya.metrics.statsd.rate': ratio(1, 'statsd sample rate (1 = every sample)'),
   'pitaya.metrics.constanttags': map('Labels added to every metric'),
-  'pitaya.metrics.additionaltags': map('Extra labels of the handler metrics, with their default values'),
-  'pitaya.metrics.periodicmetrics.period': duration('15s', 'How often process gauges are sampled'),
+  'pitaya.metrics.additionaltags': map(
+    "Labels of Pitaya's metrics with their default values; `addMetricTags(ctx, tags)` sets a request's",
+  ),
+  'pitaya.metrics.periodicmetrics.period': duration(
+    '15s',
+    'How often statsd is sent the process gauges (sys_heapsize); Prometheus reads them at each scrape',
+  ),
   'pitaya.metrics.custom': customMetrics(
     'Custom counters, gauges, summaries and histograms: {subsystem, name, help, labels}',
   ),
@@ -304,12 +343,22 @@ export const CONFIG_SCHEMA = {
   'pitaya.cluster.sd.etcd.prefix': string('pitaya/', 'Key prefix; servers see each other only under the same prefix'),
   'pitaya.cluster.sd.etcd.heartbeat.ttl': duration('60s', "TTL of the lease the server's key lives under"),
   'pitaya.cluster.sd.etcd.heartbeat.log': bool(false, 'Log lease keep-alives at debug level'),
-  'pitaya.cluster.sd.etcd.grantlease.timeout': duration('60s', 'Timeout of one lease grant'),
+  'pitaya.cluster.sd.etcd.grantlease.timeout': duration(
+    '60s',
+    'A lease grant etcd has not answered within this is a failed attempt, retried as below',
+  ),
   'pitaya.cluster.sd.etcd.grantlease.maxretries': int(15, 'Attempts to re-grant a lost lease before shutting down'),
   'pitaya.cluster.sd.etcd.grantlease.retryinterval': duration('5s', 'Delay between lease grant attempts'),
   'pitaya.cluster.sd.etcd.revoke.timeout': duration('5s', 'Timeout of the lease revoke at shutdown'),
-  'pitaya.cluster.sd.etcd.syncservers.interval': duration('120s', 'Full re-sync of the server list'),
-  'pitaya.cluster.sd.etcd.syncservers.parallelism': int(10, 'Parallel reads during a sync', 1),
+  'pitaya.cluster.sd.etcd.syncservers.interval': duration(
+    '120s',
+    'How often the server keys are listed again, to catch what the watch missed',
+  ),
+  'pitaya.cluster.sd.etcd.syncservers.parallelism': int(
+    10,
+    'Servers that re-read fetches at once, among those it found unknown',
+    1,
+  ),
   'pitaya.cluster.sd.etcd.shutdown.delay': duration('300ms', 'Wait after deregistering before shutting down'),
   'pitaya.cluster.sd.etcd.servertypesblacklist': list([], 'Server types discovery ignores'),
 
@@ -335,35 +384,17 @@ export const CONFIG_SCHEMA = {
     'RPCs waiting to be processed; beyond it they are dropped and counted',
     1,
   ),
-  'pitaya.buffer.cluster.rpc.server.nats.push': int(100, 'User pushes waiting to be delivered', 1),
   'pitaya.cluster.rpc.server.loopback': bool(true, "Allow RPC to one's own server type (Pitaya v2)"),
-  'pitaya.cluster.rpc.server.grpc.port': int(3434, 'Port of the gRPC RPC server'),
-  'pitaya.cluster.rpc.client.grpc.dialtimeout': duration('5s', 'gRPC dial timeout'),
-  'pitaya.cluster.rpc.client.grpc.requesttimeout': duration('5s', 'gRPC request timeout'),
-  'pitaya.cluster.rpc.client.grpc.lazyconnection': bool(false, 'Connect to a gRPC server only when first called'),
-
-  // modules
-  'pitaya.modules.bindingstorage.etcd.endpoints': list(['localhost:2379'], 'Binding storage: etcd endpoints'),
-  'pitaya.modules.bindingstorage.etcd.prefix': string('pitaya/', 'Binding storage: key prefix'),
-  'pitaya.modules.bindingstorage.etcd.dialtimeout': duration('5s', 'Binding storage: dial timeout'),
-  'pitaya.modules.bindingstorage.etcd.leasettl': duration('5h', 'Binding storage: TTL of a binding'),
-
-  // reliable RPC workers
-  'pitaya.worker.redis.url': string('localhost:6379', 'Redis of the reliable-RPC job queue'),
-  'pitaya.worker.redis.pool': int(10, 'Redis connections'),
-  'pitaya.worker.redis.password': string('', 'Redis password'),
-  'pitaya.worker.concurrency': int(10, 'Jobs run at once', 1),
-  'pitaya.worker.namespace': string('', 'Queue namespace (blue/green stacks)'),
-  'pitaya.worker.retry.enabled': bool(true, 'Retry failed jobs'),
-  'pitaya.worker.retry.max': int(5, 'Retries of a job'),
-  'pitaya.worker.retry.exponential': int(
-    5,
-    'Backoff exponent: min(count^exp + mindelay + rand*(count+1), maxdelay) seconds',
-  ),
-  'pitaya.worker.retry.mindelay': int(10, 'Backoff: smallest delay, seconds'),
-  'pitaya.worker.retry.maxdelay': int(10, 'Backoff: largest delay, seconds'),
-  'pitaya.worker.retry.maxrandom': int(10, 'Backoff: random part, seconds'),
 } as const;
+
+/**
+ * The builders of keys, for an application's own (`bootstrap({ configSchema })`): a default, a doc
+ * string, and for `int` a minimum, for `string` the values allowed.
+ */
+export const configKey = { duration, int, bool, string, list, map } as const;
+
+/** Keys and their specs: Pitaya's (`CONFIG_SCHEMA`) or an application's. */
+export type ConfigSchema = Readonly<Record<string, KeySpec<unknown>>>;
 
 export type ConfigKey = keyof typeof CONFIG_SCHEMA;
 export type ConfigValue<K extends ConfigKey> = (typeof CONFIG_SCHEMA)[K] extends KeySpec<infer T> ? T : never;

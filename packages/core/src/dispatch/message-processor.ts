@@ -2,10 +2,11 @@ import { MessageType, type Message } from '@pitaya-ts/protocol';
 import type { Agent } from '../agent/agent';
 import { asPitayaError, ErrorCode, PitayaError } from '../errors/pitaya-error';
 import type { Logger } from '../logging/logger';
-import { Metric, NoopMetricsReporter, type MetricsReporter } from '../metrics/metrics-reporter';
+import { metricTags } from '../metrics/metric-tags';
+import { Metric, type MetricsReporter } from '../metrics/metrics-reporter';
 import type { ParsedRoute, RouteParser } from '../routing/route';
 import type { Session } from '../session/session';
-import type { HandlerService } from './handler-service';
+import type { HandlerService } from '../handler/handler-service';
 
 /** Sends a message for another server type to a server of that type (cluster mode). */
 export type Forwarder = (
@@ -30,7 +31,7 @@ export class MessageProcessor {
     private readonly reporter: MetricsReporter,
     private readonly logger: Logger,
   ) {
-    this.measuring = !(reporter instanceof NoopMetricsReporter);
+    this.measuring = reporter.enabled !== false;
   }
 
   readonly process = async (agent: Agent, message: Message, receivedAt: number): Promise<void> => {
@@ -40,13 +41,15 @@ export class MessageProcessor {
     let code = '';
     // a route this server serves keeps its label whatever the outcome
     let served = false;
+    // what the handler propagates: it may tag the metrics below
+    const metadata: Record<string, unknown> = {};
     try {
       const route = this.routes.parse(message.route);
       routeName = route.full;
       let response: Uint8Array;
       if (route.serverType === this.serverType) {
         served = this.handlers.has(route);
-        const answer = this.handlers.run(route, type, agent.session, message.body, {});
+        const answer = this.handlers.run(route, type, agent.session, message.body, metadata);
         response = answer instanceof Uint8Array ? answer : await answer;
       } else if (this.forward) {
         response = await this.forward(route, type, agent.session, message);
@@ -57,7 +60,7 @@ export class MessageProcessor {
     } catch (err) {
       const error = asPitayaError(err);
       code = error.code;
-      if (!(err instanceof PitayaError)) this.logger.error({ err, route: routeName }, 'handler failed');
+      if (!PitayaError.is(err)) this.logger.error({ err, route: routeName }, 'handler failed');
       if (type === 'request') agent.respondError(message.id, error);
       // not `msg`: pino's message key, which would shadow the reason in the JSON line
       else this.logger.warn({ route: routeName, code, reason: error.message }, 'notify failed');
@@ -65,8 +68,9 @@ export class MessageProcessor {
     if (!this.measuring) return;
     // a client can send any route: unknown ones share one label value, or the series would explode
     if (!served && (code === ErrorCode.NotFound || code === ErrorCode.BadRequest)) routeName = 'unknown';
-    const labels = { route: routeName, type, status: code ? 'failed' : 'ok', code };
+    const tags = metricTags(metadata);
+    const labels = { ...tags, route: routeName, type, status: code ? 'failed' : 'ok', code };
     this.reporter.reportSummary(Metric.ResponseTime, labels, (performance.now() - receivedAt) * 1e6);
-    this.reporter.reportSummary(Metric.HandlerDelay, { route: routeName, type }, (started - receivedAt) * 1e6);
+    this.reporter.reportSummary(Metric.HandlerDelay, { ...tags, route: routeName, type }, (started - receivedAt) * 1e6);
   };
 }

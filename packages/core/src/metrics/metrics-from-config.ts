@@ -15,6 +15,7 @@ export function metricsReporter(config: PitayaConfig, serverType: string): Metri
         game,
         serverType,
         constantLabels,
+        additionalLabels: config.get('pitaya.metrics.additionaltags'),
         custom: config.get('pitaya.metrics.custom'),
       }),
     );
@@ -25,6 +26,7 @@ export function metricsReporter(config: PitayaConfig, serverType: string): Metri
         address: config.get('pitaya.metrics.statsd.host'),
         prefix: config.get('pitaya.metrics.statsd.prefix'),
         sampleRate: config.get('pitaya.metrics.statsd.rate'),
+        periodMs: config.get('pitaya.metrics.periodicmetrics.period'),
         game,
         serverType,
         constantLabels,

@@ -7,6 +7,14 @@ export const Metric = {
   DroppedMessages: 'rpc_server_dropped_messages',
   AgentDroppedMessages: 'agent_dropped_messages',
   CountServers: 'service_discovery_count_servers',
+  /** Bytes of the JavaScript heap in use (Pitaya's Go heap size). */
+  HeapSize: 'sys_heapsize',
+  /** Reliable RPC workers (`@pitaya-ts/worker`). */
+  WorkerBusyWorkers: 'worker_pool_busy_workers',
+  WorkerTotalWorkers: 'worker_pool_total_workers',
+  WorkerJobsTotal: 'worker_worker_jobs_total',
+  WorkerJobsRetry: 'worker_worker_jobs_retry_total',
+  WorkerQueueSize: 'worker_worker_queue_size',
 } as const;
 
 export type Labels = Record<string, string>;
@@ -16,6 +24,11 @@ export type Labels = Record<string, string>;
  * at once; the default reports nothing and costs nothing.
  */
 export interface MetricsReporter {
+  /**
+   * Capability: false when reports go nowhere, so the framework skips measuring (timers, labels)
+   * altogether. Absent means true.
+   */
+  readonly enabled?: boolean;
   reportCount(metric: string, labels: Labels, count: number): void;
   reportGauge(metric: string, labels: Labels, value: number): void;
   reportSummary(metric: string, labels: Labels, value: number): void;
@@ -26,6 +39,7 @@ export interface MetricsReporter {
 }
 
 export class NoopMetricsReporter implements MetricsReporter {
+  readonly enabled = false;
   reportCount(): void {}
   reportGauge(): void {}
   reportSummary(): void {}
@@ -34,7 +48,11 @@ export class NoopMetricsReporter implements MetricsReporter {
 
 /** Sends every report to each of several reporters. */
 export class CompositeMetricsReporter implements MetricsReporter {
-  constructor(private readonly reporters: MetricsReporter[]) {}
+  readonly enabled: boolean;
+
+  constructor(private readonly reporters: MetricsReporter[]) {
+    this.enabled = reporters.some((reporter) => reporter.enabled !== false);
+  }
 
   reportCount(metric: string, labels: Labels, count: number): void {
     for (const r of this.reporters) r.reportCount(metric, labels, count);

@@ -11,6 +11,11 @@ export interface PrometheusReporterOptions {
   game: string;
   serverType: string;
   constantLabels?: Record<string, string>;
+  /**
+   * Labels of every built-in metric beyond its own, with their default values; a report (a
+   * request's metric tags) may give others. Tags a metric does not declare are left out.
+   */
+  additionalLabels?: Record<string, string>;
   custom?: CustomMetrics;
 }
 
@@ -23,6 +28,9 @@ const QUANTILES = { percentiles: [0.5, 0.9, 0.99], maxAgeSeconds: 600, ageBucket
 export class PrometheusReporter implements MetricsReporter {
   readonly registry = new Registry();
   private readonly metrics = new Map<string, AnyMetric>();
+  /** The label names of each built-in metric: its own, then the additional ones. */
+  private readonly builtinLabels = new Map<string, readonly string[]>();
+  private readonly defaults: Record<string, string>;
   private server: http.Server | undefined;
 
   constructor(private readonly options: PrometheusReporterOptions) {
@@ -30,12 +38,19 @@ export class PrometheusReporter implements MetricsReporter {
     collectDefaultMetrics({ register: this.registry, prefix: `${NAMESPACE}_` });
     const registers = [this.registry];
     const add = (key: string, metric: AnyMetric) => this.metrics.set(key, metric);
+    this.defaults = options.additionalLabels ?? {};
+    const additional = Object.keys(this.defaults);
+    const labelNames = (key: string, own: string[] = []) => {
+      const names = [...own, ...additional];
+      this.builtinLabels.set(key, names);
+      return names;
+    };
     add(
       Metric.ResponseTime,
       new Summary({
         name: `${NAMESPACE}_${Metric.ResponseTime}`,
         help: 'time to handle a request, ns',
-        labelNames: ['route', 'status', 'type', 'code'],
+        labelNames: labelNames(Metric.ResponseTime, ['route', 'status', 'type', 'code']),
         registers,
         ...QUANTILES,
       }),
@@ -45,32 +60,44 @@ export class PrometheusReporter implements MetricsReporter {
       new Summary({
         name: `${NAMESPACE}_${Metric.HandlerDelay}`,
         help: 'time a message waited for a handler slot, ns',
-        labelNames: ['route', 'type'],
+        labelNames: labelNames(Metric.HandlerDelay, ['route', 'type']),
         registers,
         ...QUANTILES,
       }),
     );
     add(
       Metric.ConnectedClients,
-      new Gauge({ name: `${NAMESPACE}_${Metric.ConnectedClients}`, help: 'clients connected', registers }),
+      new Gauge({
+        name: `${NAMESPACE}_${Metric.ConnectedClients}`,
+        help: 'clients connected',
+        labelNames: labelNames(Metric.ConnectedClients),
+        registers,
+      }),
     );
     add(
       Metric.ExceededRateLimiting,
       new Counter({
         name: `${NAMESPACE}_${Metric.ExceededRateLimiting}`,
         help: 'client messages dropped by rate limiting',
+        labelNames: labelNames(Metric.ExceededRateLimiting),
         registers,
       }),
     );
     add(
       Metric.DroppedMessages,
-      new Counter({ name: `${NAMESPACE}_${Metric.DroppedMessages}`, help: 'RPCs dropped for lack of room', registers }),
+      new Counter({
+        name: `${NAMESPACE}_${Metric.DroppedMessages}`,
+        help: 'RPCs dropped for lack of room',
+        labelNames: labelNames(Metric.DroppedMessages),
+        registers,
+      }),
     );
     add(
       Metric.AgentDroppedMessages,
       new Counter({
         name: `${NAMESPACE}_${Metric.AgentDroppedMessages}`,
         help: 'messages to clients dropped because they did not read',
+        labelNames: labelNames(Metric.AgentDroppedMessages),
         registers,
       }),
     );
@@ -79,7 +106,38 @@ export class PrometheusReporter implements MetricsReporter {
       new Gauge({
         name: `${NAMESPACE}_${Metric.CountServers}`,
         help: 'servers known to service discovery',
-        labelNames: ['type'],
+        labelNames: labelNames(Metric.CountServers, ['type']),
+        registers,
+      }),
+    );
+    const heap: Gauge = new Gauge({
+      name: `${NAMESPACE}_${Metric.HeapSize}`,
+      help: 'bytes of the JavaScript heap in use',
+      labelNames: labelNames(Metric.HeapSize),
+      registers,
+      // read at each scrape
+      collect: () => heap.set(this.labels(Metric.HeapSize, {}), process.memoryUsage().heapUsed),
+    });
+    add(Metric.HeapSize, heap);
+    const gauge = (name: string, help: string, label: string) =>
+      add(name, new Gauge({ name: `${NAMESPACE}_${name}`, help, labelNames: [label], registers }));
+    gauge(Metric.WorkerBusyWorkers, 'reliable RPC jobs running', 'pool');
+    gauge(Metric.WorkerTotalWorkers, 'reliable RPC jobs that may run at once', 'pool');
+    gauge(Metric.WorkerQueueSize, 'reliable RPC jobs waiting in the queue', 'queue');
+    add(
+      Metric.WorkerJobsTotal,
+      new Counter({
+        name: `${NAMESPACE}_${Metric.WorkerJobsTotal}`,
+        help: 'reliable RPC jobs run, by outcome',
+        labelNames: ['status'],
+        registers,
+      }),
+    );
+    add(
+      Metric.WorkerJobsRetry,
+      new Counter({
+        name: `${NAMESPACE}_${Metric.WorkerJobsRetry}`,
+        help: 'reliable RPC retries scheduled',
         registers,
       }),
     );
@@ -115,20 +173,35 @@ export class PrometheusReporter implements MetricsReporter {
     return metric;
   }
 
+  /**
+   * The labels of a report: as given for a custom metric; for a built-in one, those it declares,
+   * an additional label without a value taking its default (Pitaya's `ensureLabels`).
+   */
+  private labels(metric: string, given: Labels): Labels {
+    const names = this.builtinLabels.get(metric);
+    if (!names) return given;
+    const labels: Labels = {};
+    for (const name of names) {
+      const value = given[name] ?? this.defaults[name];
+      if (value !== undefined) labels[name] = value;
+    }
+    return labels;
+  }
+
   reportCount(metric: string, labels: Labels, count: number): void {
-    this.metric(metric, Counter).inc(labels, count);
+    this.metric(metric, Counter).inc(this.labels(metric, labels), count);
   }
 
   reportGauge(metric: string, labels: Labels, value: number): void {
-    this.metric(metric, Gauge).set(labels, value);
+    this.metric(metric, Gauge).set(this.labels(metric, labels), value);
   }
 
   reportSummary(metric: string, labels: Labels, value: number): void {
-    this.metric(metric, Summary).observe(labels, value);
+    this.metric(metric, Summary).observe(this.labels(metric, labels), value);
   }
 
   reportHistogram(metric: string, labels: Labels, value: number): void {
-    this.metric(metric, Histogram).observe(labels, value);
+    this.metric(metric, Histogram).observe(this.labels(metric, labels), value);
   }
 
   /** Where /metrics is served, once started. */

@@ -1,5 +1,5 @@
 import { StatsD } from 'hot-shots';
-import type { Labels, MetricsReporter } from './metrics-reporter';
+import { Metric, type Labels, type MetricsReporter } from './metrics-reporter';
 
 export interface StatsdReporterOptions {
   /** `host:port` */
@@ -10,17 +10,21 @@ export interface StatsdReporterOptions {
   game: string;
   serverType: string;
   constantLabels?: Record<string, string>;
+  /** How often the process gauges are sent, ms (`pitaya.metrics.periodicmetrics.period`); 0: never. */
+  periodMs?: number;
 }
 
 /**
  * Pitaya's statsd reporter (DogStatsD tags): counts as counters, gauges as gauges, summaries as
- * timings, histograms as histograms, with the `game` and `serverType` tags on all.
+ * timings, histograms as histograms, with the `game` and `serverType` tags on all; and the
+ * process gauges every period.
  */
 export class StatsdReporter implements MetricsReporter {
   private readonly client: StatsD;
   private readonly rate: number;
+  private sampler: ReturnType<typeof setInterval> | undefined;
 
-  constructor(options: StatsdReporterOptions) {
+  constructor(private readonly options: StatsdReporterOptions) {
     const [host, port] = options.address.split(':');
     this.rate = options.sampleRate;
     this.client = new StatsD({
@@ -48,7 +52,17 @@ export class StatsdReporter implements MetricsReporter {
     this.client.histogram(metric, value, this.rate, labels);
   }
 
+  /** Sends the process gauges now and every period: statsd, unlike Prometheus, does not ask for them. */
+  async start(): Promise<void> {
+    const { periodMs = 0 } = this.options;
+    if (periodMs <= 0) return;
+    const sample = () => this.reportGauge(Metric.HeapSize, {}, process.memoryUsage().heapUsed);
+    sample();
+    this.sampler = setInterval(sample, periodMs).unref();
+  }
+
   async stop(): Promise<void> {
+    clearInterval(this.sampler);
     await new Promise<void>((resolve) => this.client.close(() => resolve()));
   }
 }

@@ -100,7 +100,7 @@ export async function routeAndCall<T>(
     try {
       return await call(server);
     } catch (err) {
-      if (!(err instanceof PitayaError) || !err.unreachable) throw err;
+      if (!PitayaError.is(err) || !err.unreachable) throw err;
       lastError = err;
       unreachable.add(server.id);
     }

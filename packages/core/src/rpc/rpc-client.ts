@@ -1,10 +1,16 @@
-import type { BindMessage, PushMessage } from '../cluster/protos';
+import type { BindMessage, PushMessage } from '../wire/protos';
 import { ErrorCode, PitayaError } from '../errors/pitaya-error';
-import type { RpcRequest, RpcResponse } from './rpc-messages';
+import type { RpcRequest, RpcResponse } from '../wire/rpc-messages';
 import type { ServerInfo } from './service-discovery';
 
 /** Sends RPCs to the other servers of the cluster, and pushes, kicks and binds to users' frontends. */
 export interface RpcClient {
+  /**
+   * Capability: whether there are other servers to call. A clustered client makes the server
+   * forward other types' routes, probe unanswered servers, and announce its users' binds; a
+   * standalone one (false) leaves all that out.
+   */
+  readonly clustered: boolean;
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Resolves with the callee's Response; rejects with PIT-408 on timeout, PIT-500 when unreachable. */
@@ -47,6 +53,8 @@ export interface RpcServer {
 
 /** Standalone: there is no other server to call. */
 export class StandaloneRpcClient implements RpcClient {
+  readonly clustered = false;
+
   async start(): Promise<void> {}
   async stop(): Promise<void> {}
 

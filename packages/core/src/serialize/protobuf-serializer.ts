@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { loadSync, Root, type Type } from 'protobufjs';
-import { protosRoot } from '../cluster/protos';
+import { protosRoot } from '../wire/protos';
 import { PitayaError } from '../errors/pitaya-error';
 import type { Serializer } from './serializer';
 

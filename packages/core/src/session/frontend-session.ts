@@ -1,5 +1,5 @@
 import type { HandshakeRequest } from '@pitaya-ts/protocol';
-import type { PreparedPush } from '../agent/outbound';
+import type { PreparedPush } from '../serialize/outbound';
 import { ErrorCode, PitayaError } from '../errors/pitaya-error';
 import type { Session } from './session';
 import { SessionValues } from './session-values';

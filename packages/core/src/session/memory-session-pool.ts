@@ -1,6 +1,7 @@
 import { PitayaError } from '../errors/pitaya-error';
 import type { Logger } from '../logging/logger';
 import { FrontendSession, type SessionLink } from './frontend-session';
+import { checkBind } from './bind-check';
 import type { SessionCallback, SessionPool } from './session-pool';
 
 /** The sessions of this frontend, by id and by uid. */
@@ -44,10 +45,7 @@ export class MemorySessionPool implements SessionPool {
   }
 
   async bind(session: FrontendSession, uid: string): Promise<void> {
-    if (typeof uid !== 'string' || uid === '') throw PitayaError.badRequest('a uid must be a non-empty string');
-    if (session.uid !== undefined) {
-      throw PitayaError.badRequest(`session ${session.id} is already bound to ${session.uid}`, { uid: session.uid });
-    }
+    checkBind(session, uid);
     if (session.closed) throw PitayaError.badRequest(`session ${session.id} is closed`);
     // as in Pitaya, callbacks see the uid, and a callback that throws undoes the bind
     session.uid = uid;

@@ -1,6 +1,34 @@
 /**
+ * A promise settled by `executor` (as `new Promise`'s is), or rejected with `late()` once
+ * `timeoutMs` has passed. The timer does not hold the process (what the work waits on does, if
+ * anything). One promise and no race: each RPC makes one.
+ */
+export function within<T>(
+  timeoutMs: number,
+  late: () => Error,
+  executor: (resolve: (value: T) => void, reject: (error: unknown) => void) => void,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(late()), timeoutMs);
+    timer.unref();
+    const fail = (error: unknown) => {
+      clearTimeout(timer);
+      reject(error);
+    };
+    try {
+      executor((value) => {
+        clearTimeout(timer);
+        resolve(value);
+      }, fail);
+    } catch (err) {
+      fail(err);
+    }
+  });
+}
+
+/**
  * Waits for `work` to settle, but no longer than `timeoutMs`; resolves true when it settled in
- * time. Never rejects, and leaves no timer behind to hold the process.
+ * time. Never rejects. Its timer holds the process meanwhile: stops wait on it.
  */
 export async function settlesWithin(work: Promise<unknown>, timeoutMs: number): Promise<boolean> {
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -2,7 +2,7 @@ import { handlerContext } from '../routing/component-scanner';
 import { PitayaError } from '../errors/pitaya-error';
 import type { ParsedRoute } from '../routing/route';
 import type { RouteRegistry } from '../routing/route-registry';
-import type { RpcCodec } from '../cluster/rpc-codec';
+import type { RpcCodec } from '../serialize/rpc-codec';
 import type { Session } from '../session/session';
 
 /** Runs this server's remotes: directly with values (a call to oneself), or from RPC bytes. */

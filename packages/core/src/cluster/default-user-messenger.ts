@@ -1,9 +1,9 @@
-import type { OutboundEncoder } from '../agent/outbound';
+import type { OutboundEncoder } from '../serialize/outbound';
 import type { RpcClient } from '../rpc/rpc-client';
 import type { ServerInfo, ServiceDiscovery } from '../rpc/service-discovery';
 import type { Serializer } from '../serialize/serializer';
-import type { SessionPool } from './session-pool';
-import type { UserMessenger } from './user-messenger';
+import type { SessionPool } from '../session/session-pool';
+import type { UserMessenger } from '../session/user-messenger';
 
 /**
  * Push and kick by uid: users on this frontend directly, the others through the cluster (their

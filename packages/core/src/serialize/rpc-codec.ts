@@ -1,5 +1,5 @@
-import { JsonSerializer } from '../serialize/json-serializer';
-import { ProtobufSerializer } from '../serialize/protobuf-serializer';
+import { JsonSerializer } from './json-serializer';
+import { ProtobufSerializer } from './protobuf-serializer';
 
 /**
  * How RPC arguments and results travel: protobuf when the remote names its types (`@Proto()`, as

@@ -1,6 +1,6 @@
 import { Root, type Type } from 'protobufjs';
 import type { WireError } from '../errors/pitaya-error';
-import type { RpcRequest, RpcResponse, RpcSession } from '../rpc/rpc-messages';
+import type { RpcRequest, RpcResponse, RpcSession } from './rpc-messages';
 
 /**
  * Pitaya's cluster messages (package `protos`), as in proto/pitaya.proto: a test checks that this
@@ -59,6 +59,9 @@ export const PITAYA_PROTOS = {
     },
   },
 };
+
+/** What Pitaya answers where there is nothing to answer: a notify run, a sys remote done. */
+export const ACK = new TextEncoder().encode('ack');
 
 export const protosRoot = Root.fromJSON(PITAYA_PROTOS as unknown as Parameters<typeof Root.fromJSON>[0]);
 const type = (name: string): Type => protosRoot.lookupType(`protos.${name}`);
