@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { bootstrap, TcpAcceptor, WsAcceptor, type PitayaApp } from '@pitaya-ts/core';
-import { etcdDiscoveryModule } from '@pitaya-ts/etcd';
+import { etcdBindingStorageModule, etcdDiscoveryModule, etcdGroupsModule } from '@pitaya-ts/etcd';
+import { grpcRpcModule } from '@pitaya-ts/grpc';
 import { natsRpcModule } from '@pitaya-ts/nats';
 import { workerModule } from '@pitaya-ts/worker';
 import { EntryHandler } from './entry.handler';
@@ -10,6 +11,8 @@ import { roomJobServer, roomRouting } from './room-router';
 import { roomOf, Rooms } from './rooms';
 
 export type ServerKind = 'connector' | 'room';
+export type RpcTransport = 'nats' | 'grpc';
+export type GroupStore = 'memory' | 'etcd';
 
 export interface ClusterServerOptions {
   type: ServerKind;
@@ -19,6 +22,10 @@ export interface ClusterServerOptions {
   port?: number;
   /** connector: TCP port */
   tcpPort?: number;
+  /** RPC between the servers: NATS (default), or gRPC with the users' bindings in etcd. */
+  rpc?: RpcTransport;
+  /** Where room groups live: each room server's memory (default), or etcd, seen by every server. */
+  groups?: GroupStore;
   /** `pitaya.*` values; `PITAYA_*` env vars override them (NATS, etcd and Redis addresses, prefix...). */
   config?: Record<string, unknown>;
   env?: Record<string, string | undefined>;
@@ -34,7 +41,9 @@ export async function createClusterServer(options: ClusterServerOptions): Promis
   const common = {
     serverId: options.id,
     providers: [
-      natsRpcModule(),
+      // gRPC reaches a user's connector through the binding storage; NATS through the user's subjects
+      ...(options.rpc === 'grpc' ? [grpcRpcModule(), etcdBindingStorageModule()] : [natsRpcModule()]),
+      ...(options.groups === 'etcd' ? [etcdGroupsModule()] : []),
       etcdDiscoveryModule(),
       // room servers run the reliable RPCs (badges), on their room's server; connectors only enqueue
       workerModule({ types: JOB_TYPES, pickServer: roomJobServer, runJobs: options.type === 'room' }),
