@@ -5,9 +5,20 @@ export { PitayaApp } from './app/pitaya-app';
 export type { PitayaServer, RpcOptions } from './pitaya-server';
 export { TOKENS } from './tokens';
 
-export { After, Before, Handler, Notify, Proto, Remote, Request, Route } from './decorators/component.decorators';
+export {
+  After,
+  Before,
+  Handler,
+  Notify,
+  Proto,
+  Remote,
+  Request,
+  Route,
+  type StepsDecorator,
+} from './decorators/component.decorators';
 export type { ComponentOptions } from './decorators/component-metadata';
-export type { AfterStep, BeforeStep, HandlerContext, PipelineRef } from './pipeline/pipeline';
+export type { AfterStep, BeforeStep, PipelineRef } from './pipeline/pipeline';
+export type { HandlerContext, RemoteContext, StepContext } from './pipeline/context';
 export { ValidationStep } from './pipeline/validation.step';
 
 export { ErrorCode, PitayaError, asPitayaError, type WireError } from './errors/pitaya-error';
