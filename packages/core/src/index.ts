@@ -4,7 +4,17 @@ export { bootstrap, type BootstrapOptions } from './app/bootstrap';
 export { PitayaApp, type RpcOptions } from './app/pitaya-app';
 export { TOKENS } from './tokens';
 
-export { After, Before, Handler, Notify, Proto, Remote, Request, Route } from './decorators/component.decorators';
+export {
+  After,
+  Before,
+  Handler,
+  Notify,
+  Proto,
+  Remote,
+  Request,
+  Route,
+  type BodyOptions,
+} from './decorators/component.decorators';
 export type { ComponentOptions } from './decorators/component-metadata';
 export type { AfterStep, BeforeStep, HandlerContext, PipelineRef } from './pipeline/pipeline';
 export { ValidationStep } from './pipeline/validation.step';

@@ -1,4 +1,4 @@
-import type { PipelineRef } from '../pipeline/pipeline';
+import type { BodyType, PipelineRef } from '../pipeline/pipeline';
 
 export interface MethodMetadata {
   /** Route name of the method (Pitaya's WithName for a method). */
@@ -9,6 +9,11 @@ export interface MethodMetadata {
   after: PipelineRef[];
   /** protobuf message types of the body and the result. */
   proto?: { request?: string; response?: string };
+  /**
+   * The body type declared in the decorator (`@Request(JoinRequest)`): what compilers that emit no
+   * decorator metadata (esbuild, tsx, SWC without decoratorMetadata) leave the scanner to know.
+   */
+  body?: BodyType;
 }
 
 export interface ComponentMetadata {
