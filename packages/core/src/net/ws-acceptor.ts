@@ -9,6 +9,7 @@ import { addressOf, listen, readTls, type TlsFiles } from './listen';
 import { WriteCoalescer } from './write-coalescer';
 
 export interface WsAcceptorOptions {
+  /** Every interface (0.0.0.0) by default, as Pitaya; 127.0.0.1 keeps it to this machine. */
   host?: string;
   port: number;
   tls?: TlsFiles;
@@ -161,5 +162,9 @@ export class WsAcceptor implements Acceptor {
 
   address(): { host: string; port: number } | undefined {
     return addressOf(this.server);
+  }
+
+  get hostDefaulted(): boolean {
+    return this.options.host === undefined;
   }
 }
