@@ -14,6 +14,7 @@ export {
   Remote,
   Request,
   Route,
+  type BodyOptions,
   type StepsDecorator,
 } from './decorators/component.decorators';
 export type { ComponentOptions } from './decorators/component-metadata';
@@ -84,7 +85,7 @@ export type { Module } from './modules/module';
 export { BinaryModule, type BinaryModuleOptions } from './modules/binary-module';
 
 export type { Logger } from './logging/logger';
-export { createLogger } from './logging/logger';
+export { createLogger, type LogFormat } from './logging/logger';
 
 export type { ServerInfo, ServiceDiscovery, ServiceDiscoveryListener } from './rpc/service-discovery';
 export { StandaloneServiceDiscovery } from './rpc/service-discovery';

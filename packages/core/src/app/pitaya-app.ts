@@ -182,7 +182,9 @@ export class PitayaApp<A extends ConfigSchema = NoAppKeys> implements PitayaServ
       process.once('SIGINT', this.onSignal);
     }
     this.state = 'running';
-    logger.info({ routes: [...registry.handlers.keys()], remotes: [...registry.remotes.keys()] }, 'server started');
+    // routes as clients and callers name them: chat.room.join, not room.join
+    const full = (keys: Iterable<string>) => [...keys].map((key) => `${this.server.type}.${key}`);
+    logger.info({ routes: full(registry.handlers.keys()), remotes: full(registry.remotes.keys()) }, 'server started');
   }
 
   private async startConnections(): Promise<void> {

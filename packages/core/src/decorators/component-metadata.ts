@@ -1,3 +1,4 @@
+import type { BodyType } from '../pipeline/context';
 import type { AnyPipelineRef as StepRef } from '../pipeline/pipeline';
 
 export interface MethodMetadata {
@@ -9,6 +10,11 @@ export interface MethodMetadata {
   after: StepRef[];
   /** protobuf message types of the body and the result. */
   proto?: { request?: string; response?: string };
+  /**
+   * The body type declared in the decorator (`@Request(JoinRequest)`): what compilers that emit no
+   * decorator metadata (esbuild, tsx, SWC without decoratorMetadata) leave the scanner to know.
+   */
+  body?: BodyType;
 }
 
 export interface ComponentMetadata {

@@ -1,5 +1,5 @@
 import { componentMetadata, methodMetadata, type ComponentOptions } from './component-metadata';
-import type { HandlerContext, StepContext } from '../pipeline/context';
+import type { BodyType, HandlerContext, StepContext } from '../pipeline/context';
 import type { PipelineRef } from '../pipeline/pipeline';
 
 function normalize(options?: string | ComponentOptions): ComponentOptions {
@@ -74,22 +74,29 @@ export function After<C extends StepContext = HandlerContext>(...refs: PipelineR
   return steps('after', refs);
 }
 
-/**
- * A request handler (what an undecorated public method is too). Decorate methods whose body is a
- * DTO class: TypeScript emits parameter types only for decorated methods, and DTO validation
- * reads them.
- */
-export function Request(): MethodDecorator {
-  return (target, method) => {
-    methodMetadata(target.constructor, String(method)).notify = false;
-  };
+/** What `@Request()` and `@Notify()` take: the body's type, alone or as `{ body }`. */
+export type BodyOptions = BodyType | { body?: BodyType };
+
+function declareBody(target: object, method: string | symbol, notify: boolean, options?: BodyOptions): void {
+  const meta = methodMetadata(target.constructor, String(method));
+  meta.notify = notify;
+  const body = typeof options === 'function' ? options : options?.body;
+  if (body) meta.body = body;
 }
 
-/** A notify handler: it answers nothing, and a Request to it is PIT-400. */
-export function Notify(): MethodDecorator {
-  return (target, method) => {
-    methodMetadata(target.constructor, String(method)).notify = true;
-  };
+/**
+ * A request handler (what an undecorated public method is too). `@Request(JoinRequest)` declares
+ * the body's type: a DTO class is transformed and validated, `Uint8Array` receives the raw bytes,
+ * `Object` a plain body. Without it the type comes from the decorator metadata TypeScript emits
+ * (`emitDecoratorMetadata`); esbuild and tsx emit none.
+ */
+export function Request(options?: BodyOptions): MethodDecorator {
+  return (target, method) => declareBody(target, method, false, options);
+}
+
+/** A notify handler: it answers nothing, and a Request to it is PIT-400. Takes a body type as `@Request()` does. */
+export function Notify(options?: BodyOptions): MethodDecorator {
+  return (target, method) => declareBody(target, method, true, options);
 }
 
 /** The route name of a method, when it should differ from the method's name. */

@@ -60,4 +60,8 @@ export abstract class AcceptorWrapper implements Acceptor {
   address(): { host: string; port: number } | undefined {
     return this.inner.address();
   }
+
+  get hostDefaulted(): boolean | undefined {
+    return this.inner.hostDefaulted;
+  }
 }

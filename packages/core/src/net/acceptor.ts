@@ -55,4 +55,9 @@ export interface Acceptor {
   close(): Promise<void>;
   /** Where it listens, once listening. */
   address(): { host: string; port: number } | undefined;
+  /**
+   * True when it was given no host and so listens on every network interface, as Pitaya's
+   * acceptors do: the server warns at start-up, since other machines can connect.
+   */
+  readonly hostDefaulted?: boolean;
 }

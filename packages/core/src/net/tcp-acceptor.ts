@@ -8,6 +8,7 @@ import { readProxyHeader } from './proxy-protocol';
 import { WriteCoalescer } from './write-coalescer';
 
 export interface TcpAcceptorOptions {
+  /** Every interface (0.0.0.0) by default, as Pitaya; 127.0.0.1 keeps it to this machine. */
   host?: string;
   port: number;
   tls?: TlsFiles;
@@ -150,5 +151,9 @@ export class TcpAcceptor implements Acceptor {
 
   address(): { host: string; port: number } | undefined {
     return addressOf(this.server);
+  }
+
+  get hostDefaulted(): boolean {
+    return this.options.host === undefined;
   }
 }

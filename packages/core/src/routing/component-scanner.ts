@@ -61,6 +61,21 @@ function defaultName(cls: BodyType, kind: 'handler' | 'remote'): string {
   return base.charAt(0).toLowerCase() + base.slice(1);
 }
 
+/** The body type TypeScript recorded for a method (emitDecoratorMetadata), if it did. */
+function recordedBodyType(cls: BodyType, method: string): BodyType | undefined {
+  const types = Reflect.getMetadata('design:paramtypes', cls.prototype, method) as BodyType[] | undefined;
+  return types?.[0];
+}
+
+/**
+ * Whether the compiler recorded a method's parameter types. It always does for a decorated method
+ * when it emits decorator metadata; esbuild and tsx emit none, and then a DTO cannot be told from
+ * a plain body: validation would silently not run.
+ */
+function hasTypeMetadata(cls: BodyType, method: string): boolean {
+  return Reflect.hasMetadata('design:paramtypes', cls.prototype, method);
+}
+
 /**
  * Route methods of a class and its ancestors: every method but the lifecycle hooks and those
  * named `_like_this`. TypeScript's `private` does not exist at run time: helpers that must not
@@ -145,8 +160,16 @@ export function scanComponents(
       if (previous) throw new BootError(`duplicate ${kind} route ${key}: ${previous} and ${where}`);
       seen.set(key, where);
 
-      const paramTypes = (Reflect.getMetadata('design:paramtypes', cls.prototype, methodName) ?? []) as BodyType[];
-      const declared = paramTypes[0];
+      const fn = instance[methodName]!;
+      const decorated = meta.methods.has(methodName);
+      if (kind === 'handler' && !methodMeta.body && fn.length > 0 && decorated && !hasTypeMetadata(cls, methodName)) {
+        const decorator = methodMeta.notify ? '@Notify' : '@Request';
+        throw new BootError(
+          `${where}: no type information (emitDecoratorMetadata is off): declare the body type with ` +
+            `${decorator}(BodyClass), or ${decorator}(Object) for a plain body`,
+        );
+      }
+      const declared = methodMeta.body ?? recordedBodyType(cls, methodName);
       const raw = declared === Uint8Array || declared === Buffer;
       const bodyType = declared && !NOT_DTO.has(declared) ? declared : raw ? declared : undefined;
       const isDto = bodyType !== undefined && !raw;
@@ -159,7 +182,6 @@ export function scanComponents(
       }
       const afterRefs = [...options.globalAfter, ...meta.after, ...methodMeta.after];
       const after = afterRefs.map((ref) => resolveStep(container, ref, 'after', where) as After);
-      const fn = instance[methodName]!;
       routes.push({
         kind,
         key,
