@@ -31,6 +31,8 @@ export type Forwarder = (
  */
 export class MessageProcessor {
   private readonly measuring: boolean;
+  /** A line per message at debug level; looked up once, not per message. */
+  private readonly tracing: boolean;
 
   constructor(
     private readonly serverType: string,
@@ -41,10 +43,11 @@ export class MessageProcessor {
     private readonly logger: Logger,
   ) {
     this.measuring = reporter.enabled !== false;
+    this.tracing = logger.isLevelEnabled('debug');
   }
 
   readonly process: ProcessMessage = async (sender, message, receivedAt) => {
-    const started = this.measuring ? performance.now() : 0;
+    const started = this.measuring || this.tracing ? performance.now() : 0;
     const type = message.type === MessageType.Request ? 'request' : 'notify';
     let routeName = message.route;
     let code = '';
@@ -73,6 +76,11 @@ export class MessageProcessor {
       if (type === 'request') sender.respondError(message.id, error);
       // not `msg`: pino's message key, which would shadow the reason in the JSON line
       else this.logger.warn({ route: routeName, code, reason: error.message }, 'notify failed');
+    }
+    if (this.tracing) {
+      const ms = Math.round((performance.now() - started) * 100) / 100;
+      const { id: session, uid } = sender.session;
+      this.logger.debug({ session, uid, route: routeName, ms, ...(code && { code }) }, type);
     }
     if (!this.measuring) return;
     // a client can send any route: unknown ones share one label value, or the series would explode
