@@ -85,6 +85,8 @@ export class EtcdBindingStorage implements BindingStorage {
   }
 
   async bind(uid: string): Promise<void> {
+    // sessions closing after the stop find nothing to do: the revoked lease took their bindings
+    if (this.stopped) return;
     await this.start();
     this.held.add(uid);
     await this.put(uid);
@@ -92,6 +94,7 @@ export class EtcdBindingStorage implements BindingStorage {
 
   async unbind(uid: string): Promise<void> {
     const { self } = this.options;
+    if (this.stopped) return;
     await this.start();
     this.held.delete(uid);
     // another frontend that took the user over keeps its binding
