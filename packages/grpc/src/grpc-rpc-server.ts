@@ -121,11 +121,16 @@ export class GrpcRpcServer implements RpcServer {
       return;
     }
     this.running.add(answer);
-    void this.handler!.handle(request).then((response) => {
+    const done = (response: RpcResponse) => {
       // not running any more: answered with an error already, past the stop's timeout
       if (!this.running.delete(answer)) return;
       answer(null, response);
       if (this.running.size === 0) this.onIdle?.();
+    };
+    // the cluster's handler answers its own errors; anything else is not the caller's to see
+    void this.handler!.handle(request).then(done, (err: unknown) => {
+      this.options.logger.error({ err, route: request.msg.route }, 'RPC handler failed');
+      done({ error: new PitayaError(ErrorCode.Internal, 'internal error').toWire() });
     });
   }
 

@@ -23,7 +23,7 @@ const request = (route: string): RpcRequest => ({
   metadata: {},
 });
 
-describe('the gRPC server stopping', () => {
+describe('the gRPC server answering every call', () => {
   let server: GrpcRpcServer;
   let client: GrpcRpcClient;
   const release = deferred();
@@ -33,6 +33,7 @@ describe('the gRPC server stopping', () => {
       started.push(req.msg.route);
       if (req.msg.route.endsWith('slow')) await release.promise;
       if (req.msg.route.endsWith('never')) await new Promise(() => undefined);
+      if (req.msg.route.endsWith('crash')) throw new Error('secret internals');
       return { data: new TextEncoder().encode(req.msg.route) };
     },
     pushToUser: () => undefined,
@@ -59,7 +60,10 @@ describe('the gRPC server stopping', () => {
     started.length = 0;
   });
 
-  afterEach(() => client.stop());
+  afterEach(async () => {
+    await client.stop();
+    await server.stop();
+  });
 
   it('answers the calls it runs, and tells the ones that come meanwhile they were not run', async () => {
     const slow = client.call(self, request('room.r.slow'), 30_000);
@@ -71,6 +75,14 @@ describe('the gRPC server stopping', () => {
     release.resolve();
     await expect(slow).resolves.toEqual({ data: new TextEncoder().encode('room.r.slow') });
     await stopped;
+  });
+
+  it('answers a handler that crashed with PIT-500, without its internals, and keeps serving', async () => {
+    const crashed = await client.call(self, request('room.r.crash'), 5000);
+    expect(crashed.error).toMatchObject({ code: 'PIT-500', msg: 'internal error' });
+    await expect(client.call(self, request('room.r.ok'), 5000)).resolves.toEqual({
+      data: new TextEncoder().encode('room.r.ok'),
+    });
   });
 
   it('answers what still runs past its timeout with PIT-503', async () => {
