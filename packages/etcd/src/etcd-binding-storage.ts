@@ -31,6 +31,8 @@ export class EtcdBindingStorage implements BindingStorage {
   private stopped = false;
   /** Uids bound here: what is put back under a new lease. */
   private readonly held = new Set<string>();
+  /** The last write of each uid in flight: a uid's writes reach etcd in the order they were made. */
+  private readonly writing = new Map<string, Promise<void>>();
 
   constructor(private readonly options: EtcdBindingStorageOptions) {}
 
@@ -84,22 +86,38 @@ export class EtcdBindingStorage implements BindingStorage {
     return (await this.kv!.get(this.key(frontendType, uid)).string()) ?? undefined;
   }
 
-  async bind(uid: string): Promise<void> {
-    // sessions closing after the stop find nothing to do: the revoked lease took their bindings
-    if (this.stopped) return;
-    await this.start();
-    this.held.add(uid);
-    await this.put(uid);
+  bind(uid: string): Promise<void> {
+    return this.inOrder(uid, async () => {
+      this.held.add(uid);
+      await this.put(uid);
+    });
   }
 
-  async unbind(uid: string): Promise<void> {
+  unbind(uid: string): Promise<void> {
     const { self } = this.options;
-    if (this.stopped) return;
-    await this.start();
-    this.held.delete(uid);
-    // another frontend that took the user over keeps its binding
-    const key = this.key(self.type, uid);
-    await this.kv!.if(key, 'Value', '==', self.id).then(this.kv!.delete().key(key)).commit();
+    return this.inOrder(uid, async () => {
+      this.held.delete(uid);
+      // another frontend that took the user over keeps its binding
+      const key = this.key(self.type, uid);
+      await this.kv!.if(key, 'Value', '==', self.id).then(this.kv!.delete().key(key)).commit();
+    });
+  }
+
+  /**
+   * Runs a write of `uid` after the ones before it: a user leaving and logging in again here makes
+   * a delete then a put, which must not reach etcd the other way round.
+   */
+  private inOrder(uid: string, write: () => Promise<void>): Promise<void> {
+    // sessions closing after the stop find nothing to do: the revoked lease took their bindings
+    if (this.stopped) return Promise.resolve();
+    const previous = this.writing.get(uid) ?? this.start();
+    const next = previous.catch(() => undefined).then(write);
+    const settled = next.catch(() => undefined);
+    this.writing.set(uid, settled);
+    void settled.then(() => {
+      if (this.writing.get(uid) === settled) this.writing.delete(uid);
+    });
+    return next;
   }
 
   async stop(): Promise<void> {

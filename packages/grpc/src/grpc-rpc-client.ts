@@ -51,6 +51,9 @@ const { Call, PushToUser, SessionBindRemote, KickUser } = PITAYA_SERVICE;
  */
 const CHANNEL_OPTIONS = { 'grpc.initial_reconnect_backoff_ms': 100, 'grpc.max_reconnect_backoff_ms': 1000 };
 
+/** How much longer than its caller gRPC lets a call run, ms. */
+const DEADLINE_GRACE_MS = 1000;
+
 const failed = (server: ServerInfo, reason: string) =>
   new PitayaError(ErrorCode.Internal, `RPC to ${server.id} failed: ${reason}`, { server: server.id });
 
@@ -153,7 +156,9 @@ export class GrpcRpcClient implements RpcClient {
           method.requestSerialize,
           method.responseDeserialize as (bytes: Buffer) => Answer,
           asBuffer(payload),
-          { deadline: Date.now() + timeoutMs },
+          // the caller's own deadline gives Pitaya's PIT-408; gRPC's must not end the call first,
+          // nor the callee's answer to it, which may be a PIT-408 of its own nested call
+          { deadline: Date.now() + timeoutMs + DEADLINE_GRACE_MS },
           (err, answer) => (err ? reject(onError(err)) : resolve(answer!)),
         );
       this.ready(peer, server, Date.now() + Math.min(this.options.dialTimeoutMs, timeoutMs), send, reject);
