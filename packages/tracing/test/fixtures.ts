@@ -14,7 +14,7 @@ import {
   type PitayaApp,
 } from '@pitaya-ts/core';
 import { inject, type ContainerModule } from 'inversify';
-import { tracingModule } from '../src';
+import { tracingModule, type TracingOptions } from '../src';
 
 /** The other room of the two: where a room's remote calls go. */
 const otherRoom = (self: string) => (self === 'room-1' ? 'room-2' : 'room-1');
@@ -50,20 +50,23 @@ export class ScoresRemote {
 export interface TracedCluster {
   connector: PitayaApp;
   rooms: PitayaApp[];
+  /** Every span, unless the cluster was given tracing options of its own. */
   exporter: InMemorySpanExporter;
   client(): Promise<PitayaClient>;
   stop(): Promise<void>;
 }
 
-/** A connector and two rooms, every span of the three kept in memory. */
+/** A connector and two rooms, every span of the three kept in memory (or traced as `tracing` says). */
 export async function startTracedCluster(
   providers: () => ContainerModule[],
   config: Record<string, unknown> = {},
+  tracing?: TracingOptions,
 ): Promise<TracedCluster> {
   const exporter = new InMemorySpanExporter();
   const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
   // what applications' own spans use (the remote's scores.compute)
-  trace.setGlobalTracerProvider(tracerProvider);
+  if (!tracing) trace.setGlobalTracerProvider(tracerProvider);
+  const traced = () => tracingModule(tracing ?? { tracerProvider });
   const options = {
     providers: [],
     config: { 'pitaya.log.level': 'silent', ...config },
@@ -77,7 +80,7 @@ export async function startTracedCluster(
       serverId: id,
       handlers: [RoomHandler],
       remotes: [ScoresRemote],
-      providers: [...providers(), tracingModule({ tracerProvider })],
+      providers: [...providers(), traced()],
     });
     await room.start();
     rooms.push(room);
@@ -87,7 +90,7 @@ export async function startTracedCluster(
     serverType: 'connector',
     serverId: 'connector-1',
     acceptors: [new WsAcceptor({ host: '127.0.0.1', port: 0 })],
-    providers: [...providers(), tracingModule({ tracerProvider })],
+    providers: [...providers(), traced()],
   });
   await connector.start();
   const clients: PitayaClient[] = [];
@@ -103,7 +106,7 @@ export async function startTracedCluster(
     async stop() {
       await Promise.all(clients.map((c) => c.close()));
       for (const app of [connector, ...rooms]) await app.stop();
-      trace.disable();
+      if (!tracing) trace.disable();
     },
   };
 }
