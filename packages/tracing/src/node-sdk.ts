@@ -11,13 +11,6 @@ import type { ServerInfo } from '@pitaya-ts/core';
  */
 let shared: { sdk: NodeSDK; users: number } | undefined;
 
-/** Whether the OTEL_* env vars ask for traces: an exporter named, and the SDK not disabled. */
-export function tracesRequested(env: NodeJS.ProcessEnv): boolean {
-  if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return false;
-  const exporters = env.OTEL_TRACES_EXPORTER?.split(',').map((name) => name.trim()) ?? [];
-  return exporters.some((name) => name !== '' && name !== 'none');
-}
-
 /**
  * Starts the process's Node SDK for traces, configured by the OTEL_* env vars (exporter, OTLP
  * endpoint and protocol, sampler, propagators); its service is named by the server's type unless

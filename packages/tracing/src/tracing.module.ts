@@ -3,7 +3,7 @@ import { context, propagation, type TracerProvider } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { NO_TRACER, TOKENS, type Module } from '@pitaya-ts/core';
 import { ContainerModule } from 'inversify';
-import { acquireNodeSdk, tracesRequested } from './node-sdk';
+import { tracesRequested } from './traces-requested';
 import { OtelTracer } from './otel-tracer';
 
 export interface TracingOptions {
@@ -46,6 +46,9 @@ export function tracingModule(options: TracingOptions = {}): ContainerModule {
       }
       const on = ctx.get(TOKENS.Config).get('pitaya.tracing.enabled') || tracesRequested(options.env ?? process.env);
       if (!on) return NO_TRACER;
+      // the Node SDK and its exporters (~25 MB, a second to load) are loaded only once tracing is on
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { acquireNodeSdk } = require('./node-sdk') as typeof import('./node-sdk');
       const sdk = acquireNodeSdk(self);
       release = sdk.release;
       return new OtelTracer(self, sdk.tracerProvider.getTracer(SCOPE), propagation);
