@@ -31,6 +31,7 @@ import { bootstrap, Handler, Request, TcpAcceptor, TOKENS, WsAcceptor } from '@p
 import { etcdDiscoveryModule } from '@pitaya-ts/etcd';
 import { grpcRpcModule } from '@pitaya-ts/grpc';
 import { natsRpcModule } from '@pitaya-ts/nats';
+import { tracingModule } from '@pitaya-ts/tracing';
 import { WebSocketServer } from 'ws';
 import { serve } from './ipc.mjs';
 import { FORWARD_SUBJECT } from './routes.mjs';
@@ -38,7 +39,6 @@ import { FORWARD_SUBJECT } from './routes.mjs';
 const kind = process.argv[2];
 
 const grpc = kind.endsWith('-grpc');
-const providers = () => [grpc ? grpcRpcModule() : natsRpcModule(), etcdDiscoveryModule()];
 
 /** `pitaya.*` values common to both pitaya-ts servers. */
 const clusterConfig = ({ natsUrl, etcdEndpoint, prefix, dispatch }) => ({
@@ -61,15 +61,28 @@ const clusterConfig = ({ natsUrl, etcdEndpoint, prefix, dispatch }) => ({
   ...(dispatch ? { 'pitaya.concurrency.handler.dispatch': dispatch } : {}),
 });
 
+/** The providers of both pitaya-ts servers; `tracing`: @pitaya-ts/tracing, on or off, exporting over OTLP. */
+function providers({ tracing }) {
+  const cluster = [grpc ? grpcRpcModule() : natsRpcModule(), etcdDiscoveryModule()];
+  if (!tracing) return cluster;
+  // the Node SDK reads these; the room follows the connector's sampling decision (parent based)
+  process.env.OTEL_EXPORTER_OTLP_ENDPOINT = tracing.endpoint;
+  process.env.OTEL_TRACES_SAMPLER = 'parentbased_traceidratio';
+  process.env.OTEL_TRACES_SAMPLER_ARG = String(tracing.ratio ?? 1);
+  return [...cluster, tracingModule()];
+}
+
+const tracingConfig = ({ tracing }) => (tracing ? { 'pitaya.tracing.enabled': tracing.enabled } : {});
+
 async function startConnector(options) {
   const acceptor = new WsAcceptor({ host: '127.0.0.1', port: 0 });
   const tcpAcceptor = new TcpAcceptor({ host: '127.0.0.1', port: 0 });
   const app = await bootstrap({
     serverType: 'connector',
     acceptors: [acceptor, tcpAcceptor],
-    providers: providers(),
+    providers: providers(options),
     handleSignals: false,
-    config: clusterConfig(options),
+    config: { ...clusterConfig(options), ...tracingConfig(options) },
   });
   await app.start();
   const discovery = app.container.get(TOKENS.ServiceDiscovery);
@@ -101,9 +114,9 @@ async function startRoom(options) {
   const app = await bootstrap({
     serverType: 'room',
     handlers: [EchoHandler],
-    providers: providers(),
+    providers: providers(options),
     handleSignals: false,
-    config: clusterConfig(options),
+    config: { ...clusterConfig(options), ...tracingConfig(options) },
   });
   await app.start();
   return { stop: () => app.stop() };

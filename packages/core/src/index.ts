@@ -81,6 +81,8 @@ export { addMetricTags } from './metrics/metric-tags';
 export { PrometheusReporter, type PrometheusReporterOptions } from './metrics/prometheus-reporter';
 export { StatsdReporter, type StatsdReporterOptions } from './metrics/statsd-reporter';
 
+export { NO_TRACER, type ClientMessageTrace, type RpcCallTrace, type TraceSpan, type Tracer } from './tracing/tracer';
+
 export type { Module } from './modules/module';
 export { BinaryModule, type BinaryModuleOptions } from './modules/binary-module';
 

@@ -200,6 +200,7 @@ export class PitayaApp<A extends ConfigSchema = NoAppKeys> implements PitayaServ
       this.forwarder,
       this.container.get(TOKENS.MetricsReporter),
       logger,
+      this.container.get(TOKENS.Tracer),
     );
     // kept before it starts: a start that fails half-way is undone by stop()
     this.connections = createConnections(this.container, processor.process, logger);

@@ -16,6 +16,8 @@ export interface RpcClient {
    * (gRPC's); otherwise `pitaya.cluster.rpc.client.nats.requesttimeout`.
    */
   readonly requestTimeoutMs?: number;
+  /** Names the traces of its calls as Pitaya does (`NATS` makes `NATS RPC Call` spans). */
+  readonly transport?: string;
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Resolves with the callee's Response; rejects with PIT-408 on timeout, PIT-500 when unreachable. */
