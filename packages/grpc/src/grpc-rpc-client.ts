@@ -66,6 +66,8 @@ const failed = (server: ServerInfo, reason: string) =>
  */
 export class GrpcRpcClient implements RpcClient {
   readonly clustered = true;
+  /** Traces name its calls `GRPC RPC Call`, as Pitaya's gRPC client does. */
+  readonly transport = 'GRPC';
   readonly requestTimeoutMs: number;
   private readonly peers = new Map<string, Peer>();
   private stopped = false;
