@@ -2,7 +2,8 @@ import 'reflect-metadata';
 
 export { bootstrap, type BootstrapOptions } from './app/bootstrap';
 export { PitayaApp } from './app/pitaya-app';
-export type { PitayaServer, RpcOptions } from './pitaya-server';
+export type { PitayaServer } from './pitaya-server';
+export type { RpcOptions } from './cluster/rpc-service';
 export { TOKENS } from './tokens';
 
 export {
@@ -97,7 +98,7 @@ export { UnreachableServers } from './rpc/unreachable-servers';
 export type { RpcClient, RpcServer } from './rpc/rpc-client';
 export type { RpcRequest, RpcResponse, RpcSession } from './wire/rpc-messages';
 
-export { MemoryCluster, MemoryRpcClient, MemoryRpcServer, MemoryServiceDiscovery } from './cluster/memory-cluster';
+export { MemoryCluster, MemoryRpcClient, MemoryRpcServer, MemoryServiceDiscovery } from './providers/memory-cluster';
 export { BackendSession, type BackendSessionOps } from './cluster/backend-session';
 export * as protos from './wire/protos';
 export type { BindMessage, PushMessage } from './wire/protos';

@@ -32,6 +32,12 @@ export interface ScannedComponent {
   routes: RouteDescriptor[];
 }
 
+/** This server's handler and remote classes, scanned. */
+export interface ScannedComponents {
+  handlers: ScannedComponent[];
+  remotes: ScannedComponent[];
+}
+
 export interface ScanOptions {
   globalBefore: Step[];
   globalAfter: Step[];
