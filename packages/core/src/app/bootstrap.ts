@@ -94,7 +94,9 @@ export async function bootstrap<A extends ConfigSchema = NoAppKeys>(
     hostname: os.hostname(),
     metadata: options.metadata ?? {},
   };
-  const logger = options.logger ?? createLogger(config.get('pitaya.log.level'), { serverType, serverId });
+  const logger =
+    options.logger ??
+    createLogger(config.get('pitaya.log.level'), { serverType, serverId }, config.get('pitaya.log.format'));
   for (const warning of config.warnings) logger.warn(warning);
 
   const c = new Container({ defaultScope: 'Singleton' });

@@ -203,6 +203,11 @@ export const CONFIG_SCHEMA = {
     'trace',
     'silent',
   ] as const),
+  'pitaya.log.format': string(
+    'auto',
+    'Log lines: json, pretty (coloured, for people), or auto: pretty when stdout is a terminal (pitaya-ts)',
+    ['auto', 'json', 'pretty'] as const,
+  ),
 
   // connection
   'pitaya.heartbeat.interval': duration(

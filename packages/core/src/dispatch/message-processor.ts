@@ -34,6 +34,8 @@ export type Forwarder = (
  */
 export class MessageProcessor {
   private readonly measuring: boolean;
+  /** A line per message at debug level; looked up once, not per message. */
+  private readonly logging: boolean;
   private readonly tracing: boolean;
 
   constructor(
@@ -46,6 +48,7 @@ export class MessageProcessor {
     private readonly tracer: Tracer,
   ) {
     this.measuring = reporter.enabled !== false;
+    this.logging = logger.isLevelEnabled('debug');
     this.tracing = tracer.enabled;
   }
 
@@ -66,7 +69,7 @@ export class MessageProcessor {
     metadata: Record<string, unknown>,
     span: TraceSpan | undefined,
   ): Promise<void> {
-    const started = this.measuring ? performance.now() : 0;
+    const started = this.measuring || this.logging ? performance.now() : 0;
     let routeName = message.route;
     let code = '';
     // a route this server serves keeps its label whatever the outcome
@@ -94,6 +97,11 @@ export class MessageProcessor {
       if (type === 'request') sender.respondError(message.id, error);
       // not `msg`: pino's message key, which would shadow the reason in the JSON line
       else this.logger.warn({ route: routeName, code, reason: error.message }, 'notify failed');
+    }
+    if (this.logging) {
+      const ms = Math.round((performance.now() - started) * 100) / 100;
+      const { id: session, uid } = sender.session;
+      this.logger.debug({ session, uid, route: routeName, ms, ...(code && { code }) }, type);
     }
     if (!this.measuring) return;
     // a client can send any route: unknown ones share one label value, or the series would explode
