@@ -10,7 +10,10 @@ const config: Config = {
   transform: { '^.+\\.(t|j)s$': '@swc/jest' },
   // inversify ships ESM only; Jest on Node 20 needs it transpiled
   transformIgnorePatterns: ['/node_modules/(?!(inversify|@inversifyjs)/)'],
-  moduleNameMapper: { '^@pitaya-ts/([^/]+)$': '<rootDir>/packages/$1/src' },
+  moduleNameMapper: {
+    '^@pitaya-ts/core/provider$': '<rootDir>/packages/core/src/provider',
+    '^@pitaya-ts/([^/]+)$': '<rootDir>/packages/$1/src',
+  },
   testTimeout: 20_000,
   // the suites wait on sockets more than on CPU: use both cores
   maxWorkers: 2,

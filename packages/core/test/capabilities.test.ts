@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { Handler, StandaloneRpcClient, TOKENS, type RpcClient } from '@pitaya-ts/core';
+import { Handler, TOKENS, type RpcClient } from '@pitaya-ts/core';
+import { StandaloneRpcClient } from '@pitaya-ts/core/provider';
 import { Harness, RecordingReporter } from './helpers';
 
 const harness = new Harness();
