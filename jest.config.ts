@@ -13,7 +13,10 @@ const config: Config = {
   transformIgnorePatterns: [
     '/node_modules/(?!(inversify|@inversifyjs|@opentelemetry/otlp-exporter-base|@opentelemetry/resources)/)',
   ],
-  moduleNameMapper: { '^@pitaya-ts/([^/]+)$': '<rootDir>/packages/$1/src' },
+  moduleNameMapper: {
+    '^@pitaya-ts/core/provider$': '<rootDir>/packages/core/src/provider',
+    '^@pitaya-ts/([^/]+)$': '<rootDir>/packages/$1/src',
+  },
   testTimeout: 20_000,
   // the suites wait on sockets more than on CPU: use both cores
   maxWorkers: 2,

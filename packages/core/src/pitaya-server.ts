@@ -3,8 +3,8 @@ import type { RpcOptions } from './cluster/rpc-service';
 import type { NoAppKeys, PitayaConfig } from './config/config-loader';
 import type { ConfigSchema } from './config/config-schema';
 import type { GroupService } from './groups/group-service';
-import type { HandlerService } from './handler/handler-service';
-import type { RemoteService } from './handler/remote-service';
+import type { LocalHandlers } from './handler/handler-service';
+import type { LocalRemotes } from './handler/remote-service';
 import type { Logger } from './logging/logger';
 import type { Module } from './modules/module';
 import type { Acceptor } from './net/acceptor';
@@ -33,9 +33,9 @@ export interface PitayaServer<A extends ConfigSchema = NoAppKeys> {
   /** Routes messages for another server type (cluster mode): a custom routing function. */
   addRoute(serverType: string, fn: RoutingFunction): void;
   /** Runs this server's handler for a route on a given session (what a forwarded message needs). */
-  handlers(): HandlerService;
+  handlers(): LocalHandlers;
   /** Runs this server's remotes, with values or with an RPC's bytes. */
-  remotes(): RemoteService;
+  remotes(): LocalRemotes;
   start(): Promise<void>;
   /**
    * Graceful stop, dropping nothing it read: stop accepting, optionally drain sessions, stop

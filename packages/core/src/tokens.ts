@@ -28,7 +28,7 @@ import type { ServerInfo, ServiceDiscovery } from './rpc/service-discovery';
 import type { OutboundEncoder } from './serialize/outbound';
 import type { RpcCodec } from './serialize/rpc-codec';
 import type { Serializer } from './serialize/serializer';
-import type { SessionPool } from './session/session-pool';
+import type { SessionLifecycle, SessionPool } from './session/session-pool';
 import type { Tracer } from './tracing/tracer';
 import type { UserMessenger } from './session/user-messenger';
 
@@ -44,7 +44,10 @@ export const TOKENS = {
   Acceptors: token<Acceptor[]>('Acceptors'),
   HandshakeValidators: token<HandshakeValidators>('HandshakeValidators'),
   RouteDictionary: token<RouteDictionary>('RouteDictionary'),
+  /** This frontend's sessions, as the application sees them (`app.sessions`). */
   SessionPool: token<SessionPool>('SessionPool'),
+  /** The same sessions as the framework makes, binds and closes them. */
+  SessionLifecycle: token<SessionLifecycle>('SessionLifecycle'),
   Dispatcher: token<Dispatcher>('Dispatcher'),
   Serializer: token<Serializer>('Serializer'),
   /** protobuf type of each push route (route → message name). */

@@ -1,5 +1,13 @@
 import 'reflect-metadata';
-import { MemoryCluster, RpcType, TOKENS, type Forwarder, type RpcHandler, type RpcRequest } from '@pitaya-ts/core';
+import { TOKENS, type SessionPool } from '@pitaya-ts/core';
+import {
+  MemoryCluster,
+  MemorySessionPool,
+  RpcType,
+  type Forwarder,
+  type RpcHandler,
+  type RpcRequest,
+} from '@pitaya-ts/core/provider';
 import { Harness, waitFor } from './helpers';
 
 const harness = new Harness();
@@ -48,5 +56,40 @@ describe("the server's parts come from its container", () => {
     const client = await harness.client(connector);
     await expect(client.request('room.lobby.join', {})).resolves.toEqual({ via: 'rebound handler' });
     expect(received).toEqual(['user room.stats.get', 'sys room.lobby.join']);
+  });
+
+  it("a rebound application pool is a view of the sessions: the framework's lifecycle stays the default", async () => {
+    const lookups: string[] = [];
+    const app = await harness.server({
+      beforeStart: (a) => {
+        const sessions = a.container.get(MemorySessionPool);
+        // the application's API only: nothing of how sessions are made, bound or closed
+        const view: SessionPool = {
+          get: (id) => (lookups.push(`get ${id}`), sessions.get(id)),
+          getByUid: (uid) => (lookups.push(`getByUid ${uid}`), sessions.getByUid(uid)),
+          get count() {
+            return sessions.count;
+          },
+          get boundCount() {
+            return sessions.boundCount;
+          },
+          sessions: () => sessions.sessions(),
+          onSessionBind: (callback) => sessions.onSessionBind(callback),
+          onAfterSessionBind: (callback) => sessions.onAfterSessionBind(callback),
+          onSessionClose: (callback) => sessions.onSessionClose(callback),
+        };
+        a.container.rebind(TOKENS.SessionPool).toConstantValue(view);
+      },
+    });
+    const closed: number[] = [];
+    app.sessions.onSessionClose((session) => void closed.push(session.id));
+    const client = await harness.client(app);
+    await waitFor(() => app.sessions.count === 1, 'the session is made');
+    const [session] = [...app.sessions.sessions()];
+    expect(app.sessions.get(session!.id)).toBe(session);
+    await client.close();
+    await waitFor(() => closed.length === 1, "the view's close callback runs");
+    expect(app.sessions.count).toBe(0);
+    expect(lookups).toEqual([`get ${session!.id}`]);
   });
 });

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { ClientError, PitayaError as ClientPitayaError, connect, type CloseReason } from '@pitaya-ts/client';
 import { inject } from 'inversify';
-import { Handler, OrderedDispatcher, TOKENS, type HandlerContext, type SessionPool } from '@pitaya-ts/core';
+import { Handler, TOKENS, type HandlerContext, type SessionPool } from '@pitaya-ts/core';
+import { OrderedDispatcher } from '@pitaya-ts/core/provider';
 import { Harness, captureLogger, deferred, tcpAcceptor, urlOf, waitFor, wsAcceptor } from './helpers';
 import { ReadCounter } from './request-loops';
 

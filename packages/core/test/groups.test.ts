@@ -1,14 +1,8 @@
 import 'reflect-metadata';
 import { inject } from 'inversify';
 import type { PitayaClient } from '@pitaya-ts/client';
-import {
-  Handler,
-  MemoryGroupService,
-  TOKENS,
-  type GroupService,
-  type HandlerContext,
-  type UserMessenger,
-} from '@pitaya-ts/core';
+import { Handler, TOKENS, type GroupService, type HandlerContext, type UserMessenger } from '@pitaya-ts/core';
+import { MemoryGroupService } from '@pitaya-ts/core/provider';
 import { Harness, waitFor } from './helpers';
 
 class FakeMessenger implements UserMessenger {

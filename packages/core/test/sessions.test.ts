@@ -1,13 +1,7 @@
 import 'reflect-metadata';
 import pino from 'pino';
-import {
-  Handler,
-  MemorySessionPool,
-  PitayaError,
-  type FrontendSession,
-  type HandlerContext,
-  type SessionLink,
-} from '@pitaya-ts/core';
+import { Handler, PitayaError, type FrontendSession, type HandlerContext } from '@pitaya-ts/core';
+import { MemorySessionPool, type SessionLink } from '@pitaya-ts/core/provider';
 import { Harness, deferred, waitFor } from './helpers';
 
 function fakeLink(): SessionLink & { kicks: (string | undefined)[] } {

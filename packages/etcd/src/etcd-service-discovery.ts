@@ -1,13 +1,13 @@
 import { Etcd3, type IOptions, type Lease, type Watcher } from 'etcd3';
 import {
   Metric,
-  settlesWithin,
   type Logger,
   type MetricsReporter,
   type ServerInfo,
   type ServiceDiscovery,
   type ServiceDiscoveryListener,
 } from '@pitaya-ts/core';
+import { settlesWithin } from '@pitaya-ts/core/provider';
 import { eachLimited } from './each-limited';
 
 export interface EtcdServiceDiscoveryOptions {

@@ -1,16 +1,12 @@
 import { createInbox, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { ErrorCode, PitayaError, type Logger, type RpcClient, type ServerInfo } from '@pitaya-ts/core';
 import {
-  ErrorCode,
-  PitayaError,
   protos,
   type BindMessage,
-  type Logger,
   type PushMessage,
-  type RpcClient,
   type RpcRequest,
   type RpcResponse,
-  type ServerInfo,
-} from '@pitaya-ts/core';
+} from '@pitaya-ts/core/provider';
 import { connectNats } from './nats-connection';
 import { subjects } from './subjects';
 

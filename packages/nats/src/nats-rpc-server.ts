@@ -3,14 +3,12 @@ import {
   ErrorCode,
   Metric,
   PitayaError,
-  protos,
-  settlesWithin,
   type Logger,
   type MetricsReporter,
-  type RpcHandler,
   type RpcServer,
   type ServerInfo,
 } from '@pitaya-ts/core';
+import { protos, settlesWithin, type RpcHandler } from '@pitaya-ts/core/provider';
 import { connectNats } from './nats-connection';
 
 /** A subscription callback that skips the errors NATS reports for the subscription itself. */

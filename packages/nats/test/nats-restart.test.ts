@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { MemoryCluster, TOKENS } from '@pitaya-ts/core';
+import { TOKENS } from '@pitaya-ts/core';
+import { MemoryCluster } from '@pitaya-ts/core/provider';
 import { natsRpcModule } from '@pitaya-ts/nats';
 import { startNatsServer, waitFor, type NatsServer } from '@pitaya-ts/testing';
 import { held, startCluster, type TestCluster } from '../../core/test/cluster/fixtures';

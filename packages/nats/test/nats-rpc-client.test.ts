@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { connect as natsConnect } from '@nats-io/transport-node';
 import pino from 'pino';
-import { RpcMsgType, RpcType, type MetricsReporter, type RpcHandler, type ServerInfo } from '@pitaya-ts/core';
+import { type MetricsReporter, type ServerInfo } from '@pitaya-ts/core';
+import { RpcMsgType, RpcType, type RpcHandler } from '@pitaya-ts/core/provider';
 import { NatsRpcClient, NatsRpcServer } from '@pitaya-ts/nats';
 import { freePort, startNatsServer, waitFor, type NatsServer } from '@pitaya-ts/testing';
 

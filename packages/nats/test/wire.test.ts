@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { connect as natsConnect, type NatsConnection } from '@nats-io/transport-node';
 import { loadSync } from 'protobufjs';
 import * as path from 'node:path';
-import { MemoryCluster } from '@pitaya-ts/core';
+import { MemoryCluster } from '@pitaya-ts/core/provider';
 import { natsRpcModule } from '@pitaya-ts/nats';
 import { startNatsServer, waitFor, type NatsServer } from '@pitaya-ts/testing';
 import { held, startCluster, type TestCluster } from '../../core/test/cluster/fixtures';

@@ -1,7 +1,6 @@
 import type { ContainerModuleLoadOptions, ResolutionContext } from 'inversify';
 import {
   ProtobufSerializer,
-  routeAndCall,
   TOKENS,
   type ConfigValue,
   type Logger,
@@ -9,6 +8,7 @@ import {
   type Module,
   type ServerInfo,
 } from '@pitaya-ts/core';
+import { routeAndCall } from '@pitaya-ts/core/provider';
 import type { WorkerConfigKey } from './worker-config';
 
 /**

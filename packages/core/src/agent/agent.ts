@@ -22,7 +22,7 @@ import { Metric, type MetricsReporter } from '../metrics/metrics-reporter';
 import type { PlayerConnection } from '../net/acceptor';
 import type { Serializer } from '../serialize/serializer';
 import type { FrontendSession, SessionLink } from '../session/frontend-session';
-import type { SessionPool } from '../session/session-pool';
+import type { SessionLifecycle } from '../session/session-pool';
 import { Fifo } from '../util/fifo';
 import type { HandshakeValidators } from './handshake-validator';
 import { InflateBudget } from './inflate-budget';
@@ -31,7 +31,7 @@ import { Pause, ReadPauses, type PauseReason } from './read-pauses';
 
 /** What every agent of a server shares, built once at start. */
 export interface AgentEnvironment {
-  pool: SessionPool;
+  pool: SessionLifecycle;
   dispatcher: Dispatcher;
   process: ProcessMessage;
   serializer: Serializer;

@@ -3,8 +3,8 @@ import type { RpcOptions } from '../cluster/rpc-service';
 import type { NoAppKeys, PitayaConfig } from '../config/config-loader';
 import type { ConfigSchema } from '../config/config-schema';
 import type { GroupService } from '../groups/group-service';
-import type { HandlerService } from '../handler/handler-service';
-import type { RemoteService } from '../handler/remote-service';
+import type { LocalHandlers } from '../handler/handler-service';
+import type { LocalRemotes } from '../handler/remote-service';
 import type { Logger } from '../logging/logger';
 import type { Module } from '../modules/module';
 import type { Acceptor } from '../net/acceptor';
@@ -67,11 +67,11 @@ export class PitayaApp<A extends ConfigSchema = NoAppKeys> implements PitayaServ
     this.container.get(TOKENS.Router).addRoute(serverType, fn);
   }
 
-  handlers(): HandlerService {
+  handlers(): LocalHandlers {
     return this.part(TOKENS.HandlerService);
   }
 
-  remotes(): RemoteService {
+  remotes(): LocalRemotes {
     return this.part(TOKENS.RemoteService);
   }
 

@@ -74,7 +74,7 @@ function connections(c: ResolutionContext): ConnectionManager {
   return new ConnectionManager(
     c.get(TOKENS.Acceptors),
     {
-      pool: c.get(TOKENS.SessionPool),
+      pool: c.get(TOKENS.SessionLifecycle),
       dispatcher: c.get(TOKENS.Dispatcher),
       process: c.get(TOKENS.MessageProcessor).process,
       serializer: c.get(TOKENS.Serializer),

@@ -25,10 +25,13 @@ export function defaultsModule(): ContainerModule {
         ? new ProtobufSerializer(config.get('pitaya.serializer.protobuf.files'))
         : new JsonSerializer(config.get('pitaya.serializer.json.maxdepth'));
     });
-    bind(TOKENS.SessionPool).toDynamicValue(
+    bind(MemorySessionPool).toDynamicValue(
       (ctx) =>
         new MemorySessionPool(ctx.get(TOKENS.ServerInfo).id, ctx.get(TOKENS.Logger).child({ component: 'sessions' })),
     );
+    // one pool, two views: what the application reads, and what the framework does with it
+    bind(TOKENS.SessionPool).toService(MemorySessionPool);
+    bind(TOKENS.SessionLifecycle).toService(MemorySessionPool);
     bind(TOKENS.Dispatcher).toDynamicValue(
       (ctx) => new OrderedDispatcher(ctx.get(TOKENS.Config).get('pitaya.concurrency.handler.dispatch')),
     );
