@@ -18,7 +18,11 @@ export const room = {
   remotes: [RoomRemote],
 } satisfies BootstrapOptions;
 
-/** The connector's acceptors; HOST=0.0.0.0 in a container. */
-export function connectorAcceptors(host = process.env.HOST ?? '127.0.0.1', port = 3250, tcpPort = 3251) {
-  return [new WsAcceptor({ host, port }), new TcpAcceptor({ host, port: tcpPort })];
+/** The connector's acceptors: loopback unless HOST says otherwise (0.0.0.0 in a container), ports 3250 and 3251. */
+export function connectorAcceptors(env = process.env) {
+  const host = env.HOST ?? '127.0.0.1';
+  return [
+    new WsAcceptor({ host, port: Number(env.PORT ?? 3250) }),
+    new TcpAcceptor({ host, port: Number(env.TCP_PORT ?? 3251) }),
+  ];
 }

@@ -4,11 +4,13 @@ import { game } from './game';
 
 // loopback unless told otherwise: the Dockerfile sets HOST=0.0.0.0
 const host = process.env.HOST ?? '127.0.0.1';
+const port = Number(process.env.PORT ?? 3250);
+const tcpPort = Number(process.env.TCP_PORT ?? 3251);
 
 async function main(): Promise<void> {
   const app = await bootstrap({
     ...game,
-    acceptors: [new WsAcceptor({ host, port: 3250 }), new TcpAcceptor({ host, port: 3251 })],
+    acceptors: [new WsAcceptor({ host, port }), new TcpAcceptor({ host, port: tcpPort })],
   });
   await app.start(); // SIGTERM and SIGINT stop it gracefully
 }
