@@ -118,6 +118,7 @@ describe('npm create pitaya-ts', () => {
   it('makes a standalone project whose tests pass, and whose npm start answers a handshake', async () => {
     await run(npm, ['create', 'pitaya-ts@latest', 'my-game', '--', '--template', 'standalone'], work);
     const project = path.join(work, 'my-game');
+    await run(npm, ['run', 'typecheck'], project);
     await run(npm, ['test'], project);
 
     const [port, tcpPort] = [await freePort(), await freePort()];
@@ -142,7 +143,9 @@ describe('npm create pitaya-ts', () => {
     it('has tests that pass, and its connector and room server answer on NATS and etcd', async () => {
       await run(npm, ['create', 'pitaya-ts@latest', 'my-cluster', '--', '--template', 'cluster'], work);
       const project = path.join(work, 'my-cluster');
+      await run(npm, ['run', 'typecheck'], project);
       await run(npm, ['test'], project);
+      await run(npm, ['run', 'test:real'], project); // on a nats-server and etcd of its own
 
       const [port, tcpPort] = [await freePort(), await freePort()];
       const env = {
