@@ -1,12 +1,15 @@
 // A server of the forwarded path, in its own process:
-// - `connector`: a pitaya-ts frontend (WebSocket) that forwards `room.*` over NATS, etcd discovery;
+// - `connector`: a pitaya-ts frontend (WebSocket, and TCP on a second port) that forwards `room.*`
+//   over NATS, etcd discovery;
 // - `room`: a pitaya-ts backend whose handler `room.echo.say` returns its body;
-// - `bare-front`: the baseline frontend: `ws` and the codec, one plain nats.js request per client
-//   request, the message body as the NATS payload and the reply as the response body (nats.js
-//   with `noAsyncTraces`, as the framework's connections: no stack captured per request);
+// - `bare-front`: the baseline frontend: `ws` (and `net` on a second port) and the codec, one plain
+//   nats.js request per client request, the message body as the NATS payload and the reply as the
+//   response body (nats.js with `noAsyncTraces`, as the framework's connections: no stack captured
+//   per request);
 // - `bare-echo`: the baseline backend: a NATS subscription that replies with the payload.
 // The orchestrator calls `start` with the addresses of NATS and etcd, and `shutdown` before it stops
 // the process, so that the servers leave etcd as they would in production.
+import * as net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TextEncoder } from 'node:util';
@@ -19,9 +22,10 @@ import {
   encodeHandshakeResponse,
   encodePacket,
   MessageType,
+  PacketStreamDecoder,
   PacketType,
 } from '@pitaya-ts/protocol';
-import { bootstrap, Handler, Request, TOKENS, WsAcceptor } from '@pitaya-ts/core';
+import { bootstrap, Handler, Request, TcpAcceptor, TOKENS, WsAcceptor } from '@pitaya-ts/core';
 import { etcdDiscoveryModule } from '@pitaya-ts/etcd';
 import { natsRpcModule } from '@pitaya-ts/nats';
 import { WebSocketServer } from 'ws';
@@ -47,9 +51,10 @@ const clusterConfig = ({ natsUrl, etcdEndpoint, prefix, dispatch }) => ({
 
 async function startConnector(options) {
   const acceptor = new WsAcceptor({ host: '127.0.0.1', port: 0 });
+  const tcpAcceptor = new TcpAcceptor({ host: '127.0.0.1', port: 0 });
   const app = await bootstrap({
     serverType: 'connector',
-    acceptors: [acceptor],
+    acceptors: [acceptor, tcpAcceptor],
     providers: [natsRpcModule(), etcdDiscoveryModule()],
     handleSignals: false,
     config: clusterConfig(options),
@@ -58,6 +63,7 @@ async function startConnector(options) {
   const discovery = app.container.get(TOKENS.ServiceDiscovery);
   return {
     port: acceptor.address().port,
+    tcpPort: tcpAcceptor.address().port,
     /** Resolves once discovery lists `count` servers of `type` (bounded wait). */
     async sees({ type, count, timeoutMs = 30_000 }) {
       const deadline = performance.now() + timeoutMs;
@@ -97,27 +103,46 @@ async function startBareFront({ natsUrl }) {
   await new Promise((resolve) => wss.once('listening', resolve));
   const handshakeReply = encodePacket(PacketType.Handshake, encodeHandshakeResponse(defaultHandshakeResponse()));
   const failed = new TextEncoder().encode(JSON.stringify({ code: 'PIT-500', msg: 'NATS request failed' }));
-  const respond = (ws, id, body, error) =>
-    ws.send(encodeDataPacket({ type: MessageType.Response, id, route: '', body, error }));
+  /** Answers one packet through `send`: the handshake, or a request forwarded over NATS. */
+  const answer = (packet, send) => {
+    if (packet.type === PacketType.Handshake) send(handshakeReply);
+    if (packet.type !== PacketType.Data) return;
+    const message = decodeMessage(packet.body);
+    if (message.type !== MessageType.Request) return;
+    const respond = (body, error) =>
+      send(encodeDataPacket({ type: MessageType.Response, id: message.id, route: '', body, error }));
+    nc.request(FORWARD_SUBJECT, message.body, { timeout: 5000 }).then(
+      (reply) => respond(reply.data, false),
+      () => respond(failed, true),
+    );
+  };
   wss.on('connection', (ws) => {
+    const send = (bytes) => ws.send(bytes);
     ws.on('message', (data) => {
-      for (const packet of decodePackets(data)) {
-        if (packet.type === PacketType.Handshake) ws.send(handshakeReply);
-        if (packet.type !== PacketType.Data) continue;
-        const message = decodeMessage(packet.body);
-        if (message.type !== MessageType.Request) continue;
-        nc.request(FORWARD_SUBJECT, message.body, { timeout: 5000 }).then(
-          (reply) => respond(ws, message.id, reply.data, false),
-          () => respond(ws, message.id, failed, true),
-        );
-      }
+      for (const packet of decodePackets(data)) answer(packet, send);
     });
   });
+  const sockets = new Set();
+  const tcp = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.setNoDelay(true);
+    const decoder = new PacketStreamDecoder();
+    const send = (bytes) => socket.write(bytes);
+    socket.on('data', (chunk) => {
+      for (const packet of decoder.push(chunk)) answer(packet, send);
+    });
+    socket.on('error', () => socket.destroy());
+  });
+  await new Promise((resolve) => tcp.listen(0, '127.0.0.1', resolve));
   return {
     port: wss.address().port,
+    tcpPort: tcp.address().port,
     async stop() {
       for (const ws of wss.clients) ws.terminate();
+      for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => wss.close(resolve));
+      await new Promise((resolve) => tcp.close(resolve));
       await nc.drain();
     },
   };
@@ -146,7 +171,7 @@ let server;
 serve({
   async start(options) {
     server = await starters[kind](options);
-    return { port: server.port };
+    return { port: server.port, tcpPort: server.tcpPort };
   },
   sees: (args) => server.sees(args),
   /** A graceful stop (etcd deregistration, NATS drained); the orchestrator then ends the process. */

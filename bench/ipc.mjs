@@ -3,6 +3,7 @@ import { execFileSync, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { pinned } from './pin.mjs';
 
 /** In a child: answers `{ id, cmd, args }` with `{ id, result }` or `{ id, error }`; exits with its parent. */
 export function serve(commands) {
@@ -23,9 +24,13 @@ process.on('exit', () => {
   for (const child of children) child.kill('SIGKILL');
 });
 
-/** Forks a child script and returns `call(cmd, args, timeoutMs)` and `stop()`. */
-export function start(script, args = [], execArgv = []) {
-  const child = fork(script, args, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+/**
+ * Forks a child script (on the cores `cpus`, a taskset list, when given) and returns
+ * `call(cmd, args, timeoutMs)` and `stop()`.
+ */
+export function start(script, args = [], execArgv = [], cpus = undefined) {
+  const [execPath, argv] = pinned(cpus, [process.execPath, ...execArgv]);
+  const child = fork(script, args, { execPath, execArgv: argv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   children.add(child);
   const pending = new Map();
   let next = 0;

@@ -1,5 +1,6 @@
 // A lean Pitaya client for load generation: WebSocket frames written and parsed by hand on a TCP
-// socket, so that one core drives a thousand connections faster than a server can answer them.
+// socket (or Pitaya's packets on the bare socket, for a TCP acceptor), so that one core drives a
+// thousand connections faster than a server can answer them.
 // Client frames carry a zero mask key (RFC 6455 lets the client pick any key; the server unmasks
 // with it), so a frame's payload is the packet as encoded, and a frame can be built once and reused.
 import { Buffer } from 'node:buffer';
@@ -30,17 +31,16 @@ export function frameHeaderLength(payloadLength) {
   return (payloadLength < 126 ? 2 : payloadLength < 0x10000 ? 4 : 10) + 4;
 }
 
-const HANDSHAKE = wsFrame(
-  encodePacket(
-    PacketType.Handshake,
-    encodeHandshakeRequest({ sys: { platform: 'node', libVersion: '0.1.0', clientVersion: '1.0' }, user: {} }),
-  ),
+const HANDSHAKE = encodePacket(
+  PacketType.Handshake,
+  encodeHandshakeRequest({ sys: { platform: 'node', libVersion: '0.1.0', clientVersion: '1.0' }, user: {} }),
 );
-const ACK = wsFrame(handshakeAckPacket());
+const ACK = handshakeAckPacket();
 
 /**
- * One connection, handshaken (WebSocket upgrade, then Pitaya handshake and ack). Every packet the
- * server sends goes to `onPacket(type, bytes, bodyStart, bodyEnd)`.
+ * One connection, handshaken (WebSocket upgrade unless `tcp`, then Pitaya handshake and ack). Every
+ * packet the server sends goes to `onPacket(type, bytes, bodyStart, bodyEnd)`. `write` takes what
+ * goes on the socket: WebSocket frames (`wsFrame`), or packets when `tcp`.
  */
 export class LoadConnection {
   onPacket = () => {};
@@ -48,20 +48,34 @@ export class LoadConnection {
   closed = false;
   #pending;
 
-  constructor(socket) {
+  constructor(socket, tcp) {
     this.socket = socket;
+    this.tcp = tcp;
   }
 
-  static open(port, timeoutMs = 10_000) {
+  static open(port, { timeoutMs = 10_000, tcp = false } = {}) {
     return new Promise((resolve, reject) => {
       const socket = net.connect({ host: '127.0.0.1', port, noDelay: true });
-      const conn = new LoadConnection(socket);
+      const conn = new LoadConnection(socket, tcp);
+      const frame = (packet) => (tcp ? packet : wsFrame(packet));
       const fail = (err) => {
         clearTimeout(timer);
         socket.destroy();
         reject(err);
       };
       const timer = setTimeout(() => fail(new Error(`connection not handshaken after ${timeoutMs} ms`)), timeoutMs);
+      const handshake = (rest) => {
+        socket.on('data', (data) => conn.#onData(data));
+        conn.onPacket = (type) => {
+          if (type !== PacketType.Handshake) return fail(new Error(`packet ${type} before the handshake reply`));
+          clearTimeout(timer);
+          socket.write(frame(ACK));
+          conn.onPacket = () => {};
+          resolve(conn);
+        };
+        socket.write(frame(HANDSHAKE));
+        if (rest.length) conn.#onData(rest);
+      };
       let head = Buffer.alloc(0);
       const onHead = (chunk) => {
         head = Buffer.concat([head, chunk]);
@@ -69,18 +83,9 @@ export class LoadConnection {
         if (end < 0) return head.length > 8192 ? fail(new Error('no end of upgrade response')) : undefined;
         if (!head.toString('latin1', 0, 12).startsWith('HTTP/1.1 101')) return fail(new Error('upgrade refused'));
         socket.off('data', onHead);
-        socket.on('data', (data) => conn.#onData(data));
-        conn.onPacket = (type) => {
-          if (type !== PacketType.Handshake) return fail(new Error(`packet ${type} before the handshake reply`));
-          clearTimeout(timer);
-          socket.write(ACK);
-          conn.onPacket = () => {};
-          resolve(conn);
-        };
-        socket.write(HANDSHAKE);
-        if (head.length > end + 4) conn.#onData(head.subarray(end + 4));
+        handshake(head.subarray(end + 4));
       };
-      socket.on('data', onHead);
+      if (!tcp) socket.on('data', onHead);
       socket.on('error', (err) => fail(err));
       socket.on('close', () => {
         conn.closed = true;
@@ -88,10 +93,12 @@ export class LoadConnection {
         conn.onClose();
       });
       socket.once('connect', () =>
-        socket.write(
-          `GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-            'Sec-WebSocket-Key: cGl0YXlhLXRzIGJlbmNoIQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
-        ),
+        tcp
+          ? handshake(Buffer.alloc(0))
+          : socket.write(
+              `GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+                'Sec-WebSocket-Key: cGl0YXlhLXRzIGJlbmNoIQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+            ),
       );
     });
   }
@@ -105,8 +112,15 @@ export class LoadConnection {
   }
 
   #onData(chunk) {
-    let bytes = this.#pending ? Buffer.concat([this.#pending, chunk]) : chunk;
+    const bytes = this.#pending ? Buffer.concat([this.#pending, chunk]) : chunk;
     this.#pending = undefined;
+    const offset = this.tcp ? this.#packets(bytes, 0, bytes.length) : this.#frames(bytes);
+    // a frame or packet cut short: keep a copy (not a view that would pin the whole read buffer)
+    if (offset < bytes.length) this.#pending = Buffer.from(bytes.subarray(offset));
+  }
+
+  /** Reads the complete frames of `bytes`; returns where the first incomplete one starts. */
+  #frames(bytes) {
     let offset = 0;
     while (bytes.length - offset >= 2) {
       const opcode = bytes[offset] & 0x0f;
@@ -124,21 +138,28 @@ export class LoadConnection {
       if (bytes.length - offset < head + length) break;
       const start = offset + head;
       offset = start + length;
-      if (opcode === 0x8) return this.close();
+      if (opcode === 0x8) {
+        this.close();
+        return bytes.length;
+      }
       if (opcode === 0x2) this.#packets(bytes, start, offset);
     }
-    // a frame cut short: keep a copy (not a view that would pin the whole read buffer)
-    if (offset < bytes.length) this.#pending = Buffer.from(bytes.subarray(offset));
+    return offset;
   }
 
-  // the server sends one packet per frame, but a frame may legally hold several
+  /**
+   * Reads the complete packets between `offset` and `end`; returns where the first incomplete one
+   * starts (a WebSocket server sends one packet per frame, but a frame may legally hold several).
+   */
   #packets(bytes, offset, end) {
     while (end - offset >= 4) {
       const length = (bytes[offset + 1] << 16) | (bytes[offset + 2] << 8) | bytes[offset + 3];
       const start = offset + 4;
+      if (end - start < length) break;
       this.onPacket(bytes[offset], bytes, start, start + length);
       offset = start + length;
     }
+    return offset;
   }
 }
 
@@ -152,15 +173,18 @@ export function errorCode(flag, body) {
   }
 }
 
-/** Opens `count` connections, `concurrency` at a time (a burst of SYNs would overflow the accept queue). */
-export async function openMany(port, count, concurrency = 50) {
+/**
+ * Opens `count` connections, `concurrency` at a time (a burst of SYNs would overflow the accept
+ * queue); over TCP (Pitaya's packets on the socket) when `tcp`.
+ */
+export async function openMany(port, count, { concurrency = 50, tcp = false } = {}) {
   const conns = [];
   let next = 0;
   let failed = false;
   const worker = async () => {
     while (next < count && !failed) {
       next++;
-      const conn = await LoadConnection.open(port);
+      const conn = await LoadConnection.open(port, { tcp });
       if (failed) conn.close();
       else conns.push(conn);
     }

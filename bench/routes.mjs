@@ -1,6 +1,7 @@
 // What the benchmark servers and the load generator agree on.
-export const ECHO_ROUTE = 'bench.echo.echo';
-export const JOIN_ROUTE = 'bench.echo.join';
+// the route of the echo measured against the floors and pinus (pinus's template names it so)
+export const ECHO_ROUTE = 'connector.entryHandler.echo';
+export const JOIN_ROUTE = 'connector.entryHandler.join';
 export const PUSH_ROUTE = 'onPush';
 export const GROUP = 'everyone';
 // the forwarded path: a connector forwards this route to a `room` server over NATS

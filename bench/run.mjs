@@ -4,6 +4,9 @@
 // nats.js request/reply, once more while nats-server restarts, and once more while one of two room
 // servers is killed. Hostile clients are measured by what they do to a well-behaved client's
 // latency, against the same client alone.
+// Sections 8 and 9 (bench/floors.mjs) measure the echo and the forwarded path again with a C client
+// that is not the bottleneck, servers and client pinned to a core each, beside the floors (framing
+// alone) and pinus.
 // Servers and the load generator run in child processes (one core each); everything is bounded
 // in time and the children die with this process.
 import { rmSync } from 'node:fs';
@@ -14,7 +17,10 @@ import { setTimeout } from 'node:timers';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startEtcdServer, startNatsServer } from '@pitaya-ts/testing';
 import { ATTACK_IN_FLIGHT, ATTACKS } from './attack.mjs';
+import { floorsSection, forwardFloorsSection } from './floors.mjs';
+import { fmt, median } from './format.mjs';
 import { CONTENDED, cpuPercent, quietMachine, start } from './ipc.mjs';
+import { SERVER_CPU } from './pin.mjs';
 import { FORWARD_ROUTE } from './routes.mjs';
 
 const setting = (name, fallback) => Number(process.env[name] ?? fallback);
@@ -31,9 +37,20 @@ const ATTACK_SECONDS = setting('BENCH_ATTACK_SECONDS', 5);
 const KILL_CLIENTS = setting('BENCH_KILL_CLIENTS', 100);
 // BENCH_FORWARD_DISPATCH=n: `pitaya.concurrency.handler.dispatch` of the pitaya-ts servers (default: the framework's)
 const DISPATCH = process.env.BENCH_FORWARD_DISPATCH ? Number(process.env.BENCH_FORWARD_DISPATCH) : undefined;
-// sections: echo, broadcast, memory, forward (the forwarded path and the NATS restart), kill (a room
-// server killed under forwarded load), attack
-const ONLY = process.env.BENCH_ONLY?.split(',') ?? ['echo', 'broadcast', 'memory', 'forward', 'kill', 'attack'];
+// sections: echo, broadcast, memory, floors (the echo beside the floors and pinus, C client),
+// forward (the forwarded path and the NATS restart), kill (a room server killed under forwarded
+// load), forward-floors (the forwarded path beside its floor and pinus, C client), attack
+const ONLY = process.env.BENCH_ONLY?.split(',') ?? [
+  'echo',
+  'broadcast',
+  'memory',
+  'floors',
+  'forward',
+  'kill',
+  'forward-floors',
+  'attack',
+];
+const FORWARD_SECTIONS = ['forward', 'kill', 'forward-floors'];
 // BENCH_PROFILE=<dir>: each server writes CPU profiles to <dir>/<kind> (node --cpu-prof); the
 // forwarded path's to <dir>/forward-<kind>, one file per process started
 const PROFILE = process.env.BENCH_PROFILE;
@@ -46,16 +63,11 @@ const script = (name) => fileURLToPath(new URL(name, import.meta.url));
 setTimeout(() => {
   console.error('bench: time limit reached, stopping');
   process.exit(1);
-}, 20 * 60_000).unref();
+}, 45 * 60_000).unref();
 process.on('SIGINT', () => process.exit(130));
 process.on('SIGTERM', () => process.exit(143));
 
-const fmt = (n, digits = 0) =>
-  Number.isFinite(n)
-    ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
-    : '-';
 const ratio = (a, b) => `${fmt(a / b, 2)}x`;
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 // a load generator near a full core may be what limits a figure rather than the server
 const cpu = (r) =>
   `cpu: server ${fmt(r.serverCpu).padStart(3)}%  load ${fmt(r.loadCpu).padStart(3)}%  others ${fmt(r.otherCpu).padStart(3)}%` +
@@ -85,6 +97,14 @@ async function withServers(fn, execArgv = [], kinds = KINDS) {
   } finally {
     await Promise.all(Object.values(servers).map((server) => server.stop()));
   }
+}
+
+/** A bench/server.mjs server of `kind` for section 8, pinned to the server core. */
+async function startFloorServer(kind) {
+  const flags = PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}/floors-${kind}`] : [];
+  const server = start(script('server.mjs'), [kind], flags, SERVER_CPU);
+  await server.call('port', {}, 30_000);
+  return server;
 }
 
 async function echoSection(load) {
@@ -201,9 +221,9 @@ let forwardRuns = 0;
  * Starts the forwarded path's processes on the given NATS and etcd, waits until the connector sees
  * its room servers, runs `fn(procs)`, then stops them: a graceful shutdown first (they leave etcd),
  * then the processes end. `names` are kinds of bench/forward-server.mjs, numbered when a kind comes
- * twice (`room`, `room-2`); `procs` has them by name.
+ * twice (`room`, `room-2`); `procs` has them by name. `cpus`: the cores they are pinned to.
  */
-async function withForwardServers({ nats, etcd }, names, fn) {
+async function withForwardServers({ nats, etcd }, names, fn, cpus = undefined) {
   if (!(await quietMachine(60_000))) console.log('  (the machine stayed busy for a minute: measuring anyway)');
   // a prefix of their own: servers of an earlier shape are never seen, even if one lingered
   const options = {
@@ -218,8 +238,8 @@ async function withForwardServers({ nats, etcd }, names, fn) {
     for (const name of names) {
       const kind = kindOf(name);
       const flags = PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}/forward-${kind}`] : [];
-      const proc = (procs[name] = start(script('forward-server.mjs'), [kind], flags));
-      proc.port = (await proc.call('start', options, 60_000)).port;
+      const proc = (procs[name] = start(script('forward-server.mjs'), [kind], flags, cpus));
+      Object.assign(proc, await proc.call('start', options, 60_000));
     }
     const rooms = names.filter((name) => kindOf(name) === 'room').length;
     if (procs.connector) await procs.connector.call('sees', { type: 'room', count: rooms }, 40_000);
@@ -401,6 +421,9 @@ async function forwardSection(load) {
       await forwardReconnect(load, infra);
     }
     if (ONLY.includes('kill')) await forwardKill(load, infra);
+    if (ONLY.includes('forward-floors')) {
+      await forwardFloorsSection((names, fn) => withForwardServers(infra, names, fn, SERVER_CPU), infra.nats);
+    }
   } finally {
     await infra.nats.stop();
     await infra.etcd.destroy();
@@ -457,7 +480,8 @@ try {
   if (ONLY.includes('echo')) await echoSection(load);
   if (ONLY.includes('broadcast')) await broadcastSection(load);
   if (ONLY.includes('memory')) await memorySection(load);
-  if (ONLY.includes('forward') || ONLY.includes('kill')) await forwardSection(load);
+  if (ONLY.includes('floors')) await floorsSection(startFloorServer);
+  if (FORWARD_SECTIONS.some((name) => ONLY.includes(name))) await forwardSection(load);
   if (ONLY.includes('attack')) await attackSection(load);
 } catch (err) {
   console.error(err);

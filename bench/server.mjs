@@ -1,5 +1,7 @@
-// A benchmark server in its own process: `pitaya` (the framework) or `bare` (ws + the codec only).
-// Both answer the same handshake, echo requests, and broadcast the same push bytes to a group.
+// A benchmark server in its own process: `pitaya` (the framework) or `bare` (ws + the codec only,
+// the floor). Both answer the same handshake, echo requests, and broadcast the same push bytes to a
+// group, on a WebSocket port and, for the echo, on a TCP port (Pitaya's packets on the socket).
+import * as net from 'node:net';
 import { setImmediate } from 'node:timers';
 import { TextEncoder } from 'node:util';
 import {
@@ -10,9 +12,10 @@ import {
   encodeHandshakeResponse,
   encodePacket,
   MessageType,
+  PacketStreamDecoder,
   PacketType,
 } from '@pitaya-ts/protocol';
-import { bootstrap, Handler, Request, WsAcceptor } from '@pitaya-ts/core';
+import { bootstrap, Handler, Request, TcpAcceptor, WsAcceptor } from '@pitaya-ts/core';
 import { WebSocketServer } from 'ws';
 import { serve } from './ipc.mjs';
 import { GROUP, JOIN_ROUTE, PUSH_ROUTE } from './routes.mjs';
@@ -20,7 +23,10 @@ import { GROUP, JOIN_ROUTE, PUSH_ROUTE } from './routes.mjs';
 const PUSH_TEXT = 'a message for everyone in the group';
 const encoder = new TextEncoder();
 
-/** Starts the server; resolves with its port and `broadcast(n)`, which sends push number n to the group. */
+/**
+ * Starts the server; resolves with its ports (`port`: WebSocket, `tcpPort`) and `broadcast(n)`,
+ * which sends push number n to the group.
+ */
 async function startPitaya() {
   let app;
   class EchoHandler {
@@ -38,15 +44,16 @@ async function startPitaya() {
     }
   }
   // the decorators, applied by hand (plain JavaScript)
-  Handler('echo')(EchoHandler);
+  Handler('entryHandler')(EchoHandler);
   for (const method of ['echo', 'join']) {
     Request()(EchoHandler.prototype, method, Object.getOwnPropertyDescriptor(EchoHandler.prototype, method));
   }
   const acceptor = new WsAcceptor({ host: '127.0.0.1', port: 0 });
+  const tcpAcceptor = new TcpAcceptor({ host: '127.0.0.1', port: 0 });
   app = await bootstrap({
-    serverType: 'bench',
+    serverType: 'connector',
     handlers: [EchoHandler],
-    acceptors: [acceptor],
+    acceptors: [acceptor, tcpAcceptor],
     handleSignals: false,
     config: {
       'pitaya.log.level': 'warn',
@@ -60,6 +67,7 @@ async function startPitaya() {
   await app.start();
   return {
     port: acceptor.address().port,
+    tcpPort: tcpAcceptor.address().port,
     broadcast: (n) => void app.groups.broadcast(GROUP, PUSH_ROUTE, { n, text: PUSH_TEXT }),
   };
 }
@@ -70,23 +78,40 @@ async function startBare() {
   const handshakeReply = encodePacket(PacketType.Handshake, encodeHandshakeResponse(defaultHandshakeResponse()));
   const joined = encoder.encode(JSON.stringify({ ok: true }));
   const members = new Set();
+  /** Answers one packet through `send` (the handshake, an echo or a join). */
+  const answer = (packet, send, member) => {
+    if (packet.type === PacketType.Handshake) send(handshakeReply);
+    if (packet.type !== PacketType.Data) return;
+    const message = decodeMessage(packet.body);
+    if (message.type !== MessageType.Request) return;
+    const join = message.route === JOIN_ROUTE;
+    if (join && member) members.add(member);
+    const body = join ? joined : message.body;
+    send(encodeDataPacket({ type: MessageType.Response, id: message.id, route: '', body, error: false }));
+  };
   wss.on('connection', (ws) => {
+    const send = (bytes) => ws.send(bytes);
     ws.on('message', (data) => {
-      for (const packet of decodePackets(data)) {
-        if (packet.type === PacketType.Handshake) ws.send(handshakeReply);
-        if (packet.type !== PacketType.Data) continue;
-        const message = decodeMessage(packet.body);
-        if (message.type !== MessageType.Request) continue;
-        const join = message.route === JOIN_ROUTE;
-        if (join) members.add(ws);
-        const body = join ? joined : message.body;
-        ws.send(encodeDataPacket({ type: MessageType.Response, id: message.id, route: '', body, error: false }));
-      }
+      for (const packet of decodePackets(data)) answer(packet, send, ws);
     });
     ws.on('close', () => members.delete(ws));
   });
+  // TCP: the answers to one read leave in one write (corked), as pipelined requests come in one read
+  const tcp = net.createServer((socket) => {
+    socket.setNoDelay(true);
+    const decoder = new PacketStreamDecoder();
+    const send = (bytes) => socket.write(bytes);
+    socket.on('data', (chunk) => {
+      socket.cork();
+      for (const packet of decoder.push(chunk)) answer(packet, send, undefined);
+      socket.uncork();
+    });
+    socket.on('error', () => socket.destroy());
+  });
+  await new Promise((resolve) => tcp.listen(0, '127.0.0.1', resolve));
   return {
     port: wss.address().port,
+    tcpPort: tcp.address().port,
     broadcast(n) {
       const body = encoder.encode(JSON.stringify({ n, text: PUSH_TEXT }));
       const packet = encodeDataPacket({ type: MessageType.Push, id: 0, route: PUSH_ROUTE, body, error: false });
@@ -100,6 +125,7 @@ const server = await (kind === 'pitaya' ? startPitaya() : startBare());
 
 serve({
   port: () => server.port,
+  ports: () => ({ ws: server.port, tcp: server.tcpPort }),
   /** Heap and RSS after a full collection (run with --expose-gc). */
   memory() {
     for (let i = 0; i < 3; i++) globalThis.gc?.();

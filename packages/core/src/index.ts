@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 
 export { bootstrap, type BootstrapOptions } from './app/bootstrap';
-export { PitayaApp, type RpcOptions } from './app/pitaya-app';
+export { PitayaApp } from './app/pitaya-app';
+export type { PitayaServer, RpcOptions } from './pitaya-server';
 export { TOKENS } from './tokens';
 
 export { After, Before, Handler, Notify, Proto, Remote, Request, Route } from './decorators/component.decorators';

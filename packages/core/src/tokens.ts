@@ -1,13 +1,13 @@
 import type { RouteDictionary } from '@pitaya-ts/protocol';
 import type { ServiceIdentifier } from 'inversify';
 import type { HandshakeValidators } from './agent/handshake-validator';
-import type { PitayaApp } from './app/pitaya-app';
 import type { PitayaConfig } from './config/config-loader';
 import type { Dispatcher } from './dispatch/dispatcher';
 import type { GroupService } from './groups/group-service';
 import type { Logger } from './logging/logger';
 import type { MetricsReporter } from './metrics/metrics-reporter';
 import type { Module } from './modules/module';
+import type { PitayaServer } from './pitaya-server';
 import type { Acceptor } from './net/acceptor';
 import type { PipelineRef } from './pipeline/pipeline';
 import type { Router } from './rpc/router';
@@ -47,5 +47,5 @@ export const TOKENS = {
   MetricsReporter: token<MetricsReporter>('MetricsReporter'),
   Modules: token<Module[]>('Modules'),
   /** The server itself: for handlers that make RPCs or push to users. */
-  App: token<PitayaApp>('App'),
+  App: token<PitayaServer>('App'),
 } as const;

@@ -16,6 +16,7 @@ import {
 } from '@pitaya-ts/protocol';
 import { PitayaError } from '../errors/pitaya-error';
 import type { Dispatcher } from '../dispatch/dispatcher';
+import type { MessageSender, ProcessMessage } from '../dispatch/message-processor';
 import type { Logger } from '../logging/logger';
 import { Metric, type MetricsReporter } from '../metrics/metrics-reporter';
 import type { PlayerConnection } from '../net/acceptor';
@@ -27,9 +28,6 @@ import type { HandshakeValidators } from './handshake-validator';
 import { InflateBudget } from './inflate-budget';
 import type { OutboundEncoder, PreparedPush } from '../serialize/outbound';
 import { Pause, ReadPauses, type PauseReason } from './read-pauses';
-
-/** Handles one client message on behalf of an agent (the message processor). */
-export type ProcessMessage = (agent: Agent, message: Message, receivedAt: number) => Promise<void>;
 
 /** What every agent of a server shares, built once at start. */
 export interface AgentEnvironment {
@@ -67,7 +65,7 @@ const isFromClient = (type: MessageType) => type === MessageType.Request || type
  * One client connection on a frontend (Pitaya's agent): handshake, heartbeat bookkeeping, the
  * bounded send queue, dispatch of messages, and the session's link to its client.
  */
-export class Agent implements SessionLink {
+export class Agent implements SessionLink, MessageSender {
   readonly session: FrontendSession;
   state: State = 'handshake';
   family: ClientFamily = 'pitaya';

@@ -6,12 +6,12 @@ import {
   PacketType,
 } from '@pitaya-ts/protocol';
 import type { Container } from 'inversify';
-import type { ProcessMessage } from '../agent/agent';
 import { ConnectionManager } from '../agent/connection-manager';
 import { OutboundEncoder } from '../serialize/outbound';
 import type { PitayaConfig } from '../config/config-loader';
 import type { Logger } from '../logging/logger';
 import type { AcceptorSettings } from '../net/acceptor';
+import type { ProcessMessage } from '../dispatch/message-processor';
 import { nodeZlib } from '../serialize/node-zlib';
 import { TOKENS } from '../tokens';
 

@@ -21,9 +21,9 @@ import { leaveCluster, startCluster, stopRpcClient } from './cluster-wiring';
 import { acceptorSettings, createConnections } from './connections-wiring';
 import { routeAndCall, type RoutingFunction } from '../rpc/router';
 import type { ServerInfo } from '../rpc/service-discovery';
-import type { Session } from '../session/session';
 import type { SessionPool } from '../session/session-pool';
 import { enforceUniqueSessions } from '../session/unique-session';
+import type { PitayaServer, RpcOptions } from '../pitaya-server';
 import { TOKENS } from '../tokens';
 import { runHook } from './lifecycle';
 
@@ -34,21 +34,10 @@ export interface AppOptions {
   handleSignals: boolean;
 }
 
-export interface RpcOptions {
-  /** The session on whose behalf the call is made (custom routers see it). */
-  session?: Session;
-  /** Propagated to the callee beside Pitaya's keys. */
-  metadata?: Record<string, unknown>;
-  /** ms; `pitaya.cluster.rpc.client.nats.requesttimeout` by default. */
-  timeout?: number;
-  /** protobuf message types of the argument and the result (full names); JSON without them. */
-  types?: { request?: string; response?: string };
-}
-
 type State = 'created' | 'starting' | 'running' | 'stopping' | 'stopped';
 
 /** A pitaya-ts server: made by `bootstrap()`, started with `start()`. */
-export class PitayaApp<A extends ConfigSchema = NoAppKeys> {
+export class PitayaApp<A extends ConfigSchema = NoAppKeys> implements PitayaServer<A> {
   private state: State = 'created';
   private components: ScannedComponent[] = [];
   private modules: ModuleRegistry | undefined;

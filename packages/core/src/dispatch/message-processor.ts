@@ -1,5 +1,4 @@
 import { MessageType, type Message } from '@pitaya-ts/protocol';
-import type { Agent } from '../agent/agent';
 import { asPitayaError, ErrorCode, PitayaError } from '../errors/pitaya-error';
 import type { Logger } from '../logging/logger';
 import { metricTags } from '../metrics/metric-tags';
@@ -7,6 +6,16 @@ import { Metric, type MetricsReporter } from '../metrics/metrics-reporter';
 import type { ParsedRoute, RouteParser } from '../routing/route';
 import type { Session } from '../session/session';
 import type { HandlerService } from '../handler/handler-service';
+
+/** The client a message came from, as the processor answers it: the agent, on a frontend. */
+export interface MessageSender {
+  readonly session: Session;
+  respond(id: number, body: Uint8Array): void;
+  respondError(id: number, error: PitayaError): void;
+}
+
+/** Handles one client message on behalf of its sender. */
+export type ProcessMessage = (sender: MessageSender, message: Message, receivedAt: number) => Promise<void>;
 
 /** Sends a message for another server type to a server of that type (cluster mode). */
 export type Forwarder = (
@@ -34,7 +43,7 @@ export class MessageProcessor {
     this.measuring = reporter.enabled !== false;
   }
 
-  readonly process = async (agent: Agent, message: Message, receivedAt: number): Promise<void> => {
+  readonly process: ProcessMessage = async (sender, message, receivedAt) => {
     const started = this.measuring ? performance.now() : 0;
     const type = message.type === MessageType.Request ? 'request' : 'notify';
     let routeName = message.route;
@@ -49,19 +58,19 @@ export class MessageProcessor {
       let response: Uint8Array;
       if (route.serverType === this.serverType) {
         served = this.handlers.has(route);
-        const answer = this.handlers.run(route, type, agent.session, message.body, metadata);
+        const answer = this.handlers.run(route, type, sender.session, message.body, metadata);
         response = answer instanceof Uint8Array ? answer : await answer;
       } else if (this.forward) {
-        response = await this.forward(route, type, agent.session, message);
+        response = await this.forward(route, type, sender.session, message);
       } else {
         throw PitayaError.routeNotFound(route.full);
       }
-      if (type === 'request') agent.respond(message.id, response);
+      if (type === 'request') sender.respond(message.id, response);
     } catch (err) {
       const error = asPitayaError(err);
       code = error.code;
       if (!PitayaError.is(err)) this.logger.error({ err, route: routeName }, 'handler failed');
-      if (type === 'request') agent.respondError(message.id, error);
+      if (type === 'request') sender.respondError(message.id, error);
       // not `msg`: pino's message key, which would shadow the reason in the JSON line
       else this.logger.warn({ route: routeName, code, reason: error.message }, 'notify failed');
     }

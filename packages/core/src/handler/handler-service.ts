@@ -1,5 +1,6 @@
 import { ErrorCode, PitayaError } from '../errors/pitaya-error';
-import { handlerContext, type RouteDescriptor } from '../routing/component-scanner';
+import { handlerContext } from '../pipeline/pipeline';
+import type { RouteDescriptor } from '../routing/component-scanner';
 import type { ParsedRoute } from '../routing/route';
 import type { RouteRegistry } from '../routing/route-registry';
 import type { Serializer } from '../serialize/serializer';
@@ -57,7 +58,7 @@ export class HandlerService {
       });
     }
     const value = descriptor.raw ? body : this.serializer.unmarshal(body, descriptor.proto.request);
-    const result = descriptor.execute(handlerContext(descriptor, route, type, session, metadata), value);
+    const result = descriptor.execute(handlerContext(route, type, session, metadata, descriptor.bodyType), value);
     // what `await` would wait for: a promise or any thenable
     if (typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') {
       return Promise.resolve(result).then((value) => this.serialize(route, type, descriptor, value));

@@ -1,5 +1,5 @@
-import { handlerContext } from '../routing/component-scanner';
 import { PitayaError } from '../errors/pitaya-error';
+import { handlerContext } from '../pipeline/pipeline';
 import type { ParsedRoute } from '../routing/route';
 import type { RouteRegistry } from '../routing/route-registry';
 import type { RpcCodec } from '../serialize/rpc-codec';
@@ -21,7 +21,7 @@ export class RemoteService {
   ): Promise<unknown> {
     const descriptor = this.registry.remotes.get(route.key);
     if (!descriptor) throw PitayaError.routeNotFound(route.full);
-    return descriptor.execute(handlerContext(descriptor, route, 'request', session as Session, metadata), arg);
+    return descriptor.execute(handlerContext(route, 'request', session as Session, metadata, descriptor.bodyType), arg);
   }
 
   /** An RPC: the argument and the result travel serialized (protobuf types from @Proto(), else JSON). */

@@ -19,6 +19,34 @@ export interface HandlerContext {
   readonly bodyType: BodyType | undefined;
 }
 
+/** The route of the message being handled, as the route parser gives it. */
+interface ContextRoute {
+  readonly full: string;
+  readonly serverType: string;
+  readonly service: string;
+  readonly method: string;
+}
+
+/** The context a route's steps and method receive. */
+export function handlerContext(
+  route: ContextRoute,
+  type: 'request' | 'notify',
+  session: Session,
+  metadata: Record<string, unknown>,
+  bodyType: BodyType | undefined,
+): HandlerContext {
+  return {
+    route: route.full,
+    serverType: route.serverType,
+    service: route.service,
+    method: route.method,
+    type,
+    session,
+    metadata,
+    bodyType,
+  };
+}
+
 /** Runs before a handler; returns the body the handler receives. Throwing aborts the request. */
 export interface BeforeStep {
   before(ctx: HandlerContext, body: unknown): unknown;

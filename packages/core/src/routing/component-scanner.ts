@@ -3,8 +3,6 @@ import { readComponentMetadata, type ComponentMetadata, type MethodMetadata } fr
 import { BootError } from '../errors/boot-error';
 import type { AfterFn, BeforeFn, BodyType, HandlerContext, PipelineRef } from '../pipeline/pipeline';
 import { ValidationStep } from '../pipeline/validation.step';
-import type { Session } from '../session/session';
-import type { ParsedRoute } from './route';
 
 /** A handler or remote method, ready to run: its pipeline composed once, at boot. */
 export interface RouteDescriptor {
@@ -21,26 +19,6 @@ export interface RouteDescriptor {
   proto: { request?: string; response?: string };
   /** Runs the before steps, the method, and the after steps. */
   execute(ctx: HandlerContext, body: unknown): unknown;
-}
-
-/** The context a route's steps and method receive. */
-export function handlerContext(
-  descriptor: RouteDescriptor,
-  route: ParsedRoute,
-  type: 'request' | 'notify',
-  session: Session,
-  metadata: Record<string, unknown>,
-): HandlerContext {
-  return {
-    route: route.full,
-    serverType: route.serverType,
-    service: route.service,
-    method: route.method,
-    type,
-    session,
-    metadata,
-    bodyType: descriptor.bodyType,
-  };
 }
 
 /** A scanned class: its instance (for lifecycle hooks) and its routes. */

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { loadSync, Root, type Type } from 'protobufjs';
-import { protosRoot } from '../wire/protos';
 import { PitayaError } from '../errors/pitaya-error';
+import { errorMessageType } from './error-message';
 import type { Serializer } from './serializer';
 
 /**
@@ -12,11 +12,9 @@ export class ProtobufSerializer implements Serializer {
   readonly name = 'protobuf';
   private readonly root: Root;
   private readonly types = new Map<string, Type>();
-  private readonly errorType: Type;
 
   constructor(files: string[] = [], root?: Root) {
     this.root = root ?? (files.length ? loadSync(files.map((f) => path.resolve(f))) : new Root());
-    this.errorType = protosRoot.lookupType('protos.Error');
   }
 
   marshal(value: unknown, type?: string): Uint8Array {
@@ -38,7 +36,7 @@ export class ProtobufSerializer implements Serializer {
   }
 
   marshalError(error: { code: string; msg: string; metadata?: Record<string, string> }): Uint8Array {
-    return this.errorType.encode(this.errorType.fromObject(error)).finish();
+    return errorMessageType.encode(errorMessageType.fromObject(error)).finish();
   }
 
   private type(name: string | undefined): Type {

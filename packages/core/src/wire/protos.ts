@@ -1,5 +1,6 @@
 import { Root, type Type } from 'protobufjs';
 import type { WireError } from '../errors/pitaya-error';
+import { ERROR_MESSAGE_FIELDS } from '../serialize/error-message';
 import type { RpcRequest, RpcResponse, RpcSession } from './rpc-messages';
 
 /**
@@ -33,13 +34,7 @@ export const PITAYA_PROTOS = {
             metadata: { type: 'bytes', id: 5 },
           },
         },
-        Error: {
-          fields: {
-            code: { type: 'string', id: 1 },
-            msg: { type: 'string', id: 2 },
-            metadata: { keyType: 'string', type: 'string', id: 3 },
-          },
-        },
+        Error: { fields: ERROR_MESSAGE_FIELDS },
         Response: { fields: { data: { type: 'bytes', id: 1 }, error: { type: 'Error', id: 2 } } },
         Push: {
           fields: { route: { type: 'string', id: 1 }, uid: { type: 'string', id: 2 }, data: { type: 'bytes', id: 3 } },
