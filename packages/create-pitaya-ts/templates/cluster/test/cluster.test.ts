@@ -33,13 +33,19 @@ describe('a connector and a room server', () => {
 
   beforeEach(async () => {
     const cluster = new MemoryCluster();
-    roomServer = await bootstrap({ ...room, providers: clusterProviders(cluster), handleSignals: false });
+    roomServer = await bootstrap({
+      ...room,
+      providers: clusterProviders(cluster),
+      config: { 'pitaya.log.level': 'silent' },
+      handleSignals: false,
+    });
     await roomServer.start();
-    front = await createTestApp({ ...connector, providers: clusterProviders(cluster) });
+    // createTestApp reads no PITAYA_* variable unless given the environment: test:real sets NATS's and etcd's
+    front = await createTestApp({ ...connector, providers: clusterProviders(cluster), env: process.env });
   });
   afterEach(async () => {
-    await front.stop();
-    await roomServer.stop();
+    await front?.stop();
+    await roomServer?.stop();
   });
 
   async function player(name: string): Promise<PitayaClient> {
