@@ -25,7 +25,7 @@ run(join(root, 'node_modules', '.bin', 'jest'), [
   '/node_modules/',
   '--runInBand',
   '--testTimeout',
-  String(15 * 60_000),
+  String(30 * 60_000),
   'test/publish',
   ...process.argv.slice(2),
 ]);

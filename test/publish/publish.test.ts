@@ -13,8 +13,8 @@ import {
 } from '@pitaya-ts/testing';
 import { npm, startRegistry, type Registry } from './registry';
 
-// installs from a registry: minutes, on a loaded machine with a cold cache
-jest.setTimeout(15 * 60_000);
+// installs from a registry and builds: minutes, and over ten on a loaded machine with a cold cache
+jest.setTimeout(30 * 60_000);
 
 const root = path.join(__dirname, '..', '..');
 const packages = readdirSync(path.join(root, 'packages')).map((dir) => path.join('packages', dir));
