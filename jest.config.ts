@@ -13,8 +13,11 @@ const config: Config = {
     '<rootDir>/packages/create-pitaya-ts/templates/',
   ],
   transform: { '^.+\\.(t|j)s$': '@swc/jest' },
-  // inversify ships ESM only; Jest on Node 20 needs it transpiled
-  transformIgnorePatterns: ['/node_modules/(?!(inversify|@inversifyjs)/)'],
+  // inversify ships ESM only; Jest on Node 20 needs it transpiled, and OpenTelemetry's OTLP exporter
+  // and resource detectors their import() calls (a test's VM refuses them)
+  transformIgnorePatterns: [
+    '/node_modules/(?!(inversify|@inversifyjs|@opentelemetry/otlp-exporter-base|@opentelemetry/resources)/)',
+  ],
   moduleNameMapper: { '^@pitaya-ts/([^/]+)$': '<rootDir>/packages/$1/src' },
   testTimeout: 20_000,
   // the suites wait on sockets more than on CPU: use both cores

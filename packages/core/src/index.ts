@@ -2,12 +2,25 @@ import 'reflect-metadata';
 
 export { bootstrap, type BootstrapOptions } from './app/bootstrap';
 export { PitayaApp } from './app/pitaya-app';
-export type { PitayaServer, RpcOptions } from './pitaya-server';
+export type { PitayaServer } from './pitaya-server';
+export type { RpcOptions } from './cluster/rpc-service';
 export { TOKENS } from './tokens';
 
-export { After, Before, Handler, Notify, Proto, Remote, Request, Route } from './decorators/component.decorators';
+export {
+  After,
+  Before,
+  Handler,
+  Notify,
+  Proto,
+  Remote,
+  Request,
+  Route,
+  type BodyOptions,
+  type StepsDecorator,
+} from './decorators/component.decorators';
 export type { ComponentOptions } from './decorators/component-metadata';
-export type { AfterStep, BeforeStep, HandlerContext, PipelineRef } from './pipeline/pipeline';
+export type { AfterStep, BeforeStep, PipelineRef } from './pipeline/pipeline';
+export type { HandlerContext, RemoteContext, StepContext } from './pipeline/context';
 export { ValidationStep } from './pipeline/validation.step';
 
 export { ErrorCode, PitayaError, asPitayaError, type WireError } from './errors/pitaya-error';
@@ -69,11 +82,13 @@ export { addMetricTags } from './metrics/metric-tags';
 export { PrometheusReporter, type PrometheusReporterOptions } from './metrics/prometheus-reporter';
 export { StatsdReporter, type StatsdReporterOptions } from './metrics/statsd-reporter';
 
+export { NO_TRACER, type ClientMessageTrace, type RpcCallTrace, type TraceSpan, type Tracer } from './tracing/tracer';
+
 export type { Module } from './modules/module';
 export { BinaryModule, type BinaryModuleOptions } from './modules/binary-module';
 
 export type { Logger } from './logging/logger';
-export { createLogger } from './logging/logger';
+export { createLogger, type LogFormat } from './logging/logger';
 
 export type { ServerInfo, ServiceDiscovery, ServiceDiscoveryListener } from './rpc/service-discovery';
 export { StandaloneServiceDiscovery } from './rpc/service-discovery';
@@ -83,7 +98,7 @@ export { UnreachableServers } from './rpc/unreachable-servers';
 export type { RpcClient, RpcServer } from './rpc/rpc-client';
 export type { RpcRequest, RpcResponse, RpcSession } from './wire/rpc-messages';
 
-export { MemoryCluster, MemoryRpcClient, MemoryRpcServer, MemoryServiceDiscovery } from './cluster/memory-cluster';
+export { MemoryCluster, MemoryRpcClient, MemoryRpcServer, MemoryServiceDiscovery } from './providers/memory-cluster';
 export { BackendSession, type BackendSessionOps } from './cluster/backend-session';
 export * as protos from './wire/protos';
 export type { BindMessage, PushMessage } from './wire/protos';

@@ -1,4 +1,5 @@
 import type { Container } from 'inversify';
+import type { RpcOptions } from './cluster/rpc-service';
 import type { NoAppKeys, PitayaConfig } from './config/config-loader';
 import type { ConfigSchema } from './config/config-schema';
 import type { GroupService } from './groups/group-service';
@@ -9,19 +10,7 @@ import type { Module } from './modules/module';
 import type { Acceptor } from './net/acceptor';
 import type { RoutingFunction } from './rpc/router';
 import type { ServerInfo } from './rpc/service-discovery';
-import type { Session } from './session/session';
 import type { SessionPool } from './session/session-pool';
-
-export interface RpcOptions {
-  /** The session on whose behalf the call is made (custom routers see it). */
-  session?: Session;
-  /** Propagated to the callee beside Pitaya's keys. */
-  metadata?: Record<string, unknown>;
-  /** ms; `pitaya.cluster.rpc.client.nats.requesttimeout` by default. */
-  timeout?: number;
-  /** protobuf message types of the argument and the result (full names); JSON without them. */
-  types?: { request?: string; response?: string };
-}
 
 /**
  * A pitaya-ts server as its handlers, remotes and providers see it (`@inject(TOKENS.App)`); made

@@ -1,5 +1,6 @@
 import type { Message } from '@pitaya-ts/protocol';
 import type { Forwarder } from '../dispatch/message-processor';
+import { PitayaError } from '../errors/pitaya-error';
 import { routeAndCall, type Router } from '../rpc/router';
 import type { ParsedRoute } from '../routing/route';
 import type { Session } from '../session/session';
@@ -11,15 +12,25 @@ import type { RpcCaller } from './rpc-caller';
  * snapshot of the session, to the server the router picks; its answer returns to the client.
  */
 export function clusterForwarder(router: Router, caller: RpcCaller, timeoutMs: number): Forwarder {
-  return async (route: ParsedRoute, type: 'request' | 'notify', session: Session, message: Message) => {
+  return async (
+    route: ParsedRoute,
+    type: 'request' | 'notify',
+    session: Session,
+    message: Message,
+    metadata: Record<string, unknown>,
+  ) => {
     const snapshot = { id: session.id, uid: session.uid ?? '', data: encodeSessionData(session.data()) };
     return routeAndCall(router, route.serverType, route.full, session, message.body, (target) =>
       caller.sys(target, route.full, message.body, {
         session: snapshot,
         messageId: message.id,
         notify: type === 'notify',
+        metadata,
         timeoutMs,
       }),
     );
   };
 }
+
+/** A server on its own: there is no server of another type to forward to. */
+export const standaloneForwarder: Forwarder = (route) => Promise.reject(PitayaError.routeNotFound(route.full));

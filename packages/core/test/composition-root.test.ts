@@ -1,0 +1,52 @@
+import 'reflect-metadata';
+import { MemoryCluster, RpcType, TOKENS, type Forwarder, type RpcHandler, type RpcRequest } from '@pitaya-ts/core';
+import { Harness, waitFor } from './helpers';
+
+const harness = new Harness();
+afterEach(() => harness.cleanup());
+
+const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+
+describe("the server's parts come from its container", () => {
+  it('a rebound forwarder carries the client messages for other server types', async () => {
+    const forwarded: string[] = [];
+    const forwarder: Forwarder = async (route, type, session) => {
+      forwarded.push(`${type} ${route.full} session ${session.id}`);
+      return json({ via: 'rebound forwarder' });
+    };
+    const app = await harness.server({
+      beforeStart: (a) => void a.container.rebind(TOKENS.Forwarder).toConstantValue(forwarder),
+    });
+    const client = await harness.client(app);
+    await expect(client.request('room.lobby.join', {})).resolves.toEqual({ via: 'rebound forwarder' });
+    expect(forwarded).toEqual([expect.stringMatching(/^request room\.lobby\.join session \d+$/)]);
+  });
+
+  it('a rebound cluster request handler gets what the cluster sends this server', async () => {
+    const cluster = new MemoryCluster();
+    const received: string[] = [];
+    const handler: RpcHandler = {
+      handle: async (request: RpcRequest) => {
+        received.push(`${request.type === RpcType.Sys ? 'sys' : 'user'} ${request.msg.route}`);
+        return { data: json({ via: 'rebound handler' }) };
+      },
+      pushToUser: () => undefined,
+      kickUser: () => undefined,
+      bindAnnounced: () => undefined,
+    };
+    const room = await harness.server({
+      serverType: 'room',
+      acceptors: [],
+      providers: [cluster.providers()],
+      beforeStart: (a) => void a.container.rebind(TOKENS.ClusterRequestHandler).toConstantValue(handler),
+    });
+    const connector = await harness.server({ serverType: 'connector', providers: [cluster.providers()] });
+    const discovery = connector.container.get(TOKENS.ServiceDiscovery);
+    await waitFor(() => discovery.getServer(room.server.id) !== undefined, 'the connector sees the room server');
+
+    await expect(connector.rpc('room.stats.get', {})).resolves.toEqual({ via: 'rebound handler' });
+    const client = await harness.client(connector);
+    await expect(client.request('room.lobby.join', {})).resolves.toEqual({ via: 'rebound handler' });
+    expect(received).toEqual(['user room.stats.get', 'sys room.lobby.join']);
+  });
+});
