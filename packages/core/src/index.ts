@@ -15,9 +15,11 @@ export {
   Request,
   Route,
   type BodyOptions,
+  type StepsDecorator,
 } from './decorators/component.decorators';
 export type { ComponentOptions } from './decorators/component-metadata';
-export type { AfterStep, BeforeStep, HandlerContext, PipelineRef } from './pipeline/pipeline';
+export type { AfterStep, BeforeStep, PipelineRef } from './pipeline/pipeline';
+export type { HandlerContext, RemoteContext, StepContext } from './pipeline/context';
 export { ValidationStep } from './pipeline/validation.step';
 
 export { ErrorCode, PitayaError, asPitayaError, type WireError } from './errors/pitaya-error';
@@ -78,6 +80,8 @@ export {
 export { addMetricTags } from './metrics/metric-tags';
 export { PrometheusReporter, type PrometheusReporterOptions } from './metrics/prometheus-reporter';
 export { StatsdReporter, type StatsdReporterOptions } from './metrics/statsd-reporter';
+
+export { NO_TRACER, type ClientMessageTrace, type RpcCallTrace, type TraceSpan, type Tracer } from './tracing/tracer';
 
 export type { Module } from './modules/module';
 export { BinaryModule, type BinaryModuleOptions } from './modules/binary-module';

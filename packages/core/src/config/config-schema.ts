@@ -340,6 +340,12 @@ export const CONFIG_SCHEMA = {
     'Custom counters, gauges, summaries and histograms: {subsystem, name, help, labels}',
   ),
 
+  // tracing
+  'pitaya.tracing.enabled': bool(
+    false,
+    'Traces of client messages and RPCs with @pitaya-ts/tracing (OpenTelemetry); OTEL_TRACES_EXPORTER=otlp turns them on too',
+  ),
+
   // cluster: service discovery
   'pitaya.cluster.sd.etcd.endpoints': list(['localhost:2379'], 'etcd endpoints'),
   'pitaya.cluster.sd.etcd.user': string('', 'etcd user'),

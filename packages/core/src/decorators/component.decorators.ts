@@ -1,5 +1,6 @@
 import { componentMetadata, methodMetadata, type ComponentOptions } from './component-metadata';
-import type { BodyType, PipelineRef } from '../pipeline/pipeline';
+import type { BodyType, HandlerContext, StepContext } from '../pipeline/context';
+import type { PipelineRef } from '../pipeline/pipeline';
 
 function normalize(options?: string | ComponentOptions): ComponentOptions {
   return typeof options === 'string' ? { name: options } : (options ?? {});
@@ -33,20 +34,44 @@ export function Remote(options?: string | ComponentOptions): ClassDecorator {
   };
 }
 
-/** Steps run before the handler, on a class (every method) or on one method. */
-export function Before(...steps: PipelineRef[]): ClassDecorator & MethodDecorator {
-  return ((target: object, method?: string | symbol) => {
-    const meta = method === undefined ? componentMetadata(target) : methodMetadata(target.constructor, String(method));
-    meta.before.push(...steps);
-  }) as ClassDecorator & MethodDecorator;
+/**
+ * A route method that may be given a context of type C. A method's parameters compare both ways
+ * (bivariantly): a method declaring a HandlerContext fits handler steps and steps for both kinds,
+ * one declaring a RemoteContext fits remote steps and steps for both, and neither fits the other.
+ */
+type RouteTaking<C> = { method(body: never, ctx: C): unknown }['method'];
+
+/** A class whose methods may all be given a context of type C (lifecycle hooks take none). */
+type ClassTaking<I, C> = abstract new (...args: never[]) => {
+  [K in keyof I]: I[K] extends (...args: never[]) => unknown ? RouteTaking<C> : I[K];
+};
+
+/**
+ * What `@Before` and `@After` return: a decorator for a class (every route) or one method. The
+ * context the steps take must be the one the routes are given: steps written for handlers
+ * (HandlerContext, the default) do not compile on a remote method that declares its
+ * RemoteContext. Remote steps are typed by their functions or `@Before<RemoteContext>(TOKEN)`.
+ */
+export interface StepsDecorator<C extends StepContext> {
+  <T extends abstract new (...args: never[]) => object>(target: T & ClassTaking<InstanceType<T>, C>): void;
+  <M extends RouteTaking<C>>(target: object, method: string | symbol, descriptor: TypedPropertyDescriptor<M>): void;
 }
 
-/** Steps run after the handler, on a class (every method) or on one method. */
-export function After(...steps: PipelineRef[]): ClassDecorator & MethodDecorator {
-  return ((target: object, method?: string | symbol) => {
+function steps<C extends StepContext>(phase: 'before' | 'after', refs: PipelineRef<C>[]): StepsDecorator<C> {
+  return (target: object, method?: string | symbol) => {
     const meta = method === undefined ? componentMetadata(target) : methodMetadata(target.constructor, String(method));
-    meta.after.push(...steps);
-  }) as ClassDecorator & MethodDecorator;
+    meta[phase].push(...refs);
+  };
+}
+
+/** Steps run before the route, on a class (every method) or on one method. */
+export function Before<C extends StepContext = HandlerContext>(...refs: PipelineRef<C>[]): StepsDecorator<C> {
+  return steps('before', refs);
+}
+
+/** Steps run after the route, on a class (every method) or on one method. */
+export function After<C extends StepContext = HandlerContext>(...refs: PipelineRef<C>[]): StepsDecorator<C> {
+  return steps('after', refs);
 }
 
 /** What `@Request()` and `@Notify()` take: the body's type, alone or as `{ body }`. */

@@ -26,6 +26,10 @@ export abstract class WrappedConnection implements PlayerConnection {
     this.inner.write(packet);
   }
 
+  flush(): void {
+    this.inner.flush();
+  }
+
   pause(): void {
     this.inner.pause();
   }

@@ -90,6 +90,10 @@ export class SocketConnection implements PlayerConnection {
     this.socket.write(packet);
   }
 
+  flush(): void {
+    this.coalescer.release(this.socket);
+  }
+
   pause(): void {
     this.socket.pause();
   }

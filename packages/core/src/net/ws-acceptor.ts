@@ -101,6 +101,10 @@ export class WebSocketConnection implements PlayerConnection {
   }
 
   // through ws, not on the socket: ws resumes a socket it paused itself whenever its parser drains
+  flush(): void {
+    this.coalescer.release(this.socket);
+  }
+
   pause(): void {
     this.ws.pause();
   }

@@ -1,7 +1,11 @@
 import type { Container, Newable, ServiceIdentifier } from 'inversify';
 import { readComponentMetadata, type ComponentMetadata, type MethodMetadata } from '../decorators/component-metadata';
 import { BootError } from '../errors/boot-error';
-import type { AfterFn, BeforeFn, BodyType, HandlerContext, PipelineRef } from '../pipeline/pipeline';
+import type { BodyType, StepContext } from '../pipeline/context';
+import type { AfterFn, AnyPipelineRef as Step, BeforeFn } from '../pipeline/pipeline';
+
+type Before = BeforeFn<StepContext>;
+type After = AfterFn<StepContext>;
 import { ValidationStep } from '../pipeline/validation.step';
 
 /** A handler or remote method, ready to run: its pipeline composed once, at boot. */
@@ -18,7 +22,7 @@ export interface RouteDescriptor {
   raw: boolean;
   proto: { request?: string; response?: string };
   /** Runs the before steps, the method, and the after steps. */
-  execute(ctx: HandlerContext, body: unknown): unknown;
+  execute(ctx: StepContext, body: unknown): unknown;
 }
 
 /** A scanned class: its instance (for lifecycle hooks) and its routes. */
@@ -29,8 +33,8 @@ export interface ScannedComponent {
 }
 
 export interface ScanOptions {
-  globalBefore: PipelineRef[];
-  globalAfter: PipelineRef[];
+  globalBefore: Step[];
+  globalAfter: Step[];
   /** Prepend DTO validation to routes whose body is a DTO class. */
   validation: boolean;
 }
@@ -93,17 +97,12 @@ function routeMethods(cls: BodyType): string[] {
   return [...names];
 }
 
-function resolveStep(
-  container: Container,
-  ref: PipelineRef,
-  phase: 'before' | 'after',
-  where: string,
-): BeforeFn | AfterFn {
+function resolveStep(container: Container, ref: Step, phase: 'before' | 'after', where: string): Before | After {
   if (typeof ref === 'function' && !(ref.prototype && typeof ref.prototype[phase] === 'function')) {
     if (/^class\s/.test(Function.prototype.toString.call(ref))) {
       throw new BootError(`${where}: ${ref.name} has no ${phase}() method`);
     }
-    return ref as BeforeFn | AfterFn; // a plain function step
+    return ref as Before | After; // a plain function step
   }
   const id = ref as ServiceIdentifier<object>;
   if (typeof id === 'function' && !container.isBound(id)) container.bind(id).toSelf().inSingletonScope();
@@ -113,15 +112,15 @@ function resolveStep(
   const step = container.get(id) as Record<string, unknown>;
   const fn = step[phase];
   if (typeof fn !== 'function') throw new BootError(`${where}: ${String(ref)} has no ${phase}() method`);
-  return (fn as (...args: unknown[]) => unknown).bind(step) as BeforeFn | AfterFn;
+  return (fn as (...args: unknown[]) => unknown).bind(step) as Before | After;
 }
 
-function compose(before: BeforeFn[], after: AfterFn[], invoke: (body: unknown, ctx: HandlerContext) => unknown) {
-  if (before.length === 0 && after.length === 0) return (ctx: HandlerContext, body: unknown) => invoke(body, ctx);
-  return async (ctx: HandlerContext, body: unknown) => {
-    for (const step of before) body = await (step as BeforeFn)(ctx, body);
+function compose(before: Before[], after: After[], invoke: (body: unknown, ctx: StepContext) => unknown) {
+  if (before.length === 0 && after.length === 0) return (ctx: StepContext, body: unknown) => invoke(body, ctx);
+  return async (ctx: StepContext, body: unknown) => {
+    for (const step of before) body = await step(ctx, body);
     let result = await invoke(body, ctx);
-    for (const step of after) result = await (step as AfterFn)(ctx, result);
+    for (const step of after) result = await step(ctx, result);
     return result;
   };
 }
@@ -176,13 +175,13 @@ export function scanComponents(
       const isDto = bodyType !== undefined && !raw;
 
       const beforeRefs = [...options.globalBefore, ...meta.before, ...methodMeta.before];
-      const before = beforeRefs.map((ref) => resolveStep(container, ref, 'before', where) as BeforeFn);
+      const before = beforeRefs.map((ref) => resolveStep(container, ref, 'before', where) as Before);
       if (options.validation && isDto && kind === 'handler') {
         const validation = new ValidationStep();
         before.unshift((ctx, body) => validation.before(ctx, body));
       }
       const afterRefs = [...options.globalAfter, ...meta.after, ...methodMeta.after];
-      const after = afterRefs.map((ref) => resolveStep(container, ref, 'after', where) as AfterFn);
+      const after = afterRefs.map((ref) => resolveStep(container, ref, 'after', where) as After);
       routes.push({
         kind,
         key,
