@@ -1,8 +1,8 @@
-// README's tracing fragment, between the region marks, with what it takes from the sections before
+// README's tracing fragment, between the region marks
 import 'reflect-metadata';
 import { bootstrap } from '@pitaya-ts/core';
-import { natsRpcModule } from '@pitaya-ts/nats';
 import { etcdDiscoveryModule } from '@pitaya-ts/etcd';
+import { natsRpcModule } from '@pitaya-ts/nats';
 
 // #region readme
 import { tracingModule } from '@pitaya-ts/tracing';
