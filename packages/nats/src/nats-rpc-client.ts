@@ -85,7 +85,7 @@ export class NatsRpcClient implements RpcClient {
     // closed for good (gave up reconnecting, or stopped): nothing will answer
     void nc.closed().then(() => this.failAll('connection closed'));
     this.sweeper = setInterval(() => this.sweep(), SWEEP_MS);
-    this.sweeper.unref?.();
+    this.sweeper.unref();
   }
 
   async stop(): Promise<void> {

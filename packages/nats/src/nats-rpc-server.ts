@@ -142,11 +142,16 @@ export class NatsRpcServer implements RpcServer {
     }
   }
 
+  private get startedHandler(): RpcHandler {
+    if (!this.handler) throw new Error('the RPC server is not started');
+    return this.handler;
+  }
+
   private async process(msg: Msg): Promise<void> {
     this.running.add(msg);
     let answer: Uint8Array;
     try {
-      answer = protos.encodeResponse(await this.handler!.handle(protos.decodeRequest(msg.data)));
+      answer = protos.encodeResponse(await this.startedHandler.handle(protos.decodeRequest(msg.data)));
     } catch (err) {
       const error = new PitayaError(ErrorCode.BadRequest, `undecodable RPC: ${(err as Error).message}`);
       answer = protos.encodeResponse({ error: error.toWire() });
