@@ -7,7 +7,6 @@ export default tseslint.config(
   // TEMPORARY, while each package is brought to the strict presets: remove as each is clean
   {
     ignores: [
-      'packages/bot/**',
       'packages/core/**',
       'apps/**',
     ],
