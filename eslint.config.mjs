@@ -8,7 +8,6 @@ export default tseslint.config(
   {
     ignores: [
       'packages/core/**',
-      'apps/**',
     ],
   },
   js.configs.recommended,
