@@ -8,8 +8,11 @@ const config: Config = {
   // the registry tests have their own command (npm run test:publish)
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/publish/'],
   transform: { '^.+\\.(t|j)s$': '@swc/jest' },
-  // inversify ships ESM only; Jest on Node 20 needs it transpiled
-  transformIgnorePatterns: ['/node_modules/(?!(inversify|@inversifyjs)/)'],
+  // inversify ships ESM only; Jest on Node 20 needs it transpiled, and OpenTelemetry's OTLP exporter
+  // and resource detectors their import() calls (a test's VM refuses them)
+  transformIgnorePatterns: [
+    '/node_modules/(?!(inversify|@inversifyjs|@opentelemetry/otlp-exporter-base|@opentelemetry/resources)/)',
+  ],
   moduleNameMapper: { '^@pitaya-ts/([^/]+)$': '<rootDir>/packages/$1/src' },
   testTimeout: 20_000,
   // the suites wait on sockets more than on CPU: use both cores

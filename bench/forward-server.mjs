@@ -28,6 +28,7 @@ import {
 import { bootstrap, Handler, Request, TcpAcceptor, TOKENS, WsAcceptor } from '@pitaya-ts/core';
 import { etcdDiscoveryModule } from '@pitaya-ts/etcd';
 import { natsRpcModule } from '@pitaya-ts/nats';
+import { tracingModule } from '@pitaya-ts/tracing';
 import { WebSocketServer } from 'ws';
 import { serve } from './ipc.mjs';
 import { FORWARD_SUBJECT } from './routes.mjs';
@@ -49,15 +50,28 @@ const clusterConfig = ({ natsUrl, etcdEndpoint, prefix, dispatch }) => ({
   ...(dispatch ? { 'pitaya.concurrency.handler.dispatch': dispatch } : {}),
 });
 
+/** The providers of both pitaya-ts servers; `tracing`: @pitaya-ts/tracing, on or off, exporting over OTLP. */
+function providers({ tracing }) {
+  const cluster = [natsRpcModule(), etcdDiscoveryModule()];
+  if (!tracing) return cluster;
+  // the Node SDK reads these; the room follows the connector's sampling decision (parent based)
+  process.env.OTEL_EXPORTER_OTLP_ENDPOINT = tracing.endpoint;
+  process.env.OTEL_TRACES_SAMPLER = 'parentbased_traceidratio';
+  process.env.OTEL_TRACES_SAMPLER_ARG = String(tracing.ratio ?? 1);
+  return [...cluster, tracingModule()];
+}
+
+const tracingConfig = ({ tracing }) => (tracing ? { 'pitaya.tracing.enabled': tracing.enabled } : {});
+
 async function startConnector(options) {
   const acceptor = new WsAcceptor({ host: '127.0.0.1', port: 0 });
   const tcpAcceptor = new TcpAcceptor({ host: '127.0.0.1', port: 0 });
   const app = await bootstrap({
     serverType: 'connector',
     acceptors: [acceptor, tcpAcceptor],
-    providers: [natsRpcModule(), etcdDiscoveryModule()],
+    providers: providers(options),
     handleSignals: false,
-    config: clusterConfig(options),
+    config: { ...clusterConfig(options), ...tracingConfig(options) },
   });
   await app.start();
   const discovery = app.container.get(TOKENS.ServiceDiscovery);
@@ -89,9 +103,9 @@ async function startRoom(options) {
   const app = await bootstrap({
     serverType: 'room',
     handlers: [EchoHandler],
-    providers: [natsRpcModule(), etcdDiscoveryModule()],
+    providers: providers(options),
     handleSignals: false,
-    config: clusterConfig(options),
+    config: { ...clusterConfig(options), ...tracingConfig(options) },
   });
   await app.start();
   return { stop: () => app.stop() };

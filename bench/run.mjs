@@ -18,6 +18,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startEtcdServer, startNatsServer } from '@pitaya-ts/testing';
 import { ATTACK_IN_FLIGHT, ATTACKS } from './attack.mjs';
 import { floorsSection, forwardFloorsSection } from './floors.mjs';
+import { tracingSection } from './tracing.mjs';
 import { fmt, median } from './format.mjs';
 import { CONTENDED, cpuPercent, quietMachine, start } from './ipc.mjs';
 import { SERVER_CPU } from './pin.mjs';
@@ -39,7 +40,8 @@ const KILL_CLIENTS = setting('BENCH_KILL_CLIENTS', 100);
 const DISPATCH = process.env.BENCH_FORWARD_DISPATCH ? Number(process.env.BENCH_FORWARD_DISPATCH) : undefined;
 // sections: echo, broadcast, memory, floors (the echo beside the floors and pinus, C client),
 // forward (the forwarded path and the NATS restart), kill (a room server killed under forwarded
-// load), forward-floors (the forwarded path beside its floor and pinus, C client), attack
+// load), forward-floors (the forwarded path beside its floor and pinus, C client), attack,
+// tracing (the forwarded path with tracing off and on)
 const ONLY = process.env.BENCH_ONLY?.split(',') ?? [
   'echo',
   'broadcast',
@@ -49,8 +51,11 @@ const ONLY = process.env.BENCH_ONLY?.split(',') ?? [
   'kill',
   'forward-floors',
   'attack',
+  'tracing',
 ];
-const FORWARD_SECTIONS = ['forward', 'kill', 'forward-floors'];
+const FORWARD_SECTIONS = ['forward', 'kill', 'forward-floors', 'tracing'];
+// BENCH_TRACING_CLIENTS: connections of the tracing section
+const TRACING_CLIENTS = setting('BENCH_TRACING_CLIENTS', 100);
 // BENCH_PROFILE=<dir>: each server writes CPU profiles to <dir>/<kind> (node --cpu-prof); the
 // forwarded path's to <dir>/forward-<kind>, one file per process started
 const PROFILE = process.env.BENCH_PROFILE;
@@ -221,9 +226,10 @@ let forwardRuns = 0;
  * Starts the forwarded path's processes on the given NATS and etcd, waits until the connector sees
  * its room servers, runs `fn(procs)`, then stops them: a graceful shutdown first (they leave etcd),
  * then the processes end. `names` are kinds of bench/forward-server.mjs, numbered when a kind comes
- * twice (`room`, `room-2`); `procs` has them by name. `cpus`: the cores they are pinned to.
+ * twice (`room`, `room-2`); `procs` has them by name. `cpus`: the cores they are pinned to; `extra`:
+ * more options of their `start`.
  */
-async function withForwardServers({ nats, etcd }, names, fn, cpus = undefined) {
+async function withForwardServers({ nats, etcd }, names, fn, cpus = undefined, extra = {}) {
   if (!(await quietMachine(60_000))) console.log('  (the machine stayed busy for a minute: measuring anyway)');
   // a prefix of their own: servers of an earlier shape are never seen, even if one lingered
   const options = {
@@ -231,6 +237,7 @@ async function withForwardServers({ nats, etcd }, names, fn, cpus = undefined) {
     etcdEndpoint: etcd.endpoint,
     prefix: `bench-${process.pid}-${++forwardRuns}/`,
     dispatch: DISPATCH,
+    ...extra,
   };
   const procs = {};
   const kindOf = (name) => name.replace(/-\d+$/, '');
@@ -423,6 +430,17 @@ async function forwardSection(load) {
     if (ONLY.includes('kill')) await forwardKill(load, infra);
     if (ONLY.includes('forward-floors')) {
       await forwardFloorsSection((names, fn) => withForwardServers(infra, names, fn, SERVER_CPU), infra.nats);
+    }
+    if (ONLY.includes('tracing')) {
+      await tracingSection(load, (names, fn, extra) => withForwardServers(infra, names, fn, undefined, extra), {
+        clients: TRACING_CLIENTS,
+        warmupMs: WARMUP_SECONDS * 1000,
+        sliceMs: SLICE_SECONDS * 1000,
+        slices: SLICES,
+        natsPid: infra.nats.pid,
+        pairs,
+        forwardCpu,
+      });
     }
   } finally {
     await infra.nats.stop();

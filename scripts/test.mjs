@@ -31,5 +31,7 @@ try {
 
 // build (the tests start the built chat server as a child process), then type-check the tests too
 run(bin('tsc'), ['-b', 'tsconfig.build.json']);
+// the chat demo's page, which a test opens in Chromium
+run(process.execPath, [join(root, 'apps/chat/scripts/build-web.mjs')]);
 run(bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
 run(bin('jest'), process.argv.slice(2), { ...process.env, CHROMIUM_PATH: tools.chromium });

@@ -1,4 +1,5 @@
 import { bootstrap, TcpAcceptor, WsAcceptor, type BootstrapOptions, type PitayaApp } from '@pitaya-ts/core';
+import { chatPage } from './chat-page';
 import { RoomHandler } from './room.handler';
 
 export interface ChatServerOptions {
@@ -17,7 +18,8 @@ export function createChatServer(options: ChatServerOptions = {}): Promise<Pitay
     serverType: 'chat',
     handlers: [RoomHandler],
     acceptors: [
-      new WsAcceptor({ host, port: options.wsPort ?? 3250 }),
+      // the page at http://host:port/ beside the WebSocket, as Pitaya's chat demo has one
+      new WsAcceptor({ host, port: options.wsPort ?? 3250, http: chatPage() }),
       new TcpAcceptor({ host, port: options.tcpPort ?? 3251 }),
     ],
     routeDictionary: ['chat.room.join', 'chat.room.send', 'chat.room.leave', 'onJoin', 'onMessage', 'onLeave'],

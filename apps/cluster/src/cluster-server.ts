@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { bootstrap, TcpAcceptor, WsAcceptor, type PitayaApp } from '@pitaya-ts/core';
 import { etcdDiscoveryModule } from '@pitaya-ts/etcd';
 import { natsRpcModule } from '@pitaya-ts/nats';
+import { tracingModule } from '@pitaya-ts/tracing';
 import { workerModule } from '@pitaya-ts/worker';
 import { EntryHandler } from './entry.handler';
 import { GRANT_BADGE_ROUTE, GRANT_BADGE_TYPES, LEAVE_ROUTE, LEAVE_TYPES, RoomRemote } from './room.remote';
@@ -38,6 +39,8 @@ export async function createClusterServer(options: ClusterServerOptions): Promis
       etcdDiscoveryModule(),
       // room servers run the reliable RPCs (badges), on their room's server; connectors only enqueue
       workerModule({ types: JOB_TYPES, pickServer: roomJobServer, runJobs: options.type === 'room' }),
+      // traces when PITAYA_TRACING_ENABLED=true or OTEL_TRACES_EXPORTER=otlp (docker/compose.yml sends them to Jaeger)
+      tracingModule({ env: options.env }),
     ],
     config: { 'pitaya.serializer.protobuf.files': [PROTO], ...options.config },
     env: options.env,

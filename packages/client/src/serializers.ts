@@ -1,6 +1,6 @@
 import { errorMessage } from '@pitaya-ts/protocol';
-import { Reader } from 'protobufjs/minimal';
 import { ClientError, PitayaError } from './errors';
+import { decodeProtosError } from './protos-error';
 
 /** The part of a protobufjs `Type` the client uses; the application supplies the types. */
 export interface ProtobufType {
@@ -79,45 +79,6 @@ export class JsonBodySerializer implements BodySerializer {
   }
 }
 
-/**
- * Decodes Pitaya's `protos.Error {1: code, 2: msg, 3: map<string,string> metadata}` with the
- * minimal protobufjs reader, as protobufjs's static code generator would: the reflection build
- * would triple the browser bundle for one message.
- */
-function decodeProtosError(bytes: Uint8Array): PitayaError {
-  const reader = Reader.create(bytes);
-  let code = '';
-  let msg = '';
-  const metadata: Record<string, string> = {};
-  while (reader.pos < reader.len) {
-    const tag = reader.uint32();
-    switch (tag >>> 3) {
-      case 1:
-        code = reader.string();
-        break;
-      case 2:
-        msg = reader.string();
-        break;
-      case 3: {
-        const end = reader.uint32() + reader.pos;
-        let key = '';
-        let value = '';
-        while (reader.pos < end) {
-          const entryTag = reader.uint32();
-          if (entryTag >>> 3 === 1) key = reader.string();
-          else if (entryTag >>> 3 === 2) value = reader.string();
-          else reader.skipType(entryTag & 7);
-        }
-        metadata[key] = value;
-        break;
-      }
-      default:
-        reader.skipType(tag & 7);
-    }
-  }
-  return errorFrom({ code, msg, metadata });
-}
-
 export class ProtobufBodySerializer implements BodySerializer {
   readonly name = 'protobuf';
   private readonly toObjectOptions: object;
@@ -146,7 +107,7 @@ export class ProtobufBodySerializer implements BodySerializer {
 
   decodeError(bytes: Uint8Array): PitayaError {
     try {
-      return decodeProtosError(bytes);
+      return errorFrom(decodeProtosError(bytes));
     } catch {
       return new PitayaError('PIT-000', 'undecodable error body');
     }

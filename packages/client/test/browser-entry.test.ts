@@ -39,6 +39,23 @@ describe('browser entry', () => {
     expect(code).not.toMatch(/require\(["'](net|tls|ws)["']\)/);
   });
 
+  it('leaves protobufjs out: a JSON client does not carry it', async () => {
+    const result = await build({
+      metafile: true,
+      entryPoints: [path.join(root, 'packages/client/src/browser.ts')],
+      bundle: true,
+      minify: true,
+      write: false,
+      platform: 'browser',
+      format: 'esm',
+      logLevel: 'silent',
+      alias: { '@pitaya-ts/protocol': path.join(root, 'packages/protocol/src/index.ts') },
+    });
+    expect(Object.keys(result.metafile.inputs).filter((input) => input.includes('protobufjs'))).toEqual([]);
+    // 76 kB minified with protobufjs's minimal runtime, 33 kB without
+    expect(result.outputFiles[0]!.contents.length).toBeLessThan(50_000);
+  });
+
   it('the Node entry, by contrast, does pull in net, tls and ws', async () => {
     const result = await build({
       entryPoints: [path.join(root, 'packages/client/src/index.ts')],

@@ -5,9 +5,21 @@ export { PitayaApp } from './app/pitaya-app';
 export type { PitayaServer, RpcOptions } from './pitaya-server';
 export { TOKENS } from './tokens';
 
-export { After, Before, Handler, Notify, Proto, Remote, Request, Route } from './decorators/component.decorators';
+export {
+  After,
+  Before,
+  Handler,
+  Notify,
+  Proto,
+  Remote,
+  Request,
+  Route,
+  type BodyOptions,
+  type StepsDecorator,
+} from './decorators/component.decorators';
 export type { ComponentOptions } from './decorators/component-metadata';
-export type { AfterStep, BeforeStep, HandlerContext, PipelineRef } from './pipeline/pipeline';
+export type { AfterStep, BeforeStep, PipelineRef } from './pipeline/pipeline';
+export type { HandlerContext, RemoteContext, StepContext } from './pipeline/context';
 export { ValidationStep } from './pipeline/validation.step';
 
 export { ErrorCode, PitayaError, asPitayaError, type WireError } from './errors/pitaya-error';
@@ -69,11 +81,13 @@ export { addMetricTags } from './metrics/metric-tags';
 export { PrometheusReporter, type PrometheusReporterOptions } from './metrics/prometheus-reporter';
 export { StatsdReporter, type StatsdReporterOptions } from './metrics/statsd-reporter';
 
+export { NO_TRACER, type ClientMessageTrace, type RpcCallTrace, type TraceSpan, type Tracer } from './tracing/tracer';
+
 export type { Module } from './modules/module';
 export { BinaryModule, type BinaryModuleOptions } from './modules/binary-module';
 
 export type { Logger } from './logging/logger';
-export { createLogger } from './logging/logger';
+export { createLogger, type LogFormat } from './logging/logger';
 
 export type { ServerInfo, ServiceDiscovery, ServiceDiscoveryListener } from './rpc/service-discovery';
 export { StandaloneServiceDiscovery } from './rpc/service-discovery';

@@ -16,6 +16,7 @@ import type { UnreachableServers } from './rpc/unreachable-servers';
 import type { ServerInfo, ServiceDiscovery } from './rpc/service-discovery';
 import type { Serializer } from './serialize/serializer';
 import type { SessionPool } from './session/session-pool';
+import type { Tracer } from './tracing/tracer';
 import type { UserMessenger } from './session/user-messenger';
 
 // Symbol.for: two copies of the package still agree on every token.
@@ -45,6 +46,8 @@ export const TOKENS = {
   RpcServer: token<RpcServer>('RpcServer'),
   ServiceDiscovery: token<ServiceDiscovery>('ServiceDiscovery'),
   MetricsReporter: token<MetricsReporter>('MetricsReporter'),
+  /** Traces client messages and RPCs; off (and free) by default: `@pitaya-ts/tracing` turns it on. */
+  Tracer: token<Tracer>('Tracer'),
   Modules: token<Module[]>('Modules'),
   /** The server itself: for handlers that make RPCs or push to users. */
   App: token<PitayaServer>('App'),

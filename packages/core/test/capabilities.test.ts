@@ -1,5 +1,15 @@
 import 'reflect-metadata';
-import { Handler, StandaloneRpcClient, TOKENS, type RpcClient } from '@pitaya-ts/core';
+import { ContainerModule } from 'inversify';
+import {
+  Handler,
+  MemoryCluster,
+  NO_TRACER,
+  StandaloneRpcClient,
+  TOKENS,
+  type RpcClient,
+  type Tracer,
+} from '@pitaya-ts/core';
+import { startCluster } from './cluster/fixtures';
 import { Harness, RecordingReporter } from './helpers';
 
 const harness = new Harness();
@@ -39,7 +49,41 @@ class SilentReporter extends RecordingReporter {
   readonly enabled = false;
 }
 
+/** A tracer that says it is off, and counts what it is asked. */
+class CountingTracer implements Tracer {
+  readonly enabled = false;
+  calls = 0;
+  clientMessage = (...args: Parameters<Tracer['clientMessage']>) => this.count(NO_TRACER.clientMessage(...args));
+  rpcCall = (...args: Parameters<Tracer['rpcCall']>) => this.count(NO_TRACER.rpcCall(...args));
+  rpcReceived = (...args: Parameters<Tracer['rpcReceived']>) => this.count(NO_TRACER.rpcReceived(...args));
+  activate = <T>(...args: Parameters<Tracer['activate']>) => this.count(NO_TRACER.activate(...args) as T);
+
+  private count<T>(value: T): T {
+    this.calls++;
+    return value;
+  }
+}
+
 describe('what providers declare, not what class they are', () => {
+  it('traces nothing, on any path, for a tracer that says it is not enabled', async () => {
+    const tracer = new CountingTracer();
+    const memory = new MemoryCluster();
+    const traced = new ContainerModule(({ rebind }) => void rebind(TOKENS.Tracer).toConstantValue(tracer));
+    const cluster = await startCluster(() => [memory.providers(), traced]);
+    try {
+      const player = await cluster.client();
+      // a forward (Sys RPC), a backend's RPC to the frontend (bind), a user RPC, a local handler
+      await player.request('room.room.bind', { uid: 'traced' });
+      await expect(cluster.connectors[0]!.rpc('room.roomRemote.echo', { n: 1 })).resolves.toMatchObject({ n: 2 });
+      const other = await cluster.client();
+      await expect(other.request('connector.entry.login', { uid: 'local' })).resolves.toMatchObject({ ok: true });
+      expect(cluster.connectors[0]!.sessions.getByUid('traced')).toBeDefined();
+      expect(tracer.calls).toBe(0);
+    } finally {
+      await cluster.stop();
+    }
+  });
+
   it('forwards nothing when the RPC client says it is not clustered, whatever its class', async () => {
     const client = new CountingClient();
     const app = await harness.server({

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import pino from 'pino';
-import { RpcMsgType, RpcType, type RpcRequest } from '@pitaya-ts/core';
+import { NO_TRACER, RpcMsgType, RpcType, type RpcRequest } from '@pitaya-ts/core';
 import { ClusterRequestHandler, type ClusterRequestHandlerDeps } from '../src/cluster/cluster-request-handler';
 import type { RemoteService } from '../src/handler/remote-service';
 import { RouteParser } from '../src/routing/route';
@@ -21,6 +21,7 @@ describe("the deadline of an RPC a server handles (the caller's reqTimeout)", ()
       routes: new RouteParser('room'),
       remotes: hang,
       logger: pino({ level: 'silent' }),
+      tracer: NO_TRACER,
     } as unknown as ClusterRequestHandlerDeps);
     const timers = jest.spyOn(global, 'setTimeout');
     void handler.handle(request('1h'));

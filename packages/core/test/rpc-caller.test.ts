@@ -9,6 +9,7 @@ import {
   type ServerInfo,
 } from '@pitaya-ts/core';
 import { RpcCaller } from '../src/cluster/rpc-caller';
+import { NO_TRACER } from '../src/tracing/tracer';
 import { markDeadline } from '../src/cluster/deadline';
 import { RemoteService } from '../src/handler/remote-service';
 import { RouteParser } from '../src/routing/route';
@@ -43,7 +44,7 @@ function setup(probeMs = 0) {
   const client = new ManualClient();
   const unreachable = new UnreachableServers(60_000);
   const remotes = () => ({}) as RemoteService;
-  const caller = new RpcCaller(self, client, remotes, new RouteParser('connector'), unreachable, probeMs);
+  const caller = new RpcCaller(self, client, remotes, new RouteParser('connector'), unreachable, probeMs, NO_TRACER);
   const call = (n: number, timeoutMs = 60_000, metadata?: Record<string, unknown>) =>
     caller.user(room, 'room.r.m', bytes(`call ${n}`), { timeoutMs, metadata }).then(
       (data) => text(data),

@@ -150,6 +150,7 @@ describe('failover across copies', () => {
       new routeB.RouteParser('connector'),
       unreachable,
       0,
+      copyB.NO_TRACER,
     );
     const call = () => caller.user(server('room-1'), 'room.r.m', new Uint8Array(), { timeoutMs: 60_000 });
     const before = call().catch((err: unknown) => err);

@@ -96,6 +96,29 @@ describe('WebSocket acceptor', () => {
     expect(peer.received).toMatch(/^HTTP\/1\.1 426 /);
   });
 
+  it('answers plain HTTP with its http handler on the WebSocket port, and 500 when it throws', async () => {
+    const app = await harness.server({
+      handlers: [PingHandler],
+      acceptors: [
+        new WsAcceptor({
+          host: '127.0.0.1',
+          port: 0,
+          http: (request, response) => {
+            if (request.url === '/fail') throw new Error('page handler bug');
+            response.writeHead(200, { 'Content-Type': 'text/plain' }).end(`page ${request.url}`);
+          },
+        }),
+      ],
+    });
+    const base = `http://127.0.0.1:${app.acceptors[0]!.address()!.port}`;
+    const page = await fetch(`${base}/index.html`);
+    expect([page.status, await page.text()]).toEqual([200, 'page /index.html']);
+    expect((await fetch(`${base}/fail`)).status).toBe(500);
+    // the WebSocket beside it still works
+    const client = await harness.client(app);
+    await expect(client.request('game.ping.ping', {})).resolves.toBe('pong');
+  });
+
   it('closes a connection sending a text frame with 1003 (unsupported data)', async () => {
     const { app } = await start();
     const ws = new WebSocket(urlOf(app));

@@ -17,16 +17,22 @@ export interface NatsConnectionOptions {
 
 /** Connects and logs the connection's life; a connection that gives up reconnecting is reported. */
 export async function connectNats(options: NatsConnectionOptions): Promise<NatsConnection> {
-  const nc = await connect({
-    servers: options.url.split(',').map((s) => s.trim()),
-    name: options.name,
-    timeout: options.connectTimeoutMs,
-    maxReconnectAttempts: options.maxReconnectAttempts,
-    reconnectTimeWait: 250,
-    // no stack captured for every request (two Error objects each): the errors are reported by
-    // their message, and the capture cost more than the rest of a forwarded request on a frontend
-    noAsyncTraces: true,
-  });
+  let nc: NatsConnection;
+  try {
+    nc = await connect({
+      servers: options.url.split(',').map((s) => s.trim()),
+      name: options.name,
+      timeout: options.connectTimeoutMs,
+      maxReconnectAttempts: options.maxReconnectAttempts,
+      reconnectTimeWait: 250,
+      // no stack captured for every request (two Error objects each): the errors are reported by
+      // their message, and the capture cost more than the rest of a forwarded request on a frontend
+      noAsyncTraces: true,
+    });
+  } catch (err) {
+    // the client's own message (CONNECTION_REFUSED...) names neither NATS nor where it looked
+    throw new Error(`cannot connect to NATS at ${options.url}: ${(err as Error).message}`, { cause: err });
+  }
   void (async () => {
     for await (const status of nc.status()) {
       if (status.type === 'disconnect') {

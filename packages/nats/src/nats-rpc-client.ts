@@ -48,6 +48,7 @@ const failed = (server: ServerInfo, reason: string) =>
  */
 export class NatsRpcClient implements RpcClient {
   readonly clustered = true;
+  readonly transport = 'NATS';
   private nc: NatsConnection | undefined;
   private inbox = '';
   private inboxSubscription: Subscription | undefined;

@@ -4,7 +4,7 @@ import pino from 'pino';
 import { RpcMsgType, RpcType, type MetricsReporter, type RpcHandler, type ServerInfo } from '@pitaya-ts/core';
 import { NatsRpcClient, NatsRpcServer } from '@pitaya-ts/nats';
 import { errorMessage } from '@pitaya-ts/protocol';
-import { startNatsServer, waitFor, type NatsServer } from '@pitaya-ts/testing';
+import { freePort, startNatsServer, waitFor, type NatsServer } from '@pitaya-ts/testing';
 
 const echo: ServerInfo = { id: 'echo-1', type: 'echo', frontend: false, hostname: 'h', metadata: {} };
 const caller: ServerInfo = { id: 'caller-1', type: 'caller', frontend: false, hostname: 'h', metadata: {} };
@@ -54,6 +54,18 @@ describe('NATS RPC client', () => {
 
   const client = (logger = pino({ level: 'silent' }), maxReconnectAttempts = 20) =>
     new NatsRpcClient({ url: nats.url, connectTimeoutMs: 2000, maxReconnectAttempts, self: caller, logger });
+
+  it('names NATS and its URL when it cannot connect', async () => {
+    const url = `nats://127.0.0.1:${await freePort()}`;
+    const unreachable = new NatsRpcClient({
+      url,
+      connectTimeoutMs: 2000,
+      maxReconnectAttempts: 0,
+      self: caller,
+      logger: pino({ level: 'silent' }),
+    });
+    await expect(unreachable.start()).rejects.toThrow(`cannot connect to NATS at ${url}: `);
+  });
 
   it('holds the calls made while NATS is away and sends them once it is back', async () => {
     const rpcServer = new NatsRpcServer({

@@ -4,3 +4,4 @@ export { ManagedProcess, PortInUseError, startOnFreePorts } from './managed-proc
 export { NatsServer, startNatsServer } from './nats-server';
 export { EtcdServer, startEtcdServer } from './etcd-server';
 export { RedisServer, startRedisServer } from './redis-server';
+export { createTestApp, type TestApp, type TestAppOptions, type Transport } from './test-app';

@@ -204,8 +204,9 @@ export class Agent implements SessionLink, MessageSender {
   }
 
   private settled(): void {
-    this.inFlight--;
     this.handling!.shift();
+    // every message read is answered: its answers go now, not at the end of the turn
+    if (--this.inFlight === 0) this.conn.flush();
     if (this.inFlight <= this.env.dispatchBacklog / 2) this.resume(Pause.Backlog);
   }
 

@@ -23,6 +23,8 @@ export class ConnectionManager {
   private reading = true;
   /** Sessions whose close callbacks are still running. */
   private readonly closing = new Set<Promise<void>>();
+  /** A line per connection at debug level; looked up once, not per connection. */
+  private readonly tracing: boolean;
 
   constructor(
     private readonly acceptors: Acceptor[],
@@ -30,7 +32,9 @@ export class ConnectionManager {
     private readonly timings: ConnectionTimings,
     private readonly reporter: MetricsReporter,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.tracing = logger.isLevelEnabled('debug');
+  }
 
   async start(settings: AcceptorSettings): Promise<void> {
     const env: AgentEnvironment = { ...this.env, onClosed: (agent) => this.onClosed(agent) };
@@ -40,8 +44,19 @@ export class ConnectionManager {
         if (!this.reading) agent.stopReading(); // its upgrade completed as the server stopped
         this.agents.add(agent);
         this.reporter.reportGauge(Metric.ConnectedClients, {}, this.agents.size);
+        if (this.tracing) {
+          const { protocol } = acceptor;
+          this.logger.debug({ session: agent.session.id, protocol, remote: connection.remoteAddress }, 'connection');
+        }
       }, settings);
       this.logger.info({ protocol: acceptor.protocol, address: acceptor.address() }, 'acceptor listening');
+      if (acceptor.hostDefaulted) {
+        this.logger.warn(
+          { protocol: acceptor.protocol, address: acceptor.address() },
+          'listening on every network interface, as no host was given: other machines can connect. ' +
+            "Give the acceptor host '127.0.0.1' to keep it to this machine, or '0.0.0.0' to mean it",
+        );
+      }
     }
     if (this.timings.heartbeatMs > 0) {
       this.lastTick = Date.now();
@@ -61,6 +76,7 @@ export class ConnectionManager {
 
   private onClosed(agent: Agent): void {
     if (!this.agents.delete(agent)) return;
+    if (this.tracing) this.logger.debug({ session: agent.session.id, uid: agent.session.uid }, 'connection closed');
     this.reporter.reportGauge(Metric.ConnectedClients, {}, this.agents.size);
     const closing = this.env.pool.close(agent.session).finally(() => this.closing.delete(closing));
     this.closing.add(closing);

@@ -25,6 +25,7 @@ import { ProtobufSerializer } from '../serialize/protobuf-serializer';
 import { DefaultUserMessenger } from '../cluster/default-user-messenger';
 import { MemorySessionPool } from '../session/memory-session-pool';
 import { TOKENS } from '../tokens';
+import { NO_TRACER } from '../tracing/tracer';
 import { PitayaApp } from './pitaya-app';
 
 export interface BootstrapOptions<A extends ConfigSchema = NoAppKeys> {
@@ -93,7 +94,9 @@ export async function bootstrap<A extends ConfigSchema = NoAppKeys>(
     hostname: os.hostname(),
     metadata: options.metadata ?? {},
   };
-  const logger = options.logger ?? createLogger(config.get('pitaya.log.level'), { serverType, serverId });
+  const logger =
+    options.logger ??
+    createLogger(config.get('pitaya.log.level'), { serverType, serverId }, config.get('pitaya.log.format'));
   for (const warning of config.warnings) logger.warn(warning);
 
   const c = new Container({ defaultScope: 'Singleton' });
@@ -154,6 +157,7 @@ export async function bootstrap<A extends ConfigSchema = NoAppKeys>(
   c.bind(TOKENS.RpcClient).toDynamicValue(() => new StandaloneRpcClient());
   c.bind(TOKENS.RpcServer).toDynamicValue(() => new StandaloneRpcServer());
   c.bind(TOKENS.MetricsReporter).toDynamicValue(() => metricsReporter(config, serverType));
+  c.bind(TOKENS.Tracer).toConstantValue(NO_TRACER);
   for (const provider of options.providers ?? []) await c.load(provider);
 
   const app = new PitayaApp<A>(c, {

@@ -46,7 +46,8 @@ export async function startCluster(c: Container, deps: ClusterDeps): Promise<Clu
   const clustered = rpcClient.clustered;
   const unreachable = c.get(TOKENS.UnreachableServers);
   const probeMs = clustered ? config.get('pitaya.cluster.rpc.client.unreachable.probe') : 0;
-  const caller = new RpcCaller(self, rpcClient, deps.remotes, deps.routes, unreachable, probeMs);
+  const tracer = c.get(TOKENS.Tracer);
+  const caller = new RpcCaller(self, rpcClient, deps.remotes, deps.routes, unreachable, probeMs, tracer);
 
   const frontend = (id: string) => {
     const server = discovery.getServer(id);
@@ -76,6 +77,7 @@ export async function startCluster(c: Container, deps: ClusterDeps): Promise<Clu
       sessionOps,
       unique,
       logger: deps.logger,
+      tracer,
     }),
   );
   await rpcClient.start();

@@ -182,7 +182,9 @@ export class PitayaApp<A extends ConfigSchema = NoAppKeys> implements PitayaServ
       process.once('SIGINT', this.onSignal);
     }
     this.state = 'running';
-    logger.info({ routes: [...registry.handlers.keys()], remotes: [...registry.remotes.keys()] }, 'server started');
+    // routes as clients and callers name them: chat.room.join, not room.join
+    const full = (keys: Iterable<string>) => [...keys].map((key) => `${this.server.type}.${key}`);
+    logger.info({ routes: full(registry.handlers.keys()), remotes: full(registry.remotes.keys()) }, 'server started');
   }
 
   private async startConnections(): Promise<void> {
@@ -194,6 +196,7 @@ export class PitayaApp<A extends ConfigSchema = NoAppKeys> implements PitayaServ
       this.forwarder,
       this.container.get(TOKENS.MetricsReporter),
       logger,
+      this.container.get(TOKENS.Tracer),
     );
     // kept before it starts: a start that fails half-way is undone by stop()
     this.connections = createConnections(this.container, processor.process, logger);
@@ -264,7 +267,7 @@ export class PitayaApp<A extends ConfigSchema = NoAppKeys> implements PitayaServ
     const parsed = this.routes.parse(route);
     // a call to one's own type stays in the process when loopback is on (Pitaya v2)
     if (parsed.serverType === this.server.type && this.config.get('pitaya.cluster.rpc.server.loopback')) {
-      return (await this.remotes().call(parsed, arg, options.session, options.metadata ?? {})) as T;
+      return (await this.remotes().call(parsed, arg, options.metadata ?? {})) as T;
     }
     const body = arg instanceof Uint8Array ? arg : new Uint8Array(0);
     const router = this.container.get(TOKENS.Router);
@@ -280,7 +283,7 @@ export class PitayaApp<A extends ConfigSchema = NoAppKeys> implements PitayaServ
   async rpcTo<T = unknown>(serverId: string, route: string, arg: unknown, options: RpcOptions = {}): Promise<T> {
     const parsed = this.routes.parse(route);
     if (serverId === this.server.id) {
-      return (await this.remotes().call(parsed, arg, options.session, options.metadata ?? {})) as T;
+      return (await this.remotes().call(parsed, arg, options.metadata ?? {})) as T;
     }
     const server = this.container.get(TOKENS.ServiceDiscovery).getServer(serverId);
     if (!server)

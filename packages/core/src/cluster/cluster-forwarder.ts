@@ -11,13 +11,20 @@ import type { RpcCaller } from './rpc-caller';
  * snapshot of the session, to the server the router picks; its answer returns to the client.
  */
 export function clusterForwarder(router: Router, caller: RpcCaller, timeoutMs: number): Forwarder {
-  return async (route: ParsedRoute, type: 'request' | 'notify', session: Session, message: Message) => {
+  return async (
+    route: ParsedRoute,
+    type: 'request' | 'notify',
+    session: Session,
+    message: Message,
+    metadata: Record<string, unknown>,
+  ) => {
     const snapshot = { id: session.id, uid: session.uid ?? '', data: encodeSessionData(session.data()) };
     return routeAndCall(router, route.serverType, route.full, session, message.body, (target) =>
       caller.sys(target, route.full, message.body, {
         session: snapshot,
         messageId: message.id,
         notify: type === 'notify',
+        metadata,
         timeoutMs,
       }),
     );

@@ -13,6 +13,7 @@ import { BackendSession, type BackendSessionOps } from './backend-session';
 import { markDeadline } from './deadline';
 import { ACK, type BindMessage, type PushMessage } from '../wire/protos';
 import { within } from '../util/within';
+import type { Tracer } from '../tracing/tracer';
 
 /** The caller's `reqTimeout`, in ms. */
 function requestTimeout(request: RpcRequest): number | undefined {
@@ -30,29 +31,44 @@ export interface ClusterRequestHandlerDeps {
   sessionOps: BackendSessionOps;
   unique: boolean;
   logger: Logger;
+  tracer: Tracer;
 }
 
 /**
  * What this server does with what the cluster sends it: forwarded client messages (Sys RPC) run
  * their handler on a backend session; User RPCs run a remote; on frontends, pushes, kicks and
  * other frontends' binds reach the local sessions. Every RPC gets an answer or an error.
+ * With tracing on, each RPC is a server span continuing the caller's trace.
  */
 export class ClusterRequestHandler implements RpcHandler {
-  constructor(private readonly deps: ClusterRequestHandlerDeps) {}
+  private readonly tracing: boolean;
+
+  constructor(private readonly deps: ClusterRequestHandlerDeps) {
+    this.tracing = deps.tracer.enabled;
+  }
 
   async handle(request: RpcRequest): Promise<RpcResponse> {
+    const span = this.tracing ? this.deps.tracer.rpcReceived(request) : undefined;
     try {
       const timeoutMs = requestTimeout(request);
       // the calls the handler makes with the request's metadata get less time than the caller waits
       if (timeoutMs) markDeadline(request.metadata, timeoutMs);
-      const work = request.type === RpcType.Sys ? this.sys(request) : this.user(request);
-      return { data: timeoutMs ? await this.withDeadline(work, request, timeoutMs) : await work };
+      const work = span ? this.deps.tracer.activate(span, () => this.run(request)) : this.run(request);
+      const data = timeoutMs ? await this.withDeadline(work, request, timeoutMs) : await work;
+      span?.end();
+      return { data };
     } catch (err) {
       if (!PitayaError.is(err)) {
         this.deps.logger.error({ err, route: request.msg.route }, 'RPC handler failed');
       }
-      return { error: asPitayaError(err).toWire() };
+      const error = asPitayaError(err);
+      span?.end(error);
+      return { error: error.toWire() };
     }
+  }
+
+  private run(request: RpcRequest): Promise<Uint8Array> {
+    return request.type === RpcType.Sys ? this.sys(request) : this.user(request);
   }
 
   /** Past the caller's `reqTimeout`, nobody waits for the answer: stop waiting here too. */

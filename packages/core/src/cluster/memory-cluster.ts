@@ -157,6 +157,7 @@ export class MemoryServiceDiscovery implements ServiceDiscovery {
 
 export class MemoryRpcClient implements RpcClient {
   readonly clustered = true;
+  readonly transport = 'Memory';
 
   constructor(private readonly cluster: MemoryCluster) {}
 

@@ -1,11 +1,12 @@
 import { formatDuration } from '../config/duration';
-import { ErrorCode, PitayaError } from '../errors/pitaya-error';
+import { asPitayaError, ErrorCode, PitayaError } from '../errors/pitaya-error';
 import type { RemoteService } from '../handler/remote-service';
 import type { RpcClient } from '../rpc/rpc-client';
 import { RpcMsgType, RpcType, type RpcRequest, type RpcSession } from '../wire/rpc-messages';
 import type { ServerInfo } from '../rpc/service-discovery';
 import type { UnreachableServers } from '../rpc/unreachable-servers';
 import type { RouteParser } from '../routing/route';
+import type { Tracer } from '../tracing/tracer';
 import { timeoutWithin } from './deadline';
 import { InFlightCalls, type InFlightCall } from './in-flight-calls';
 import { within } from '../util/within';
@@ -32,10 +33,12 @@ export interface SysCallOptions extends CallOptions {
  * passed on) gets no more time than the request has left.
  *
  * A server found unreachable is left out of routing for a while, and the calls in flight to a
- * server that went away fail at once: as errors, since it may have handled them.
+ * server that went away fail at once: as errors, since it may have handled them. With tracing on,
+ * each call is a client span whose context travels in the request's metadata.
  */
 export class RpcCaller {
   private readonly inFlight = new InFlightCalls();
+  private readonly tracing: boolean;
   private readonly prober: ReturnType<typeof setInterval> | undefined;
   /** The last call sent at the previous probe round. */
   private probedUpTo = 0;
@@ -49,7 +52,9 @@ export class RpcCaller {
     private readonly unreachable: UnreachableServers,
     /** Servers whose calls have waited this long are probed; 0: never. */
     private readonly probeMs: number,
+    private readonly tracer: Tracer,
   ) {
+    this.tracing = tracer.enabled;
     if (probeMs > 0) this.prober = setInterval(() => this.probe(), probeMs).unref();
   }
 
@@ -63,7 +68,7 @@ export class RpcCaller {
       return this.remotes().callSerialized(this.routes.parse(route), arg, options.metadata ?? {});
     }
     const timeoutMs = timeoutWithin(options.timeoutMs, options.metadata);
-    return this.send(
+    return this.traced(
       target,
       {
         type: RpcType.User,
@@ -78,7 +83,7 @@ export class RpcCaller {
   /** Sys RPC: a client message forwarded by this frontend to a handler of `target`. */
   sys(target: ServerInfo, route: string, body: Uint8Array, options: SysCallOptions): Promise<Uint8Array> {
     const timeoutMs = timeoutWithin(options.timeoutMs, options.metadata);
-    return this.send(
+    return this.traced(
       target,
       {
         type: RpcType.Sys,
@@ -120,6 +125,18 @@ export class RpcCaller {
       'peer.service': this.self.type,
       reqTimeout: formatDuration(timeoutMs),
     };
+  }
+
+  private traced(target: ServerInfo, request: RpcRequest, timeoutMs: number): Promise<Uint8Array> {
+    if (!this.tracing) return this.send(target, request, timeoutMs);
+    const call = { transport: this.client.transport ?? 'RPC', target, route: request.msg.route };
+    const span = this.tracer.rpcCall(call, request.metadata);
+    const answer = this.send(target, request, timeoutMs);
+    answer.then(
+      () => span.end(),
+      (err: unknown) => span.end(asPitayaError(err)),
+    );
+    return answer;
   }
 
   private send(target: ServerInfo, request: RpcRequest, timeoutMs: number): Promise<Uint8Array> {

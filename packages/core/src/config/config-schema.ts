@@ -203,6 +203,11 @@ export const CONFIG_SCHEMA = {
     'trace',
     'silent',
   ] as const),
+  'pitaya.log.format': string(
+    'auto',
+    'Log lines: json, pretty (coloured, for people), or auto: pretty when stdout is a terminal (pitaya-ts)',
+    ['auto', 'json', 'pretty'] as const,
+  ),
 
   // connection
   'pitaya.heartbeat.interval': duration(
@@ -333,6 +338,12 @@ export const CONFIG_SCHEMA = {
   ),
   'pitaya.metrics.custom': customMetrics(
     'Custom counters, gauges, summaries and histograms: {subsystem, name, help, labels}',
+  ),
+
+  // tracing
+  'pitaya.tracing.enabled': bool(
+    false,
+    'Traces of client messages and RPCs with @pitaya-ts/tracing (OpenTelemetry); OTEL_TRACES_EXPORTER=otlp turns them on too',
   ),
 
   // cluster: service discovery

@@ -1,14 +1,20 @@
-import type { PipelineRef } from '../pipeline/pipeline';
+import type { BodyType } from '../pipeline/context';
+import type { AnyPipelineRef as StepRef } from '../pipeline/pipeline';
 
 export interface MethodMetadata {
   /** Route name of the method (Pitaya's WithName for a method). */
   name?: string;
   /** A notify handler: a Request to it is PIT-400. */
   notify?: boolean;
-  before: PipelineRef[];
-  after: PipelineRef[];
+  before: StepRef[];
+  after: StepRef[];
   /** protobuf message types of the body and the result. */
   proto?: { request?: string; response?: string };
+  /**
+   * The body type declared in the decorator (`@Request(JoinRequest)`): what compilers that emit no
+   * decorator metadata (esbuild, tsx, SWC without decoratorMetadata) leave the scanner to know.
+   */
+  body?: BodyType;
 }
 
 export interface ComponentMetadata {
@@ -16,8 +22,8 @@ export interface ComponentMetadata {
   name?: string;
   /** Maps method names to route names (Pitaya's WithNameFunc). */
   nameFunc?: (method: string) => string;
-  before: PipelineRef[];
-  after: PipelineRef[];
+  before: StepRef[];
+  after: StepRef[];
   methods: Map<string, MethodMetadata>;
 }
 

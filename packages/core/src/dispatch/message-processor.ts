@@ -6,6 +6,7 @@ import { Metric, type MetricsReporter } from '../metrics/metrics-reporter';
 import type { ParsedRoute, RouteParser } from '../routing/route';
 import type { Session } from '../session/session';
 import type { HandlerService } from '../handler/handler-service';
+import type { TraceSpan, Tracer } from '../tracing/tracer';
 
 /** The client a message came from, as the processor answers it: the agent, on a frontend. */
 export interface MessageSender {
@@ -23,14 +24,19 @@ export type Forwarder = (
   type: 'request' | 'notify',
   session: Session,
   message: Message,
+  /** The message's context (`request.id`...), propagated to the server that handles it. */
+  metadata: Record<string, unknown>,
 ) => Promise<Uint8Array>;
 
 /**
  * Handles one client message end to end: route, local handler or forward, response or error,
- * metrics. Never throws: every outcome is an answer (requests) or a log line (notifies).
+ * metrics, trace. Never throws: every outcome is an answer (requests) or a log line (notifies).
  */
 export class MessageProcessor {
   private readonly measuring: boolean;
+  /** A line per message at debug level; looked up once, not per message. */
+  private readonly logging: boolean;
+  private readonly tracing: boolean;
 
   constructor(
     private readonly serverType: string,
@@ -39,19 +45,35 @@ export class MessageProcessor {
     private readonly forward: Forwarder | undefined,
     private readonly reporter: MetricsReporter,
     private readonly logger: Logger,
+    private readonly tracer: Tracer,
   ) {
     this.measuring = reporter.enabled !== false;
+    this.logging = logger.isLevelEnabled('debug');
+    this.tracing = tracer.enabled;
   }
 
-  readonly process: ProcessMessage = async (sender, message, receivedAt) => {
-    const started = this.measuring ? performance.now() : 0;
+  readonly process: ProcessMessage = (sender, message, receivedAt) => {
     const type = message.type === MessageType.Request ? 'request' : 'notify';
+    // what the handler propagates: it may tag the metrics below
+    const metadata: Record<string, unknown> = {};
+    if (!this.tracing) return this.handle(sender, message, receivedAt, type, metadata, undefined);
+    const span = this.tracer.clientMessage({ route: message.route, type, uid: sender.session.uid }, metadata);
+    return this.tracer.activate(span, () => this.handle(sender, message, receivedAt, type, metadata, span));
+  };
+
+  private async handle(
+    sender: MessageSender,
+    message: Message,
+    receivedAt: number,
+    type: 'request' | 'notify',
+    metadata: Record<string, unknown>,
+    span: TraceSpan | undefined,
+  ): Promise<void> {
+    const started = this.measuring || this.logging ? performance.now() : 0;
     let routeName = message.route;
     let code = '';
     // a route this server serves keeps its label whatever the outcome
     let served = false;
-    // what the handler propagates: it may tag the metrics below
-    const metadata: Record<string, unknown> = {};
     try {
       const route = this.routes.parse(message.route);
       routeName = route.full;
@@ -61,18 +83,25 @@ export class MessageProcessor {
         const answer = this.handlers.run(route, type, sender.session, message.body, metadata);
         response = answer instanceof Uint8Array ? answer : await answer;
       } else if (this.forward) {
-        response = await this.forward(route, type, sender.session, message);
+        response = await this.forward(route, type, sender.session, message, metadata);
       } else {
         throw PitayaError.routeNotFound(route.full);
       }
       if (type === 'request') sender.respond(message.id, response);
+      span?.end();
     } catch (err) {
       const error = asPitayaError(err);
       code = error.code;
+      span?.end(error);
       if (!PitayaError.is(err)) this.logger.error({ err, route: routeName }, 'handler failed');
       if (type === 'request') sender.respondError(message.id, error);
       // not `msg`: pino's message key, which would shadow the reason in the JSON line
       else this.logger.warn({ route: routeName, code, reason: error.message }, 'notify failed');
+    }
+    if (this.logging) {
+      const ms = Math.round((performance.now() - started) * 100) / 100;
+      const { id: session, uid } = sender.session;
+      this.logger.debug({ session, uid, route: routeName, ms, ...(code && { code }) }, type);
     }
     if (!this.measuring) return;
     // a client can send any route: unknown ones share one label value, or the series would explode
@@ -81,5 +110,5 @@ export class MessageProcessor {
     const labels = { ...tags, route: routeName, type, status: code ? 'failed' : 'ok', code };
     this.reporter.reportSummary(Metric.ResponseTime, labels, (performance.now() - receivedAt) * 1e6);
     this.reporter.reportSummary(Metric.HandlerDelay, { ...tags, route: routeName, type }, (started - receivedAt) * 1e6);
-  };
+  }
 }

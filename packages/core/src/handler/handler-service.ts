@@ -1,5 +1,5 @@
 import { ErrorCode, PitayaError } from '../errors/pitaya-error';
-import { handlerContext } from '../pipeline/pipeline';
+import { handlerContext } from '../pipeline/context';
 import type { RouteDescriptor } from '../routing/component-scanner';
 import type { ParsedRoute } from '../routing/route';
 import type { RouteRegistry } from '../routing/route-registry';

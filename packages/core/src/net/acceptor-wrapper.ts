@@ -26,6 +26,10 @@ export abstract class WrappedConnection implements PlayerConnection {
     this.inner.write(packet);
   }
 
+  flush(): void {
+    this.inner.flush();
+  }
+
   pause(): void {
     this.inner.pause();
   }
@@ -59,5 +63,9 @@ export abstract class AcceptorWrapper implements Acceptor {
 
   address(): { host: string; port: number } | undefined {
     return this.inner.address();
+  }
+
+  get hostDefaulted(): boolean | undefined {
+    return this.inner.hostDefaulted;
   }
 }

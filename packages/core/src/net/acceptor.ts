@@ -16,8 +16,13 @@ export interface ConnectionHandlers {
 export interface PlayerConnection {
   readonly remoteAddress: string;
   setHandlers(handlers: ConnectionHandlers): void;
-  /** Queues a packet; writes are coalesced per event-loop turn. */
+  /** Queues a packet; writes are coalesced until `flush()` or the end of the event-loop turn. */
   write(packet: Uint8Array): void;
+  /**
+   * Sends what was written now rather than at the end of the turn: the agent calls it once every
+   * message read is answered, when nothing more is coming to share the write with.
+   */
+  flush(): void;
   /** True while the socket's buffer is over its high-water mark. */
   readonly needsDrain: boolean;
   /** Stops reading from the client (back-pressure), and starts again. */
@@ -55,4 +60,9 @@ export interface Acceptor {
   close(): Promise<void>;
   /** Where it listens, once listening. */
   address(): { host: string; port: number } | undefined;
+  /**
+   * True when it was given no host and so listens on every network interface, as Pitaya's
+   * acceptors do: the server warns at start-up, since other machines can connect.
+   */
+  readonly hostDefaulted?: boolean;
 }

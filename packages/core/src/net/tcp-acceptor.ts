@@ -8,6 +8,7 @@ import { readProxyHeader } from './proxy-protocol';
 import { WriteCoalescer } from './write-coalescer';
 
 export interface TcpAcceptorOptions {
+  /** Every interface (0.0.0.0) by default, as Pitaya; 127.0.0.1 keeps it to this machine. */
   host?: string;
   port: number;
   tls?: TlsFiles;
@@ -89,6 +90,10 @@ export class SocketConnection implements PlayerConnection {
     this.socket.write(packet);
   }
 
+  flush(): void {
+    this.coalescer.release(this.socket);
+  }
+
   pause(): void {
     this.socket.pause();
   }
@@ -150,5 +155,9 @@ export class TcpAcceptor implements Acceptor {
 
   address(): { host: string; port: number } | undefined {
     return addressOf(this.server);
+  }
+
+  get hostDefaulted(): boolean {
+    return this.options.host === undefined;
   }
 }

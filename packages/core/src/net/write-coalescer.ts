@@ -1,9 +1,9 @@
 import type { Socket } from 'node:net';
 
 /**
- * Holds a socket's writes until the end of the event-loop turn, then lets them go in one
- * syscall (writev). A small loopback write costs several microseconds; a request burst, a
- * broadcast or a response plus a push would otherwise pay it once per packet.
+ * Holds a socket's writes until the end of the event-loop turn (or until released earlier), then
+ * lets them go in one syscall (writev). A small loopback write costs several microseconds; a
+ * request burst, a broadcast or a response plus a push would otherwise pay it once per packet.
  */
 export class WriteCoalescer {
   private corked = new Set<Socket>();
@@ -16,11 +16,19 @@ export class WriteCoalescer {
     this.corked.add(socket);
     if (!this.scheduled) {
       this.scheduled = true;
-      setImmediate(this.release);
+      setImmediate(this.releaseAll);
     }
   }
 
-  private readonly release = (): void => {
+  /**
+   * Lets the socket's writes go now: a connection whose reads are all answered has nothing more
+   * to coalesce, and the end of the turn would only add latency. Later writes this turn cork it again.
+   */
+  release(socket: Socket): void {
+    if (this.corked.delete(socket)) socket.uncork();
+  }
+
+  private readonly releaseAll = (): void => {
     const sockets = this.corked;
     this.corked = new Set();
     this.scheduled = false;

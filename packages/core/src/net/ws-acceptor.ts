@@ -9,9 +9,15 @@ import { addressOf, listen, readTls, type TlsFiles } from './listen';
 import { WriteCoalescer } from './write-coalescer';
 
 export interface WsAcceptorOptions {
+  /** Every interface (0.0.0.0) by default, as Pitaya; 127.0.0.1 keeps it to this machine. */
   host?: string;
   port: number;
   tls?: TlsFiles;
+  /**
+   * Answers plain HTTP requests on the WebSocket's port (a page that opens the WebSocket, a health
+   * check); without it they get 426 Upgrade Required. A handler that throws answers 500.
+   */
+  http?: (request: http.IncomingMessage, response: http.ServerResponse) => void;
 }
 
 /** A server's WebSocket frame around `payload`: FIN, binary, not masked (RFC 6455 §5.2). */
@@ -95,6 +101,10 @@ export class WebSocketConnection implements PlayerConnection {
   }
 
   // through ws, not on the socket: ws resumes a socket it paused itself whenever its parser drains
+  flush(): void {
+    this.coalescer.release(this.socket);
+  }
+
   pause(): void {
     this.ws.pause();
   }
@@ -113,6 +123,10 @@ export class WebSocketConnection implements PlayerConnection {
     // a peer that never answers the close frame is cut off
     setTimeout(() => this.ws.terminate(), 1000).unref();
   }
+}
+
+function upgradeRequired(_request: http.IncomingMessage, response: http.ServerResponse): void {
+  response.writeHead(426, { Connection: 'close', Upgrade: 'websocket' }).end();
 }
 
 /** Pitaya's WebSocket acceptor (any path), optionally TLS. */
@@ -145,9 +159,15 @@ export class WsAcceptor implements Acceptor {
         onConnection(new WebSocketConnection(ws, request, this.coalescer, maxPacketSize));
       }),
     );
-    server.on('request', (_request: http.IncomingMessage, response: http.ServerResponse) =>
-      response.writeHead(426, { Connection: 'close', Upgrade: 'websocket' }).end(),
-    );
+    const answer = this.options.http ?? upgradeRequired;
+    server.on('request', (request: http.IncomingMessage, response: http.ServerResponse) => {
+      try {
+        answer(request, response);
+      } catch {
+        if (!response.headersSent) response.writeHead(500, { Connection: 'close' });
+        response.end();
+      }
+    });
     await listen(server, this.options.port, this.options.host);
   }
 
@@ -161,5 +181,9 @@ export class WsAcceptor implements Acceptor {
 
   address(): { host: string; port: number } | undefined {
     return addressOf(this.server);
+  }
+
+  get hostDefaulted(): boolean {
+    return this.options.host === undefined;
   }
 }

@@ -1,7 +1,8 @@
 import { plainToInstance } from 'class-transformer';
 import { getMetadataStorage, validate, type ValidationError } from 'class-validator';
 import { PitayaError } from '../errors/pitaya-error';
-import type { BeforeStep, HandlerContext } from './pipeline';
+import type { StepContext } from './context';
+import type { BeforeStep } from './pipeline';
 
 /** property path → what is wrong with it */
 function constraints(errors: ValidationError[], prefix = '', out: Record<string, string> = {}): Record<string, string> {
@@ -18,8 +19,8 @@ function constraints(errors: ValidationError[], prefix = '', out: Record<string,
  * validates it (class-validator). A failure is PIT-400 with each failed constraint in the
  * metadata, keyed by property.
  */
-export class ValidationStep implements BeforeStep {
-  async before(ctx: HandlerContext, body: unknown): Promise<unknown> {
+export class ValidationStep implements BeforeStep<StepContext> {
+  async before(ctx: StepContext, body: unknown): Promise<unknown> {
     const type = ctx.bodyType as (new () => object) | undefined;
     if (!type) return body;
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {

@@ -1,7 +1,11 @@
 import type { Container, Newable, ServiceIdentifier } from 'inversify';
 import { readComponentMetadata, type ComponentMetadata, type MethodMetadata } from '../decorators/component-metadata';
 import { BootError } from '../errors/boot-error';
-import type { AfterFn, BeforeFn, BodyType, HandlerContext, PipelineRef } from '../pipeline/pipeline';
+import type { BodyType, StepContext } from '../pipeline/context';
+import type { AfterFn, AnyPipelineRef as Step, BeforeFn } from '../pipeline/pipeline';
+
+type Before = BeforeFn<StepContext>;
+type After = AfterFn<StepContext>;
 import { ValidationStep } from '../pipeline/validation.step';
 
 /** A handler or remote method, ready to run: its pipeline composed once, at boot. */
@@ -18,7 +22,7 @@ export interface RouteDescriptor {
   raw: boolean;
   proto: { request?: string; response?: string };
   /** Runs the before steps, the method, and the after steps. */
-  execute(ctx: HandlerContext, body: unknown): unknown;
+  execute(ctx: StepContext, body: unknown): unknown;
 }
 
 /** A scanned class: its instance (for lifecycle hooks) and its routes. */
@@ -29,8 +33,8 @@ export interface ScannedComponent {
 }
 
 export interface ScanOptions {
-  globalBefore: PipelineRef[];
-  globalAfter: PipelineRef[];
+  globalBefore: Step[];
+  globalAfter: Step[];
   /** Prepend DTO validation to routes whose body is a DTO class. */
   validation: boolean;
 }
@@ -57,6 +61,21 @@ function defaultName(cls: BodyType, kind: 'handler' | 'remote'): string {
   return base.charAt(0).toLowerCase() + base.slice(1);
 }
 
+/** The body type TypeScript recorded for a method (emitDecoratorMetadata), if it did. */
+function recordedBodyType(cls: BodyType, method: string): BodyType | undefined {
+  const types = Reflect.getMetadata('design:paramtypes', cls.prototype, method) as BodyType[] | undefined;
+  return types?.[0];
+}
+
+/**
+ * Whether the compiler recorded a method's parameter types. It always does for a decorated method
+ * when it emits decorator metadata; esbuild and tsx emit none, and then a DTO cannot be told from
+ * a plain body: validation would silently not run.
+ */
+function hasTypeMetadata(cls: BodyType, method: string): boolean {
+  return Reflect.hasMetadata('design:paramtypes', cls.prototype, method);
+}
+
 /**
  * Route methods of a class and its ancestors: every method but the lifecycle hooks and those
  * named `_like_this`. TypeScript's `private` does not exist at run time: helpers that must not
@@ -78,17 +97,12 @@ function routeMethods(cls: BodyType): string[] {
   return [...names];
 }
 
-function resolveStep(
-  container: Container,
-  ref: PipelineRef,
-  phase: 'before' | 'after',
-  where: string,
-): BeforeFn | AfterFn {
+function resolveStep(container: Container, ref: Step, phase: 'before' | 'after', where: string): Before | After {
   if (typeof ref === 'function' && !(ref.prototype && typeof ref.prototype[phase] === 'function')) {
     if (/^class\s/.test(Function.prototype.toString.call(ref))) {
       throw new BootError(`${where}: ${ref.name} has no ${phase}() method`);
     }
-    return ref as BeforeFn | AfterFn; // a plain function step
+    return ref as Before | After; // a plain function step
   }
   const id = ref as ServiceIdentifier<object>;
   if (typeof id === 'function' && !container.isBound(id)) container.bind(id).toSelf().inSingletonScope();
@@ -98,15 +112,15 @@ function resolveStep(
   const step = container.get(id) as Record<string, unknown>;
   const fn = step[phase];
   if (typeof fn !== 'function') throw new BootError(`${where}: ${String(ref)} has no ${phase}() method`);
-  return (fn as (...args: unknown[]) => unknown).bind(step) as BeforeFn | AfterFn;
+  return (fn as (...args: unknown[]) => unknown).bind(step) as Before | After;
 }
 
-function compose(before: BeforeFn[], after: AfterFn[], invoke: (body: unknown, ctx: HandlerContext) => unknown) {
-  if (before.length === 0 && after.length === 0) return (ctx: HandlerContext, body: unknown) => invoke(body, ctx);
-  return async (ctx: HandlerContext, body: unknown) => {
-    for (const step of before) body = await (step as BeforeFn)(ctx, body);
+function compose(before: Before[], after: After[], invoke: (body: unknown, ctx: StepContext) => unknown) {
+  if (before.length === 0 && after.length === 0) return (ctx: StepContext, body: unknown) => invoke(body, ctx);
+  return async (ctx: StepContext, body: unknown) => {
+    for (const step of before) body = await step(ctx, body);
     let result = await invoke(body, ctx);
-    for (const step of after) result = await (step as AfterFn)(ctx, result);
+    for (const step of after) result = await step(ctx, result);
     return result;
   };
 }
@@ -146,21 +160,28 @@ export function scanComponents(
       if (previous) throw new BootError(`duplicate ${kind} route ${key}: ${previous} and ${where}`);
       seen.set(key, where);
 
-      const paramTypes = (Reflect.getMetadata('design:paramtypes', cls.prototype, methodName) ?? []) as BodyType[];
-      const declared = paramTypes[0];
+      const fn = instance[methodName]!;
+      const decorated = meta.methods.has(methodName);
+      if (kind === 'handler' && !methodMeta.body && fn.length > 0 && decorated && !hasTypeMetadata(cls, methodName)) {
+        const decorator = methodMeta.notify ? '@Notify' : '@Request';
+        throw new BootError(
+          `${where}: no type information (emitDecoratorMetadata is off): declare the body type with ` +
+            `${decorator}(BodyClass), or ${decorator}(Object) for a plain body`,
+        );
+      }
+      const declared = methodMeta.body ?? recordedBodyType(cls, methodName);
       const raw = declared === Uint8Array || declared === Buffer;
       const bodyType = declared && !NOT_DTO.has(declared) ? declared : raw ? declared : undefined;
       const isDto = bodyType !== undefined && !raw;
 
       const beforeRefs = [...options.globalBefore, ...meta.before, ...methodMeta.before];
-      const before = beforeRefs.map((ref) => resolveStep(container, ref, 'before', where) as BeforeFn);
+      const before = beforeRefs.map((ref) => resolveStep(container, ref, 'before', where) as Before);
       if (options.validation && isDto && kind === 'handler') {
         const validation = new ValidationStep();
         before.unshift((ctx, body) => validation.before(ctx, body));
       }
       const afterRefs = [...options.globalAfter, ...meta.after, ...methodMeta.after];
-      const after = afterRefs.map((ref) => resolveStep(container, ref, 'after', where) as AfterFn);
-      const fn = instance[methodName]!;
+      const after = afterRefs.map((ref) => resolveStep(container, ref, 'after', where) as After);
       routes.push({
         kind,
         key,

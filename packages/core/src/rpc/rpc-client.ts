@@ -11,6 +11,8 @@ export interface RpcClient {
    * standalone one (false) leaves all that out.
    */
   readonly clustered: boolean;
+  /** Names the traces of its calls as Pitaya does (`NATS` makes `NATS RPC Call` spans). */
+  readonly transport?: string;
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Resolves with the callee's Response; rejects with PIT-408 on timeout, PIT-500 when unreachable. */

@@ -13,6 +13,7 @@ import {
   type GroupService,
   type HandlerContext,
   type PitayaApp,
+  type RemoteContext,
 } from '@pitaya-ts/core';
 
 export const quiet = { 'pitaya.log.level': 'silent' };
@@ -126,7 +127,7 @@ export class RoomHandler {
 
 @Remote()
 export class RoomRemote {
-  async echo(arg: { n: number }, ctx: HandlerContext) {
+  async echo(arg: { n: number }, ctx: RemoteContext) {
     return { n: arg.n + 1, from: ctx.metadata['peer.service'], custom: ctx.metadata.custom ?? null };
   }
 

@@ -1,0 +1,11 @@
+import 'reflect-metadata';
+import { MemoryCluster } from '@pitaya-ts/core';
+import { tracingSuite } from './tracing-suite';
+
+let cluster: MemoryCluster;
+
+tracingSuite('in-memory cluster', 'Memory', () => [cluster.providers()], {
+  beforeAll: async () => {
+    cluster = new MemoryCluster();
+  },
+});
