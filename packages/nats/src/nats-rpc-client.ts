@@ -1,10 +1,11 @@
 import { createInbox, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import {
+  type BindMessage,
   ErrorCode,
+  errorMessage,
+  type Logger,
   PitayaError,
   protos,
-  type BindMessage,
-  type Logger,
   type PushMessage,
   type RpcClient,
   type RpcRequest,
@@ -141,7 +142,7 @@ export class NatsRpcClient implements RpcClient {
       nc.publish(call.subject, payload, { reply: this.inbox + token });
     } catch (err) {
       this.inFlight.delete(token);
-      call.reject(failed(call.server, (err as Error).message));
+      call.reject(failed(call.server, errorMessage(err)));
     }
   }
 
@@ -165,7 +166,7 @@ export class NatsRpcClient implements RpcClient {
       call.resolve(protos.decodeResponse(msg.data));
     } catch (error) {
       call.reject(
-        new PitayaError(ErrorCode.Internal, `undecodable answer from ${call.server.id}: ${(error as Error).message}`),
+        new PitayaError(ErrorCode.Internal, `undecodable answer from ${call.server.id}: ${errorMessage(error)}`),
       );
     }
   }

@@ -1,15 +1,16 @@
 import type { Msg, MsgCallback, NatsConnection, Subscription } from '@nats-io/transport-node';
 import {
   ErrorCode,
+  errorMessage,
+  type Logger,
   Metric,
+  type MetricsReporter,
   PitayaError,
   protos,
-  settlesWithin,
-  type Logger,
-  type MetricsReporter,
   type RpcHandler,
   type RpcServer,
   type ServerInfo,
+  settlesWithin,
 } from '@pitaya-ts/core';
 import { connectNats } from './nats-connection';
 
@@ -153,7 +154,7 @@ export class NatsRpcServer implements RpcServer {
     try {
       answer = protos.encodeResponse(await this.startedHandler.handle(protos.decodeRequest(msg.data)));
     } catch (err) {
-      const error = new PitayaError(ErrorCode.BadRequest, `undecodable RPC: ${(err as Error).message}`);
+      const error = new PitayaError(ErrorCode.BadRequest, `undecodable RPC: ${errorMessage(err)}`);
       answer = protos.encodeResponse({ error: error.toWire() });
     }
     // not running any more: answered with an error already, past the stop's timeout
