@@ -23,7 +23,7 @@ export type { AfterStep, BeforeStep, PipelineRef } from './pipeline/pipeline';
 export type { HandlerContext, RemoteContext, StepContext } from './pipeline/context';
 export { ValidationStep } from './pipeline/validation.step';
 
-export { ErrorCode, PitayaError, asPitayaError, type WireError } from './errors/pitaya-error';
+export { ErrorCode, PitayaError, asPitayaError, errorMessage, type WireError } from './errors/pitaya-error';
 export { BootError } from './errors/boot-error';
 
 export {

@@ -157,7 +157,7 @@ describe('session drain', () => {
     const client = await harness.client(app);
     let stopped = false;
     const stop = app.stop().then(() => (stopped = true));
-    const draining = () => lines.filter((l) => l['msg'] === 'draining sessions').length;
+    const draining = () => lines.filter((l) => l.msg === 'draining sessions').length;
     await waitFor(() => draining() >= 3, 'three drain periods');
     expect(stopped).toBe(false);
     expect(log).not.toContain('beforeShutdown'); // still draining

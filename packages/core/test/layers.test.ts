@@ -75,7 +75,7 @@ describe("core's layers", () => {
     const upward: string[] = [];
     layers.forEach((folder, i) => {
       for (const [to, where] of graph.get(folder) ?? []) {
-        if (layers.indexOf(to) >= 0 && layers.indexOf(to) < i) upward.push(`${folder} → ${to} (${where})`);
+        if (layers.includes(to) && layers.indexOf(to) < i) upward.push(`${folder} → ${to} (${where})`);
       }
     });
     // the acceptors know nothing of what runs above them: agents use the connection contract they define

@@ -1,16 +1,17 @@
 import {
   clientFamily,
+  type ClientFamily,
   decodeHandshakeRequest,
   decodeMessage,
+  errorMessage,
   isBodyCompressed,
   kickPacket,
+  type Message,
   MessageBodyError,
   MessageType,
+  type Packet,
   PacketType,
   ProtocolError,
-  type ClientFamily,
-  type Message,
-  type Packet,
   type RouteDictionary,
   type ZlibCodec,
 } from '@pitaya-ts/protocol';
@@ -146,13 +147,15 @@ export class Agent implements SessionLink, MessageSender {
     try {
       request = decodeHandshakeRequest(body);
     } catch (err) {
-      return this.refuseHandshake((err as Error).message);
+      this.refuseHandshake(errorMessage(err));
+      return;
     }
     for (const { name, validate } of this.env.validators) {
       try {
         await validate(request);
       } catch (err) {
-        return this.refuseHandshake(`validator ${name}: ${(err as Error).message}`);
+        this.refuseHandshake(`validator ${name}: ${errorMessage(err)}`);
+        return;
       }
     }
     if (this.state !== 'validating') return; // closed meanwhile

@@ -5,6 +5,7 @@ import type { ParsedRoute } from '../routing/route';
 import type { RouteRegistry } from '../routing/route-registry';
 import type { Serializer } from '../serialize/serializer';
 import type { Session } from '../session/session';
+import { errorMessage } from '@pitaya-ts/protocol';
 
 const EMPTY = new Uint8Array(0);
 
@@ -86,7 +87,7 @@ export class HandlerService implements LocalHandlers {
       return this.serializer.marshal(result, descriptor.proto.response);
     } catch (err) {
       throw new PitayaError(ErrorCode.Internal, `cannot serialize the response of ${route.full}`, {
-        reason: (err as Error).message,
+        reason: errorMessage(err),
       });
     }
   }
