@@ -4,12 +4,12 @@
 // the forwarded path, a `room` backend reached over pinus-rpc.
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
+import { freePort } from '@pitaya-ts/testing';
 import { pinned } from './pin.mjs';
 
 const DIR = fileURLToPath(new URL('pinus/', import.meta.url));
@@ -24,15 +24,6 @@ export async function ensurePinus() {
     cwd: DIR,
     timeout: 300_000,
   });
-}
-
-/** A port free on loopback now (pinus takes its ports from its configuration, not from the system). */
-async function freePort() {
-  const server = net.createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** The pids of `masterPid`'s children, by the `id=` argument pinus starts each server with. */

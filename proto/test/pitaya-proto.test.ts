@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { loadSync } from 'protobufjs';
-import { protos } from '@pitaya-ts/core';
+import { protos } from '@pitaya-ts/core/provider';
 
 // Encodings Pitaya's cluster protocol documents; a wrong field number or type changes the bytes.
 const root = loadSync(path.join(__dirname, '..', 'pitaya.proto'));

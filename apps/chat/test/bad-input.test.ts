@@ -27,7 +27,7 @@ interface Offence {
   handshake: HandshakeKind;
   ack?: boolean;
   only?: Transport;
-  act(client: PinusClient): void;
+  act: (client: PinusClient) => void;
 }
 
 const offences: Offence[] = [

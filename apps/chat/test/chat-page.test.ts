@@ -18,7 +18,7 @@ describe('the chat page', () => {
       args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
     });
     chat = await spawnChat();
-  });
+  }, 90_000);
 
   afterAll(async () => {
     chat?.kill();

@@ -51,14 +51,15 @@ export async function spawnChat(wsPort = 0, tcpPort = 0): Promise<ChatProcess> {
     proc.once('exit', (code, signal) => resolve({ code, signal })),
   );
   const started = new Promise<void>((resolve, reject) => {
-    proc.stdout!.on('data', (chunk: Buffer) => {
+    proc.stdout.on('data', (chunk: Buffer) => {
       stdout.push(chunk.toString());
       if (logLines({ stdout }).some((line) => line.msg === 'server started')) resolve();
     });
-    proc.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+    proc.stderr.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
     void exited.then(({ code }) => reject(new Error(`exited with ${code}: ${stderr.join('')}`)));
   });
-  await withTimeout(started, 10_000, 'the chat server to start');
+  // a guard against a server that never says it started; a loaded machine may take its time
+  await withTimeout(started, 60_000, 'the chat server to start');
   const lines = logLines({ stdout });
   const ports = { ws: listeningPort(lines, 'ws'), tcp: listeningPort(lines, 'tcp') };
   return {

@@ -35,7 +35,7 @@ afterEach(async () => {
   await server.stop();
 });
 
-const failure = (code: string, metadata?: Record<string, unknown>) =>
+const failure = (code: string, metadata?: Record<string, unknown>): unknown =>
   expect.objectContaining({ code, msg: expect.any(String), ...(metadata ? { metadata } : {}) });
 
 describe.each(TRANSPORTS)('errors over %s', (transport) => {

@@ -274,5 +274,5 @@ export async function bystanders(server: ChatServer, transport: Transport): Prom
 
 /** Closes whatever is still open; never throws. */
 export async function closeAll(...items: ({ close(): Promise<void> } | undefined)[]): Promise<void> {
-  await Promise.all(items.map((item) => item?.close().catch(() => undefined)));
+  await Promise.all(items.map(async (item) => item?.close().catch(() => undefined)));
 }

@@ -83,7 +83,7 @@ export class Inbox<T> {
   take(accept: (item: T) => boolean, ms: number, what: string): Promise<T> {
     const index = this.items.findIndex(accept);
     if (index >= 0) return Promise.resolve(this.items.splice(index, 1)[0]!);
-    const waiter = { accept, resolve: (_: T) => undefined as void };
+    const waiter = { accept, resolve: (_: T): void => undefined };
     const found = new Promise<T>((resolve) => (waiter.resolve = resolve));
     this.waiters.push(waiter);
     return withTimeout(found, ms, what).catch((err: unknown) => {
@@ -329,7 +329,7 @@ export class PinusClient {
 
   /** Resolves once `count` packets of `type` have been received in all. */
   waitForCount(type: number, count: number, timeout = 10_000): Promise<void> {
-    let listener = () => undefined as void;
+    let listener = (): void => undefined;
     const reached = new Promise<void>((resolve) => {
       listener = () => {
         if (this.count(type) >= count) resolve();

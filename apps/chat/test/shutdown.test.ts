@@ -45,7 +45,7 @@ describe('the chat server process', () => {
     expect(logLines(child).find((line) => line.msg === 'shutting down')).toMatchObject({ signal: 'SIGTERM' });
     // the ports are free again
     await expect(PinusClient.connect('tcp', server.port('tcp'), { timeout: 1000 })).rejects.toThrow();
-  });
+  }, 90_000);
 });
 
 describe.each(TRANSPORTS)('app.stop() over %s', (transport) => {

@@ -37,7 +37,7 @@ function expectKicked(first: Peer, kind: First): void {
     expect(first.closeReason?.code).toBe('KICKED');
     return;
   }
-  const kick = (first as PinusPeer).client.kick;
+  const kick = first instanceof PinusPeer ? first.client.kick : undefined;
   expect(kick?.type).toBe(Package.TYPE_KICK);
   if (kind === 'libpitaya') {
     // 05 00 00 00

@@ -42,7 +42,7 @@ export class RoomHandler {
   }
 
   @Notify()
-  async send(body: { text: string }, { session }: HandlerContext): Promise<void> {
+  async send(body: { text?: unknown } | undefined, { session }: HandlerContext): Promise<void> {
     if (session.uid === undefined || typeof body?.text !== 'string')
       throw PitayaError.badRequest('send {"text"} after joining');
     await this.rooms.send(roomOf(session), session.uid, body.text);
@@ -75,7 +75,7 @@ export class RoomHandler {
         sum.members += answer.value.members;
       } else {
         sum.failed++;
-        this.app.logger.warn({ err: answer.reason, server: servers[i]!.id }, 'a room server did not answer stats');
+        this.app.logger.warn({ err: answer.reason, server: servers[i]?.id }, 'a room server did not answer stats');
       }
     });
     return sum;

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { MemoryGroupService, type UserMessenger } from '@pitaya-ts/core';
+import { type UserMessenger } from '@pitaya-ts/core';
+import { MemoryGroupService } from '@pitaya-ts/core/provider';
 import { Rooms } from '../src/rooms';
 
 // members are pushed to through the messenger: every push reaches its user here

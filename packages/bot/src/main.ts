@@ -48,7 +48,7 @@ const program = new Command()
   .parse();
 
 async function main(): Promise<number> {
-  const file = program.args[0]!;
+  const file = program.args[0] ?? program.help({ error: true });
   const opts = program.opts<Options>();
   const raw = await readScenario(file);
   const overrides = {
@@ -83,7 +83,11 @@ async function main(): Promise<number> {
 main().then(
   (code) => (process.exitCode = code),
   (err: unknown) => {
-    console.error(err instanceof ScenarioError ? err.message : `pitaya-bot: ${(err as Error).stack ?? String(err)}`);
+    console.error(
+      err instanceof ScenarioError
+        ? err.message
+        : `pitaya-bot: ${(err instanceof Error ? err.stack : undefined) ?? String(err)}`,
+    );
     process.exitCode = 2;
   },
 );

@@ -23,7 +23,7 @@ export class ProgressBar {
       },
       Presets.shades_classic,
     );
-    const total = this.byTime ? Math.ceil(plan.durationMs! / 1000) : plan.bots * plan.iterations;
+    const total = this.byTime ? Math.ceil((plan.durationMs ?? 0) / 1000) : plan.bots * plan.iterations;
     this.bar.start(total, 0, { completed: 0, failed: 0 });
     if (this.byTime) this.ticker = setInterval(() => this.bar.update(this.elapsedSeconds()), 250);
   }

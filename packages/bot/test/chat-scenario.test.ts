@@ -36,7 +36,7 @@ describe('pitaya-bot against the chat demo', () => {
 
   beforeAll(async () => {
     chat = await spawnChat();
-  });
+  }, 90_000);
 
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pitaya-bot-'));

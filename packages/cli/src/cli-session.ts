@@ -1,4 +1,4 @@
-import { ClientError, connect, PitayaError, type PitayaClient } from '@pitaya-ts/client';
+import { ClientError, connect, errorMessage, PitayaError, type PitayaClient } from '@pitaya-ts/client';
 import type { ProtobufTypes } from './protobuf-types';
 
 /** Where the session's lines go: the REPL's terminal, or stdout/stderr for `--file`. */
@@ -71,7 +71,7 @@ export class CliSession {
         const metadata = Object.keys(err.metadata).length ? ` ${JSON.stringify(err.metadata)}` : '';
         throw new Error(`${route}: ${err.code} ${err.msg}${metadata}`, { cause: err });
       }
-      throw new Error(`${route}: ${this.explain(err as Error)}`, { cause: err });
+      throw new Error(`${route}: ${this.explain(err)}`, { cause: err });
     }
     this.out.print(`response ${route}: ${show(answer)}`);
   }
@@ -80,7 +80,7 @@ export class CliSession {
     try {
       this.ready().notify(route, body);
     } catch (err) {
-      throw new Error(`${route}: ${this.explain(err as Error)}`, { cause: err });
+      throw new Error(`${route}: ${this.explain(err)}`, { cause: err });
     }
     this.out.print(`notified ${route}`);
   }
@@ -123,10 +123,10 @@ export class CliSession {
     return this.client;
   }
 
-  private explain(err: Error): string {
+  private explain(err: unknown): string {
     if (err instanceof ClientError && err.code === 'SERIALIZATION' && this.client?.serializerName === 'protobuf') {
       return `${err.message} (pitaya-cli: --proto and --types, or push <route> <type>)`;
     }
-    return err.message;
+    return errorMessage(err);
   }
 }

@@ -1,3 +1,4 @@
+import { errorMessage } from '@pitaya-ts/client';
 import type { CliSession, HandshakeData, Output } from './cli-session';
 
 /** One REPL command: `run` throws an Error whose message says what went wrong. */
@@ -9,8 +10,9 @@ export interface Command {
 
 /** A command's arguments: the first word, and the rest of the line as it was typed (JSON keeps its spaces). */
 function split(args: string): [string, string] {
-  const match = /^(\S*)\s*([\s\S]*)$/.exec(args.trim())!;
-  return [match[1]!, match[2]!];
+  const trimmed = args.trim();
+  const space = trimmed.search(/\s/);
+  return space < 0 ? [trimmed, ''] : [trimmed.slice(0, space), trimmed.slice(space).trimStart()];
 }
 
 function parseJson(text: string, what: string): unknown {
@@ -18,7 +20,7 @@ function parseJson(text: string, what: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new Error(`${what} is not JSON: ${(err as Error).message}`, { cause: err });
+    throw new Error(`${what} is not JSON: ${errorMessage(err)}`, { cause: err });
   }
 }
 
@@ -128,7 +130,7 @@ export async function runLine(session: CliSession, out: Output, line: string): P
     await command.run(session, parsed.args, out);
     return 'ok';
   } catch (err) {
-    out.error(`error: ${(err as Error).message}`);
+    out.error(`error: ${errorMessage(err)}`);
     return 'failed';
   }
 }

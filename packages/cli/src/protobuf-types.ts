@@ -52,7 +52,7 @@ export class ProtobufTypes {
 
   private lookup(typeName: string): ProtobufType {
     try {
-      return this.root.lookupType(typeName) as unknown as ProtobufType;
+      return this.root.lookupType(typeName);
     } catch {
       throw new Error(`no message type ${typeName} in the .proto files`);
     }
@@ -68,5 +68,5 @@ function readTypeNames(file: string): TypeNames {
       ([key, map]) => (KINDS as readonly string[]).includes(key) && typeof map === 'object' && map !== null,
     );
   if (!ok) throw new Error(`${file}: expected {requests, responses, pushes}, each a map of route to message type`);
-  return value as TypeNames;
+  return value;
 }

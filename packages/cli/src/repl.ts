@@ -20,13 +20,12 @@ const ROUTE_COMMANDS = new Set(['request', 'notify', 'push']);
 export function completer(session: CliSession): readline.Completer {
   return (line: string) => {
     const words = line.trimStart().split(/\s+/);
+    const [first = '', second] = words;
     if (words.length === 1) {
-      const word = words[0]!;
-      return [COMMAND_NAMES.filter((name) => name.startsWith(word)).map((name) => `${name} `), word];
+      return [COMMAND_NAMES.filter((name) => name.startsWith(first)).map((name) => `${name} `), first];
     }
-    if (words.length === 2 && ROUTE_COMMANDS.has(words[0]!.toLowerCase())) {
-      const word = words[1]!;
-      return [session.routes().filter((route) => route.startsWith(word)), word];
+    if (second !== undefined && words.length === 2 && ROUTE_COMMANDS.has(first.toLowerCase())) {
+      return [session.routes().filter((route) => route.startsWith(second)), second];
     }
     return [[], line];
   };

@@ -31,7 +31,7 @@ describe('pitaya-cli in a terminal, against the chat demo', () => {
 
   beforeAll(async () => {
     chat = await spawnChat();
-  });
+  }, 90_000);
 
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pitaya-cli-'));

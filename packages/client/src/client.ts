@@ -6,6 +6,7 @@ import {
   encodeDataPacket,
   encodeHandshakeRequest,
   encodePacket,
+  errorMessage,
   handshakeAckPacket,
   heartbeatPacket,
   HANDSHAKE_OK,
@@ -136,12 +137,9 @@ export class PitayaClient<R extends RouteMap = AnyRoutes> {
     return new Promise((resolve, reject) => {
       const link = this.readyLink();
       // encoded before it is registered: a body that cannot be encoded rejects here, with nothing to clean up
-      const encoded = this.serializer!.encode(route, body);
+      const encoded = this.codec.encode(route, body);
       const timeout = options.timeout ?? this.options.requestTimeout ?? 10_000;
-      const id = this.pending.add(
-        { route, raw: options.raw ?? false, resolve: resolve as (v: unknown) => void, reject },
-        timeout,
-      );
+      const id = this.pending.add({ route, raw: options.raw ?? false, resolve: resolve, reject }, timeout);
       link.send(this.frame({ type: MessageType.Request, id, route, body: encoded, error: false }));
     });
   }
@@ -149,13 +147,13 @@ export class PitayaClient<R extends RouteMap = AnyRoutes> {
   /** Sends a Notify: no answer, not even an error. */
   notify<K extends NotifyRoute<R>>(route: K, body?: R['notifies'][K]): void {
     const link = this.readyLink();
-    const encoded = this.serializer!.encode(route, body);
+    const encoded = this.codec.encode(route, body);
     link.send(this.frame({ type: MessageType.Notify, id: 0, route, body: encoded, error: false }));
   }
 
   /** Listens to pushes of a route; returns a function that stops listening. */
   on<K extends PushRoute<R>>(route: K, handler: (body: R['pushes'][K]) => void): () => void {
-    return this.pushHandlers.add(route, handler as (body: never) => void);
+    return this.pushHandlers.add(route, handler);
   }
 
   /**
@@ -179,6 +177,17 @@ export class PitayaClient<R extends RouteMap = AnyRoutes> {
       link.closed = resolve;
       this.lose(link, { code: 'CLOSED_BY_CLIENT', message: 'closed by client' });
     });
+  }
+
+  /** The body serializer the handshake chose; there is none before it. */
+  private get codec(): BodySerializer {
+    if (!this.serializer) throw new ClientError('NOT_CONNECTED', `not connected (${this.state})`);
+    return this.serializer;
+  }
+
+  /** A call, not a narrowed read: `close()` may change the state while a reconnect awaits. */
+  private reconnecting(): boolean {
+    return this.state === 'reconnecting';
   }
 
   private readyLink(): Transport {
@@ -216,27 +225,32 @@ export class PitayaClient<R extends RouteMap = AnyRoutes> {
       const onPacket = (packet: Packet) => {
         if (this.link !== link) return;
         this.lastReceived = Date.now();
-        if (!handshaking) return this.onPacket(link, packet);
+        if (!handshaking) {
+          this.onPacket(link, packet);
+          return;
+        }
         if (packet.type !== PacketType.Handshake) {
-          return fail(
-            new ClientError('HANDSHAKE_FAILED', `expected the handshake reply, got packet type ${packet.type}`),
-          );
+          fail(new ClientError('HANDSHAKE_FAILED', `expected the handshake reply, got packet type ${packet.type}`));
+          return;
         }
         try {
           this.applyHandshake(decodeHandshakeResponse(packet.body));
         } catch (err) {
-          return fail(err instanceof ClientError ? err : new ClientError('HANDSHAKE_FAILED', (err as Error).message));
+          fail(err instanceof ClientError ? err : new ClientError('HANDSHAKE_FAILED', errorMessage(err)));
+          return;
         }
         handshaking = false;
         clearTimeout(timer);
-        link.transport!.send(handshakeAckPacket());
+        link.transport?.send(handshakeAckPacket());
         this.startHeartbeat(link);
         resolve();
       };
       const onClose = (reason: string) => {
         link.closed?.();
-        if (handshaking)
-          return fail(new ClientError('CONNECT_FAILED', `connection closed during the handshake: ${reason}`));
+        if (handshaking) {
+          fail(new ClientError('CONNECT_FAILED', `connection closed during the handshake: ${reason}`));
+          return;
+        }
         if (this.link === link) this.lose(link, { code: 'TRANSPORT_CLOSED', message: reason });
       };
 
@@ -247,7 +261,7 @@ export class PitayaClient<R extends RouteMap = AnyRoutes> {
           if (!handshaking) return transport.close();
           transport.send(encodePacket(PacketType.Handshake, encodeHandshakeRequest(this.handshakeRequest())));
         },
-        (err: Error) => fail(new ClientError('CONNECT_FAILED', err.message)),
+        (err: unknown) => fail(new ClientError('CONNECT_FAILED', errorMessage(err))),
       );
     });
   }
@@ -275,6 +289,7 @@ export class PitayaClient<R extends RouteMap = AnyRoutes> {
   }
 
   private startHeartbeat(link: Link): void {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-conversion -- the server's JSON is not checked field by field
     const seconds = Number(this.handshake?.sys?.heartbeat ?? 0);
     if (!(seconds > 0)) return;
     const interval = seconds * 1000;
@@ -315,7 +330,7 @@ export class PitayaClient<R extends RouteMap = AnyRoutes> {
     try {
       message = decodeMessage(bytes, { dictionary: this.dictionary });
     } catch (err) {
-      return this.lose(link, { code: 'PROTOCOL_ERROR', message: (err as Error).message });
+      return this.lose(link, { code: 'PROTOCOL_ERROR', message: errorMessage(err) });
     }
     if (message.type === MessageType.Response) return this.onResponse(message);
     if (message.type === MessageType.Push) return this.onPush(message);
@@ -328,19 +343,19 @@ export class PitayaClient<R extends RouteMap = AnyRoutes> {
   private onResponse({ id, body, error }: Message): void {
     const pending = this.pending.take(id);
     if (!pending) return; // answered after its timeout
-    if (error) return pending.reject(this.serializer!.decodeError(body));
+    if (error) return pending.reject(this.codec.decodeError(body));
     if (pending.raw) return pending.resolve(body);
     try {
-      pending.resolve(this.serializer!.decodeResponse(pending.route, body));
+      pending.resolve(this.codec.decodeResponse(pending.route, body));
     } catch (err) {
-      pending.reject(err as Error);
+      pending.reject(err);
     }
   }
 
   private onPush({ route, body }: Message): void {
     this.pushHandlers.deliver(
       route,
-      () => this.serializer!.decodePush(route, body),
+      () => this.codec.decodePush(route, body),
       (error) => this.events.emit('error', error),
     );
   }
@@ -361,17 +376,17 @@ export class PitayaClient<R extends RouteMap = AnyRoutes> {
   private async reconnect(): Promise<void> {
     const options = typeof this.options.reconnect === 'object' ? this.options.reconnect : {};
     const retries = options.retries ?? Infinity;
-    for (let attempt = 0; attempt < retries && this.state === 'reconnecting'; attempt++) {
+    for (let attempt = 0; attempt < retries && this.reconnecting(); attempt++) {
       const delay = backoffDelay(attempt, options);
       this.events.emit('reconnecting', attempt + 1, delay);
       await new Promise((resolve) => setTimeout(resolve, delay));
-      if (this.state !== 'reconnecting') return;
+      if (!this.reconnecting()) return;
       try {
         await this.establish();
       } catch {
         continue;
       }
-      if (this.state !== 'reconnecting') {
+      if (!this.reconnecting()) {
         this.link?.transport?.close();
         return;
       }

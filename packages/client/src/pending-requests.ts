@@ -5,7 +5,7 @@ export interface PendingRequest {
   /** Resolve with the undecoded bytes. */
   raw: boolean;
   resolve(value: unknown): void;
-  reject(error: Error): void;
+  reject(error: unknown): void;
 }
 
 // libpitaya reads ids as 32-bit: stay below 2^31

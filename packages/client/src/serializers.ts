@@ -1,3 +1,4 @@
+import { errorMessage } from '@pitaya-ts/protocol';
 import { ClientError, PitayaError } from './errors';
 import { decodeProtosError } from './protos-error';
 
@@ -52,7 +53,7 @@ export class JsonBodySerializer implements BodySerializer {
     try {
       return encoder.encode(JSON.stringify(body));
     } catch (err) {
-      throw new ClientError('SERIALIZATION', `cannot serialize the body for ${route}: ${(err as Error).message}`);
+      throw new ClientError('SERIALIZATION', `cannot serialize the body for ${route}: ${errorMessage(err)}`);
     }
   }
 
@@ -92,7 +93,7 @@ export class ProtobufBodySerializer implements BodySerializer {
     try {
       return type.encode(type.fromObject((body ?? {}) as Record<string, unknown>)).finish();
     } catch (err) {
-      throw new ClientError('SERIALIZATION', `cannot encode the body for ${route}: ${(err as Error).message}`);
+      throw new ClientError('SERIALIZATION', `cannot encode the body for ${route}: ${errorMessage(err)}`);
     }
   }
 
@@ -116,7 +117,7 @@ export class ProtobufBodySerializer implements BodySerializer {
     try {
       return type.toObject(type.decode(bytes), this.toObjectOptions);
     } catch (err) {
-      throw new ClientError('SERIALIZATION', `cannot decode the ${route} body: ${(err as Error).message}`);
+      throw new ClientError('SERIALIZATION', `cannot decode the ${route} body: ${errorMessage(err)}`);
     }
   }
 

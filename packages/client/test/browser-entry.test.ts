@@ -64,7 +64,7 @@ describe('browser entry', () => {
       platform: 'browser',
       logLevel: 'silent',
       alias: { '@pitaya-ts/protocol': path.join(root, 'packages/protocol/src/index.ts') },
-    }).catch((err: { errors: { text: string }[] }) => err);
+    }).catch((err: unknown) => err as { errors: { text: string }[] });
     const texts = 'errors' in result ? result.errors.map((e) => e.text).join('\n') : '';
     expect(texts).toMatch(/node:net|node:tls/);
   });

@@ -73,23 +73,20 @@ describe('client in a real browser (headless Chromium)', () => {
     await page.setContent('<!doctype html><title>pitaya-ts</title>');
     await page.addScriptTag({ content: await browserBundle() });
     const result = await page.evaluate(async (url) => {
-      type Client = {
+      interface Client {
         request(route: string, body: unknown): Promise<unknown>;
         on(route: string, fn: (body: unknown) => void): void;
         close(): Promise<void>;
-      };
+      }
       const lib = (window as unknown as { PitayaTs: { connect(u: string, o: object): Promise<Client> } }).PitayaTs;
       const client = await lib.connect(url, { handshakeData: { from: 'browser' } });
       const pushed = new Promise((resolve) => client.on('onJoin', resolve));
       const answer = await client.request('room.room.join', { name: 'bo' });
       const push = await pushed;
-      const failure = await client
-        .request('room.room.fail', {})
-        .catch((e: { name: string; code: string; metadata: object }) => ({
-          name: e.name,
-          code: e.code,
-          metadata: e.metadata,
-        }));
+      const failure = await client.request('room.room.fail', {}).catch((e: unknown) => {
+        const { name, code, metadata } = e as { name: string; code: string; metadata: object };
+        return { name, code, metadata };
+      });
       await client.close();
       return { answer, push, failure, hasProcess: typeof (globalThis as { process?: unknown }).process };
     }, server.url);

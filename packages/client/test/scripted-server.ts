@@ -161,7 +161,10 @@ export class ScriptedServer {
         sockets.add(handle);
         const connection = accept((b) => socket.send(b), handle.destroy);
         socket.on('message', (data: Buffer) => decodePackets(data).forEach((p) => connection.receive(p)));
-        socket.on('close', () => (sockets.delete(handle), connection.onClosed()));
+        socket.on('close', () => {
+          sockets.delete(handle);
+          connection.onClosed();
+        });
       });
       const { port } = (web ?? wss).address() as net.AddressInfo;
       const shutdown = () => new Promise<void>((r) => wss.close(() => (web ? web.close(() => r()) : r())));
@@ -176,7 +179,10 @@ export class ScriptedServer {
         );
         socket.on('data', (chunk) => decoder.push(chunk).forEach((p) => connection.receive(p)));
         socket.on('error', () => undefined);
-        socket.on('close', () => (sockets.delete(socket), connection.onClosed()));
+        socket.on('close', () => {
+          sockets.delete(socket);
+          connection.onClosed();
+        });
       };
       const tcp = kind === 'tls' ? tls.createServer(testCertificate, onSocket) : net.createServer(onSocket);
       await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));

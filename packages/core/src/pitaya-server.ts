@@ -1,27 +1,16 @@
 import type { Container } from 'inversify';
+import type { RpcOptions } from './cluster/rpc-service';
 import type { NoAppKeys, PitayaConfig } from './config/config-loader';
 import type { ConfigSchema } from './config/config-schema';
 import type { GroupService } from './groups/group-service';
-import type { HandlerService } from './handler/handler-service';
-import type { RemoteService } from './handler/remote-service';
+import type { LocalHandlers } from './handler/handler-service';
+import type { LocalRemotes } from './handler/remote-service';
 import type { Logger } from './logging/logger';
 import type { Module } from './modules/module';
 import type { Acceptor } from './net/acceptor';
 import type { RoutingFunction } from './rpc/router';
 import type { ServerInfo } from './rpc/service-discovery';
-import type { Session } from './session/session';
 import type { SessionPool } from './session/session-pool';
-
-export interface RpcOptions {
-  /** The session on whose behalf the call is made (custom routers see it). */
-  session?: Session;
-  /** Propagated to the callee beside Pitaya's keys. */
-  metadata?: Record<string, unknown>;
-  /** ms; the RPC client's request timeout by default (`pitaya.cluster.rpc.client.<nats|grpc>.requesttimeout`). */
-  timeout?: number;
-  /** protobuf message types of the argument and the result (full names); JSON without them. */
-  types?: { request?: string; response?: string };
-}
 
 /**
  * A pitaya-ts server as its handlers, remotes and providers see it (`@inject(TOKENS.App)`); made
@@ -44,9 +33,9 @@ export interface PitayaServer<A extends ConfigSchema = NoAppKeys> {
   /** Routes messages for another server type (cluster mode): a custom routing function. */
   addRoute(serverType: string, fn: RoutingFunction): void;
   /** Runs this server's handler for a route on a given session (what a forwarded message needs). */
-  handlers(): HandlerService;
+  handlers(): LocalHandlers;
   /** Runs this server's remotes, with values or with an RPC's bytes. */
-  remotes(): RemoteService;
+  remotes(): LocalRemotes;
   start(): Promise<void>;
   /**
    * Graceful stop, dropping nothing it read: stop accepting, optionally drain sessions, stop

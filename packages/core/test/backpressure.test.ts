@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { decodeMessage, encodeDataPacket, heartbeatPacket, MessageType, PacketType } from '@pitaya-ts/protocol';
-import { Handler, TOKENS, type FrontendSession, type PitayaApp } from '@pitaya-ts/core';
+import { Handler, TOKENS, type PitayaApp } from '@pitaya-ts/core';
 import {
   ControlClient,
   Harness,
@@ -73,7 +73,7 @@ async function slowReader(extra: Record<string, unknown> = {}) {
   void raw.closed.finally(() => clearInterval(beat));
   afterEachStop.push(() => clearInterval(beat));
   await waitFor(() => app.sessions.count === 1);
-  const session = [...app.sessions.sessions()][0] as FrontendSession;
+  const session = [...app.sessions.sessions()][0]!;
   return { app, raw, session, reporter, lines };
 }
 
@@ -119,7 +119,7 @@ describe('send queue (pitaya.buffer.agent.messages)', () => {
     await waitFor(() => raw.data().length > received, 5000, 'the queued pushes');
     const later = beats();
     await waitFor(() => beats() >= later + 3, 5000, 'three more heartbeat intervals');
-    expect(lines.filter((l) => l['reason'] === 'heartbeat timeout')).toEqual([]);
+    expect(lines.filter((l) => l.reason === 'heartbeat timeout')).toEqual([]);
     expect(app.sessions.count).toBe(2);
   });
 
@@ -129,7 +129,7 @@ describe('send queue (pitaya.buffer.agent.messages)', () => {
     // keep pushing until the kernel's buffers are full and the socket stops draining
     const pusher = setInterval(() => void session.push('onBlob', { blob: BLOB }).catch(() => undefined), 5);
     afterEachStop.push(() => clearInterval(pusher));
-    await waitFor(() => lines.some((l) => l['reason'] === 'write timeout'), 'the write timeout');
+    await waitFor(() => lines.some((l) => l.reason === 'write timeout'), 'the write timeout');
     clearInterval(pusher);
     raw.socket.resume(); // let the server's close complete
     await raw.closed;
@@ -182,7 +182,7 @@ describe('a client that does not read what it is sent', () => {
     await waitFor(() => app.sessions.count === 2, 2000, 'both sessions');
     raw.socket.pause();
     const port = `:${raw.socket.localPort}`;
-    const session = [...app.sessions.sessions()].find((s) => s.remoteAddress.endsWith(port)) as FrontendSession;
+    const session = [...app.sessions.sessions()].find((s) => s.remoteAddress.endsWith(port))!;
     return { app, raw, session, reporter, lines, control };
   }
 
@@ -194,7 +194,7 @@ describe('a client that does not read what it is sent', () => {
     });
     const requests = 1000;
     for (let id = 1; id <= requests; id++) raw.send(request('game.work.blob', id));
-    await waitFor(() => lines.some((l) => l['reason'] === 'write timeout'), 10_000, 'the write timeout');
+    await waitFor(() => lines.some((l) => l.reason === 'write timeout'), 10_000, 'the write timeout');
     await waitFor(() => app.sessions.count === 1, 5000, 'the session to close');
     // what the kernel's buffers took, the queue and a read's worth: far from all it sent
     expect(handled).toBeLessThan(requests / 2);

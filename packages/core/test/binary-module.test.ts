@@ -31,14 +31,14 @@ describe('BinaryModule', () => {
     const pid = module.pid!;
     expect(alive(pid)).toBe(true);
 
-    const find = (msg: string) => lines.find((l) => l['msg'] === msg);
+    const find = (msg: string) => lines.find((l) => l.msg === msg);
     await waitFor(() => !!find('hello from stdout') && !!find('trouble on stderr'), 'both lines');
     expect(find('hello from stdout')).toMatchObject({ level: 30, module: 'sidecar' });
     expect(find('trouble on stderr')).toMatchObject({ level: 50, module: 'sidecar' });
 
     await app.stop();
     expect(alive(pid)).toBe(false);
-    expect(lines.find((l) => l['msg'] === 'binary exited')).toMatchObject({ module: 'sidecar', signal: 'SIGTERM' });
+    expect(lines.find((l) => l.msg === 'binary exited')).toMatchObject({ module: 'sidecar', signal: 'SIGTERM' });
   });
 
   it('passes its environment to the program', async () => {
@@ -53,8 +53,8 @@ describe('BinaryModule', () => {
       logger,
     );
     await module.init();
-    await waitFor(() => lines.some((l) => l['msg'] === 'binary exited'), 'the program to exit');
-    expect(lines.map((l) => l['msg'])).toContain('mode=blue');
+    await waitFor(() => lines.some((l) => l.msg === 'binary exited'), 'the program to exit');
+    expect(lines.map((l) => l.msg)).toContain('mode=blue');
     await module.shutdown(); // nothing left to stop
   });
 
@@ -70,13 +70,13 @@ describe('BinaryModule', () => {
       logger,
     );
     await module.init();
-    await waitFor(() => lines.some((l) => l['msg'] === 'ready'), 'the program to be ready');
+    await waitFor(() => lines.some((l) => l.msg === 'ready'), 'the program to be ready');
     const pid = module.pid!;
     const started = Date.now();
     await module.shutdown();
     expect(Date.now() - started).toBeGreaterThanOrEqual(90);
     expect(alive(pid)).toBe(false);
-    expect(lines.find((l) => l['msg'] === 'binary exited')).toMatchObject({ signal: 'SIGKILL' });
+    expect(lines.find((l) => l.msg === 'binary exited')).toMatchObject({ signal: 'SIGKILL' });
   });
 
   it('fails the start when the program cannot be started, and the stop does not hang', async () => {

@@ -109,5 +109,5 @@ describe('body types declared in the decorator', () => {
         'RoomHandler.join: no type information (emitDecoratorMetadata is off): declare the body type with @Request(',
       ),
     });
-  });
+  }, 120_000); // a process that compiles as it loads, on a loaded machine
 });

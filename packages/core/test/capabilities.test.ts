@@ -1,14 +1,7 @@
 import 'reflect-metadata';
 import { ContainerModule } from 'inversify';
-import {
-  Handler,
-  MemoryCluster,
-  NO_TRACER,
-  StandaloneRpcClient,
-  TOKENS,
-  type RpcClient,
-  type Tracer,
-} from '@pitaya-ts/core';
+import { Handler, NO_TRACER, TOKENS, type RpcClient, type Tracer } from '@pitaya-ts/core';
+import { MemoryCluster, StandaloneRpcClient } from '@pitaya-ts/core/provider';
 import { startCluster } from './cluster/fixtures';
 import { Harness, RecordingReporter } from './helpers';
 

@@ -34,7 +34,7 @@ describe('PITAYA_* variables that name no configuration key', () => {
     const { logger, lines } = captureLogger('info');
     const app = await harness.server({ env, logger });
     expect(app.running).toBe(true);
-    const warnings = lines.filter((line) => line['level'] === 40).map((line) => line['msg']);
+    const warnings = lines.filter((line) => line.level === 40).map((line) => line.msg);
     expect(warnings).toHaveLength(Object.keys(kubernetes).length + 1);
     expect(warnings).toContain(
       'env PITAYA_HEARTBEAT_INTERVALL: no such configuration key, ignored (did you mean PITAYA_HEARTBEAT_INTERVAL?)',

@@ -78,7 +78,7 @@ export function typeChecks(): void {
       return ctx.route;
     }
   }
-  void [RoomHandler, RoomRemote, StatsRemote];
+  [RoomHandler, RoomRemote, StatsRemote];
 }
 
 const harness = new Harness();

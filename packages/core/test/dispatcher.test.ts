@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { Handler, OrderedDispatcher, TOKENS, type Dispatcher } from '@pitaya-ts/core';
+import { Handler, TOKENS, type Dispatcher } from '@pitaya-ts/core';
+import { OrderedDispatcher } from '@pitaya-ts/core/provider';
 import { Harness, deferred, sleep, type Deferred } from './helpers';
 
 /** A job that logs its start and end and finishes when its gate opens. */

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { ClientError, PitayaError as ClientPitayaError, connect, type CloseReason } from '@pitaya-ts/client';
 import { inject } from 'inversify';
-import { Handler, OrderedDispatcher, TOKENS, type HandlerContext, type SessionPool } from '@pitaya-ts/core';
+import { Handler, TOKENS, type HandlerContext, type SessionPool } from '@pitaya-ts/core';
+import { OrderedDispatcher } from '@pitaya-ts/core/provider';
 import { Harness, captureLogger, deferred, tcpAcceptor, urlOf, waitFor, wsAcceptor } from './helpers';
 import { ReadCounter } from './request-loops';
 
@@ -156,7 +157,7 @@ describe('session drain', () => {
     const client = await harness.client(app);
     let stopped = false;
     const stop = app.stop().then(() => (stopped = true));
-    const draining = () => lines.filter((l) => l['msg'] === 'draining sessions').length;
+    const draining = () => lines.filter((l) => l.msg === 'draining sessions').length;
     await waitFor(() => draining() >= 3, 'three drain periods');
     expect(stopped).toBe(false);
     expect(log).not.toContain('beforeShutdown'); // still draining

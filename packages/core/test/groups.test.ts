@@ -1,14 +1,8 @@
 import 'reflect-metadata';
 import { inject } from 'inversify';
 import type { PitayaClient } from '@pitaya-ts/client';
-import {
-  Handler,
-  MemoryGroupService,
-  TOKENS,
-  type GroupService,
-  type HandlerContext,
-  type UserMessenger,
-} from '@pitaya-ts/core';
+import { Handler, TOKENS, type GroupService, type HandlerContext, type UserMessenger } from '@pitaya-ts/core';
+import { MemoryGroupService } from '@pitaya-ts/core/provider';
 import { Harness, waitFor } from './helpers';
 
 class FakeMessenger implements UserMessenger {
@@ -151,21 +145,21 @@ describe('groups through a server', () => {
     const body = { seq: 1, text: 'news '.repeat(100), at: new Date(0), nested: { list: [1, 2, 3] } };
     await expect(app.groups.broadcast('lobby', 'onNews', body, { exclude: ['bo'] })).resolves.toEqual([]);
     await expect(app.groups.broadcast('lobby', 'onNews', { seq: 2 })).resolves.toEqual([]);
-    await waitFor(() => inbox['ana']!.length === 2 && inbox['bo']!.length === 1 && inbox['cy']!.length === 2);
+    await waitFor(() => inbox.ana!.length === 2 && inbox.bo!.length === 1 && inbox.cy!.length === 2);
 
     const expected = JSON.parse(JSON.stringify(body)) as unknown;
-    expect(inbox['ana']).toEqual([expected, { seq: 2 }]);
-    expect(inbox['cy']).toEqual(inbox['ana']);
+    expect(inbox.ana).toEqual([expected, { seq: 2 }]);
+    expect(inbox.cy).toEqual(inbox.ana);
     // the excluded member's first push is the second broadcast
-    expect(inbox['bo']).toEqual([{ seq: 2 }]);
+    expect(inbox.bo).toEqual([{ seq: 2 }]);
   });
 
   it('returns the members that are not connected', async () => {
     const { app, clients } = await joined(['ana', 'bo']);
     await app.groups.addMember('lobby', 'ghost');
-    await clients['bo']!.close();
+    await clients.bo!.close();
     await waitFor(() => app.sessions.getByUid('bo') === undefined);
-    const inbox = collect(clients['ana']!, 'onNews');
+    const inbox = collect(clients.ana!, 'onNews');
     await expect(app.groups.broadcast('lobby', 'onNews', { n: 1 })).resolves.toEqual(['bo', 'ghost']);
     await waitFor(() => inbox.length === 1);
   });

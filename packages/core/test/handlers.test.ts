@@ -135,8 +135,8 @@ describe.each([
     const error = await failure(client.request('game.room.move', { name: '', speed: 11, to: { x: -1, y: 'a' } }));
     expect(error.code).toBe('PIT-400');
     expect(Object.keys(error.metadata).sort()).toEqual(['name', 'speed', 'to.x', 'to.y']);
-    expect(error.metadata['name']).toMatch(/longer than or equal to 1/);
-    expect(error.metadata['speed']).toMatch(/must not be greater than 10/);
+    expect(error.metadata.name).toMatch(/longer than or equal to 1/);
+    expect(error.metadata.speed).toMatch(/must not be greater than 10/);
     expect(error.metadata['to.x']).toMatch(/must not be less than 0/);
     expect(error.metadata['to.y']).toMatch(/integer/);
 
@@ -223,13 +223,13 @@ describe.each([
       frontendId: app.server.id,
       metadata: {},
     });
-    expect(full['remote']).toMatch(/^(::ffff:)?127\.0\.0\.1:\d+$/);
-    expect(app.sessions.get(full['sessionId'] as number)?.uid).toBe('ana');
+    expect(full.remote).toMatch(/^(::ffff:)?127\.0\.0\.1:\d+$/);
+    expect(app.sessions.get(full.sessionId as number)?.uid).toBe('ana');
 
     const other = await harness.client(app);
     const short = (await other.request('room.context', { uid: 'bo' })) as Record<string, unknown>;
     expect(short).toMatchObject({ route: 'game.room.context', type: 'request', uid: 'bo' });
-    expect(short['sessionId']).not.toBe(full['sessionId']);
+    expect(short.sessionId).not.toBe(full.sessionId);
   });
 
   it('answers a handler that returns nothing with an empty response', async () => {

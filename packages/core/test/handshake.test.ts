@@ -10,7 +10,7 @@ afterEach(() => harness.cleanup());
 @Handler()
 class InfoHandler {
   version(_body: unknown, { session }: HandlerContext): unknown {
-    return session.handshake?.user?.['version'];
+    return session.handshake?.user?.version;
   }
 }
 
@@ -55,10 +55,10 @@ describe('handshake validators', () => {
     [
       'throws',
       (h) => {
-        if (h.user?.['version'] !== '2') throw new Error('client too old');
+        if (h.user?.version !== '2') throw new Error('client too old');
       },
     ],
-    ['rejects', async (h) => (h.user?.['version'] === '2' ? undefined : Promise.reject(new Error('client too old')))],
+    ['rejects', async (h) => (h.user?.version === '2' ? undefined : Promise.reject(new Error('client too old')))],
   ])('refuse the client when one %s, with HANDSHAKE_FAILED, and skip the next ones', async (_how, validator) => {
     const later = jest.fn();
     const app = await harness.server({

@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { Transform } from 'class-transformer';
 import { IsString } from 'class-validator';
 import type { PitayaClient } from '@pitaya-ts/client';
-import { Handler, JsonSerializer, MemoryCluster, Request, type PitayaApp } from '@pitaya-ts/core';
+import { Handler, JsonSerializer, Request, type PitayaApp } from '@pitaya-ts/core';
+import { MemoryCluster } from '@pitaya-ts/core/provider';
 import { captureLogger, ControlClient, Harness, tcpAcceptor, wsAcceptor } from './helpers';
 
 class NameRequest {

@@ -3,8 +3,8 @@ import * as path from 'node:path';
 import * as ts from 'typescript';
 
 const SRC = path.resolve(__dirname, '../src');
-/** The package's entry: it re-exports every layer, and nothing inside imports it. */
-const ENTRY = path.join(SRC, 'index.ts');
+/** The package's entries (`.` and `./provider`): they re-export the layers, and nothing inside imports them. */
+const ENTRIES = new Set(['index.ts', 'provider.ts'].map((file) => path.join(SRC, file)));
 
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -27,9 +27,10 @@ function folderGraph(): Map<string, Map<string, string>> {
     for (const { fileName } of ts.preProcessFile(fs.readFileSync(file, 'utf8'), true, true).importedFiles) {
       if (!fileName.startsWith('.')) continue;
       const target = path.resolve(path.dirname(file), fileName);
-      if (`${target}.ts` === ENTRY || target === path.dirname(ENTRY)) throw new Error(`${file} imports the entry`);
+      if (ENTRIES.has(`${target}.ts`) || target === SRC) throw new Error(`${file} imports an entry`);
       const to = folderOf(`${target}.ts`);
-      if (file !== ENTRY && to !== from && !edges.has(to)) edges.set(to, `${path.relative(SRC, file)} → ${fileName}`);
+      if (!ENTRIES.has(file) && to !== from && !edges.has(to))
+        edges.set(to, `${path.relative(SRC, file)} → ${fileName}`);
     }
   }
   return graph;
@@ -74,7 +75,7 @@ describe("core's layers", () => {
     const upward: string[] = [];
     layers.forEach((folder, i) => {
       for (const [to, where] of graph.get(folder) ?? []) {
-        if (layers.indexOf(to) >= 0 && layers.indexOf(to) < i) upward.push(`${folder} → ${to} (${where})`);
+        if (layers.includes(to) && layers.indexOf(to) < i) upward.push(`${folder} → ${to} (${where})`);
       }
     });
     // the acceptors know nothing of what runs above them: agents use the connection contract they define

@@ -19,7 +19,9 @@ import { Harness } from './helpers';
 const harness = new Harness();
 afterEach(() => harness.cleanup());
 
-type Trail = { trail: string[] };
+interface Trail {
+  trail: string[];
+}
 
 /** A before step appending its name to the body's trail; an after step appending to the result's. */
 const mark =

@@ -98,8 +98,8 @@ describe('PrometheusReporter', () => {
     reporter.reportHistogram('payload_bytes', {}, 50);
     const text = await reporter.registry.metrics();
     expect(samples(text, 'pitaya_rooms')).toEqual([{ labels: { kind: 'duel', game: 'g', serverType: 's' }, value: 4 }]);
-    expect(samples(text, 'pitaya_db_query_ms').map((s) => s.labels['quantile'])).toEqual(['0.5', '0.9']);
-    expect(samples(text, 'pitaya_payload_bytes_bucket').map((s) => [s.labels['le'], s.value])).toEqual([
+    expect(samples(text, 'pitaya_db_query_ms').map((s) => s.labels.quantile)).toEqual(['0.5', '0.9']);
+    expect(samples(text, 'pitaya_payload_bytes_bucket').map((s) => [s.labels.le, s.value])).toEqual([
       ['10', 0],
       ['100', 1],
       ['+Inf', 1],

@@ -3,7 +3,6 @@ import { IsString } from 'class-validator';
 import { ContainerModule, inject } from 'inversify';
 import {
   Handler,
-  MemoryGroupService,
   Notify,
   PitayaError,
   Request,
@@ -12,6 +11,7 @@ import {
   type HandlerContext,
   type UserMessenger,
 } from '@pitaya-ts/core';
+import { MemoryGroupService } from '@pitaya-ts/core/provider';
 import { Harness, RecordingReporter, waitFor } from './helpers';
 
 const harness = new Harness();

@@ -1,13 +1,7 @@
 import 'reflect-metadata';
 import type { PitayaClient } from '@pitaya-ts/client';
-import {
-  Handler,
-  LeakyBucket,
-  RateLimitingAcceptor,
-  TOKENS,
-  type HandlerContext,
-  type PitayaApp,
-} from '@pitaya-ts/core';
+import { Handler, RateLimitingAcceptor, TOKENS, type HandlerContext, type PitayaApp } from '@pitaya-ts/core';
+import { LeakyBucket } from '@pitaya-ts/core/provider';
 import { Harness, RecordingReporter, tcpAcceptor, waitFor, wsAcceptor } from './helpers';
 
 describe('LeakyBucket', () => {

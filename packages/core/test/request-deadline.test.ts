@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import pino from 'pino';
-import { NO_TRACER, RpcMsgType, RpcType, type RpcRequest } from '@pitaya-ts/core';
+import { NO_TRACER } from '@pitaya-ts/core';
+import { RpcMsgType, RpcType, type RpcRequest } from '@pitaya-ts/core/provider';
 import { ClusterRequestHandler, type ClusterRequestHandlerDeps } from '../src/cluster/cluster-request-handler';
 import type { RemoteService } from '../src/handler/remote-service';
 import { RouteParser } from '../src/routing/route';

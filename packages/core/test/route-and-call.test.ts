@@ -1,12 +1,6 @@
 import 'reflect-metadata';
-import {
-  DefaultRouter,
-  PitayaError,
-  routeAndCall,
-  StandaloneServiceDiscovery,
-  type ServerInfo,
-  type ServiceDiscovery,
-} from '@pitaya-ts/core';
+import { PitayaError, type ServerInfo, type ServiceDiscovery } from '@pitaya-ts/core';
+import { DefaultRouter, routeAndCall, StandaloneServiceDiscovery } from '@pitaya-ts/core/provider';
 
 const server = (id: string): ServerInfo => ({ id, type: 'room', frontend: false, hostname: 'h', metadata: {} });
 

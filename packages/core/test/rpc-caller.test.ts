@@ -1,13 +1,6 @@
 import 'reflect-metadata';
-import {
-  parseDuration,
-  PitayaError,
-  UnreachableServers,
-  type RpcClient,
-  type RpcRequest,
-  type RpcResponse,
-  type ServerInfo,
-} from '@pitaya-ts/core';
+import { parseDuration, PitayaError, type RpcClient, type ServerInfo } from '@pitaya-ts/core';
+import { UnreachableServers, type RpcRequest, type RpcResponse } from '@pitaya-ts/core/provider';
 import { RpcCaller } from '../src/cluster/rpc-caller';
 import { NO_TRACER } from '../src/tracing/tracer';
 import { markDeadline } from '../src/cluster/deadline';

@@ -1,13 +1,7 @@
 import 'reflect-metadata';
 import pino from 'pino';
-import {
-  Handler,
-  MemorySessionPool,
-  PitayaError,
-  type FrontendSession,
-  type HandlerContext,
-  type SessionLink,
-} from '@pitaya-ts/core';
+import { Handler, PitayaError, type HandlerContext } from '@pitaya-ts/core';
+import { MemorySessionPool, type SessionLink } from '@pitaya-ts/core/provider';
 import { Harness, deferred, waitFor } from './helpers';
 
 function fakeLink(): SessionLink & { kicks: (string | undefined)[] } {
@@ -228,7 +222,7 @@ describe('sessions through a server', () => {
     const client = await harness.client(app, { handshakeData: { version: '1.2.3', nested: { a: 1 } } });
     const handshake = (await client.request('game.auth.handshake')) as { sys: Record<string, unknown>; user: unknown };
     expect(handshake.user).toEqual({ version: '1.2.3', nested: { a: 1 } });
-    expect(handshake.sys['platform']).toBe('node');
+    expect(handshake.sys.platform).toBe('node');
   });
 
   it('kicks the older session of a uid bound again (pitaya.session.unique)', async () => {
@@ -257,6 +251,6 @@ describe('sessions through a server', () => {
     const secondId = await second.request('game.auth.bind', { uid: 'ana' });
     await expect(first.request('game.auth.handshake')).resolves.toBeDefined();
     expect(kick).not.toHaveBeenCalled();
-    expect((app.sessions.getByUid('ana') as FrontendSession).id).toBe(secondId);
+    expect(app.sessions.getByUid('ana')!.id).toBe(secondId);
   });
 });

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { connect, type PitayaClient } from '@pitaya-ts/client';
 import * as copyA from '@pitaya-ts/core';
-import type { PitayaApp, RpcClient, RpcRequest, RpcResponse, ServerInfo, ServiceDiscovery } from '@pitaya-ts/core';
+import type { PitayaApp, RpcClient, ServerInfo, ServiceDiscovery } from '@pitaya-ts/core';
+import type { RpcRequest, RpcResponse } from '@pitaya-ts/core/provider';
 import type * as rpcCaller from '../src/cluster/rpc-caller';
 import type * as route from '../src/routing/route';
 import { SILENT, wsAcceptor } from './helpers';
@@ -11,8 +12,10 @@ import { SILENT, wsAcceptor } from './helpers';
  * copy's PitayaError are thrown through the other's router, message processor and cluster.
  */
 type Core = typeof copyA;
+type Provider = typeof import('@pitaya-ts/core/provider');
 
 let copyB!: Core;
+let providerB!: Provider;
 let rpcCallerB!: typeof rpcCaller;
 let routeB!: typeof route;
 
@@ -20,6 +23,7 @@ let routeB!: typeof route;
 // (requireActual: require() with the module's type, as nothing here is mocked)
 jest.isolateModules(() => {
   copyB = jest.requireActual<Core>('@pitaya-ts/core');
+  providerB = jest.requireActual<Provider>('@pitaya-ts/core/provider');
   rpcCallerB = jest.requireActual<typeof rpcCaller>('../src/cluster/rpc-caller');
   routeB = jest.requireActual<typeof route>('../src/routing/route');
 });
@@ -58,7 +62,7 @@ describe('a cluster built from one copy, with handlers built against the other',
   let client: PitayaClient | undefined;
 
   async function start(): Promise<{ connector: PitayaApp; client: PitayaClient }> {
-    const cluster = new copyB.MemoryCluster();
+    const cluster = new providerB.MemoryCluster();
     const common = { config: SILENT, handleSignals: false, providers: [cluster.providers()] };
     const room = await copyB.bootstrap({
       ...common,
@@ -114,17 +118,24 @@ const server = (id: string): ServerInfo => ({ id, type: 'room', frontend: false,
 describe('failover across copies', () => {
   it("sends a message elsewhere when the other copy's RPC client found its server unreachable", async () => {
     const servers = [server('a'), server('b')];
-    const discovery: ServiceDiscovery = new copyB.StandaloneServiceDiscovery(servers[0]!);
+    const discovery: ServiceDiscovery = new providerB.StandaloneServiceDiscovery(servers[0]!);
     discovery.getServersByType = () => servers;
     discovery.getServer = (id) => servers.find((s) => s.id === id);
-    const router = new copyB.DefaultRouter(discovery);
+    const router = new providerB.DefaultRouter(discovery);
     router.addRoute('room', ({ servers }) => servers.find((s) => s.id === 'a') ?? servers[0]!);
     const tried: string[] = [];
-    const answer = await copyB.routeAndCall(router, 'room', 'room.r.m', undefined, new Uint8Array(), async (target) => {
-      tried.push(target.id);
-      if (target.id === 'a') throw copyA.PitayaError.unreachable('a');
-      return `from ${target.id}`;
-    });
+    const answer = await providerB.routeAndCall(
+      router,
+      'room',
+      'room.r.m',
+      undefined,
+      new Uint8Array(),
+      async (target) => {
+        tried.push(target.id);
+        if (target.id === 'a') throw copyA.PitayaError.unreachable('a');
+        return `from ${target.id}`;
+      },
+    );
     expect(answer).toBe('from b');
     expect(tried).toEqual(['a', 'b']);
   });
@@ -142,7 +153,7 @@ describe('failover across copies', () => {
         new Promise<RpcResponse>((_resolve, reject) => answers.push({ reject })),
     };
     const self: ServerInfo = { id: 'front-1', type: 'connector', frontend: true, hostname: 'h', metadata: {} };
-    const unreachable = new copyB.UnreachableServers(60_000);
+    const unreachable = new providerB.UnreachableServers(60_000);
     const caller = new rpcCallerB.RpcCaller(
       self,
       client,

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { DefaultRouter, StandaloneServiceDiscovery, UnreachableServers, type ServerInfo } from '@pitaya-ts/core';
+import { type ServerInfo } from '@pitaya-ts/core';
+import { DefaultRouter, StandaloneServiceDiscovery, UnreachableServers } from '@pitaya-ts/core/provider';
 
 const server = (id: string): ServerInfo => ({ id, type: 'room', frontend: false, hostname: 'h', metadata: {} });
 const servers = [server('a'), server('b'), server('c')];

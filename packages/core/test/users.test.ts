@@ -31,21 +31,21 @@ describe('push and kick by uid', () => {
     const bo = await loggedIn(app, 'bo');
     const anonymous = await harness.client(app);
     const got: Record<string, unknown[]> = { ana: [], bo: [], anonymous: [] };
-    ana.on('onBonus', (body) => got['ana']!.push(body));
-    bo.on('onBonus', (body) => got['bo']!.push(body));
-    anonymous.on('onBonus', (body) => got['anonymous']!.push(body));
+    ana.on('onBonus', (body) => got.ana!.push(body));
+    bo.on('onBonus', (body) => got.bo!.push(body));
+    anonymous.on('onBonus', (body) => got.anonymous!.push(body));
 
     await expect(app.pushToUsers('onBonus', { coins: 5 }, ['ana', 'nobody', 'bo', 'gone'])).resolves.toEqual([
       'nobody',
       'gone',
     ]);
     await expect(app.pushToUsers('onBonus', { coins: 6 }, ['bo'])).resolves.toEqual([]);
-    await waitFor(() => got['ana']!.length === 1 && got['bo']!.length === 2);
-    expect(got['ana']).toEqual([{ coins: 5 }]);
-    expect(got['bo']).toEqual([{ coins: 5 }, { coins: 6 }]);
+    await waitFor(() => got.ana!.length === 1 && got.bo!.length === 2);
+    expect(got.ana).toEqual([{ coins: 5 }]);
+    expect(got.bo).toEqual([{ coins: 5 }, { coins: 6 }]);
     // the unbound client is nobody's uid: a request round trip proves nothing was queued for it
     await anonymous.request('game.user.echoPush', { text: 'x' });
-    expect(got['anonymous']).toEqual([]);
+    expect(got.anonymous).toEqual([]);
   });
 
   it('pushes to a session from a handler, before the response', async () => {

@@ -155,7 +155,7 @@ describe('route dictionary', () => {
     const reply = await raw.handshake();
     expect(reply.sys?.dict).toEqual({ 'game.room.large': 1, 'game.room.small': 2, onNews: 3 });
     expect(reply.sys?.useDict).toBe(true);
-    const dictionary = new RouteDictionary(reply.sys!.dict!);
+    const dictionary = new RouteDictionary(reply.sys!.dict);
 
     // a request whose route travels as a 2-byte code
     const packet = request('game.room.small', 1, {}, dictionary);

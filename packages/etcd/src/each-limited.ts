@@ -4,9 +4,9 @@ export async function eachLimited<T>(
   limit: number,
   task: (item: T) => Promise<void>,
 ): Promise<void> {
-  let next = 0;
+  const queue = items.values(); // one iterator shared by the workers: each item is taken once
   const worker = async () => {
-    while (next < items.length) await task(items[next++]!);
+    for (const item of queue) await task(item);
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

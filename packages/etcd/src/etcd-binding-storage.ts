@@ -1,5 +1,6 @@
 import type { Etcd3, Lease, Namespace } from 'etcd3';
-import { settlesWithin, type BindingStorage, type Logger, type ServerInfo } from '@pitaya-ts/core';
+import { type BindingStorage, type Logger, type ServerInfo } from '@pitaya-ts/core';
+import { settlesWithin } from '@pitaya-ts/core/provider';
 import { etcdClient } from './etcd-client';
 
 export interface EtcdBindingStorageOptions {

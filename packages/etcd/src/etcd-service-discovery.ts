@@ -1,13 +1,13 @@
 import type { Etcd3, Lease, Watcher } from 'etcd3';
 import {
   Metric,
-  settlesWithin,
   type Logger,
   type MetricsReporter,
   type ServerInfo,
   type ServiceDiscovery,
   type ServiceDiscoveryListener,
 } from '@pitaya-ts/core';
+import { settlesWithin } from '@pitaya-ts/core/provider';
 import { eachLimited } from './each-limited';
 import { etcdClient } from './etcd-client';
 
@@ -109,7 +109,7 @@ export class EtcdServiceDiscovery implements ServiceDiscovery {
   }
 
   private async watch(fromRevision: number): Promise<void> {
-    const watcher = this.client!.watch().prefix(this.serversPrefix).startRevision(String(fromRevision)).watcher();
+    const watcher = this.etcd.watch().prefix(this.serversPrefix).startRevision(String(fromRevision)).watcher();
     // listening before etcd confirms the watch: the changes since the read may follow at once
     watcher.on('put', (kv) => this.put(kv.key.toString(), kv.value.toString()));
     watcher.on('delete', (kv) => this.delete(kv.key.toString()));
@@ -127,7 +127,7 @@ export class EtcdServiceDiscovery implements ServiceDiscovery {
     for (let attempt = 0; ; attempt++) {
       try {
         // the deadline bounds the grant only: the lease's keep-alives run as long as it lives
-        const lease = this.client!.lease(leaseTtlSec, { autoKeepAlive: true, deadline: Date.now() + grantTimeoutMs });
+        const lease = this.etcd.lease(leaseTtlSec, { autoKeepAlive: true, deadline: Date.now() + grantTimeoutMs });
         await lease.grant();
         lease.on('lost', (err) => this.leaseLost(lease, err));
         if (heartbeatLog)
@@ -143,6 +143,16 @@ export class EtcdServiceDiscovery implements ServiceDiscovery {
     }
   }
 
+  private get etcd(): Etcd3 {
+    if (!this.client) throw new Error('etcd discovery is not started');
+    return this.client;
+  }
+
+  private get registration(): Lease {
+    if (!this.lease) throw new Error('this server is not registered in etcd');
+    return this.lease;
+  }
+
   private leaseLost(lease: Lease, err: Error): void {
     if (this.stopping || lease !== this.lease) return;
     this.options.logger.warn({ err }, 'etcd lease lost, registering again');
@@ -154,7 +164,7 @@ export class EtcdServiceDiscovery implements ServiceDiscovery {
 
   /** Reads every server under the prefix, in one request; resolves with the revision read. */
   private async readAll(): Promise<number> {
-    const { header, kvs } = await this.client!.getAll().prefix(this.serversPrefix).exec();
+    const { header, kvs } = await this.etcd.getAll().prefix(this.serversPrefix).exec();
     for (const kv of kvs) this.put(kv.key.toString(), kv.value.toString());
     return Number(header.revision);
   }
@@ -168,7 +178,7 @@ export class EtcdServiceDiscovery implements ServiceDiscovery {
     const before = new Set(this.known.keys());
     const listed = new Set<string>();
     const unknown: string[] = [];
-    for (const key of await this.client!.getAll().prefix(this.serversPrefix).keys()) {
+    for (const key of await this.etcd.getAll().prefix(this.serversPrefix).keys()) {
       const parsed = this.idFromKey(key);
       if (!parsed || this.blacklist.has(parsed.type)) continue;
       listed.add(parsed.id);
@@ -176,7 +186,7 @@ export class EtcdServiceDiscovery implements ServiceDiscovery {
     }
     await eachLimited(unknown, this.options.syncParallelism, async (key) => {
       // null: gone since it was listed
-      const value = await this.client!.get(key).string();
+      const value = await this.etcd.get(key).string();
       if (value !== null) this.put(key, value);
     });
     for (const id of before) if (!listed.has(id)) this.remove(id);
@@ -222,7 +232,7 @@ export class EtcdServiceDiscovery implements ServiceDiscovery {
   /** Publishes new metadata for this server; the others apply it. */
   async updateMetadata(metadata: Record<string, string>): Promise<void> {
     this.options.self.metadata = metadata;
-    await this.lease!.put(this.key).value(serverJson(this.options.self));
+    await this.registration.put(this.key).value(serverJson(this.options.self));
   }
 
   async stop(): Promise<void> {

@@ -59,7 +59,9 @@ type NodeTimer = NodeJS.Timeout & { _destroyed: boolean; _idleTimeout: number };
 function recordTimers(): { pending(ms: number): number[]; stop(): void } {
   const timers: NodeTimer[] = [];
   const hook = createHook({
-    init: (_id, type, _trigger, timer) => void (type === 'Timeout' && timers.push(timer as NodeTimer)),
+    init: (_id, type, _trigger, timer) => {
+      if (type === 'Timeout') timers.push(timer as NodeTimer);
+    },
   }).enable();
   return {
     pending: (ms) =>
@@ -116,7 +118,7 @@ describe('etcd discovery, as Pitaya stores it', () => {
   it('logs each renewal of its lease at debug level with heartbeat.log, and none without', async () => {
     const quiet = captureLogger('debug');
     const verbose = captureLogger('debug');
-    const renewals = (lines: Record<string, unknown>[]) => lines.filter((line) => line['msg'] === 'etcd lease renewed');
+    const renewals = (lines: Record<string, unknown>[]) => lines.filter((line) => line.msg === 'etcd lease renewed');
     // a lease is renewed at once, then every third of its TTL: the quiet one, started first, renews first
     const silent = new EtcdServiceDiscovery(
       options({ ...room, id: 'quiet' }, { leaseTtlSec: 3, logger: quiet.logger }),
@@ -145,7 +147,7 @@ describe('etcd discovery, as Pitaya stores it', () => {
     process.kill(etcd.pid!, 'SIGSTOP');
     try {
       await expect(discovery.start()).rejects.toThrow();
-      const retries = lines.filter((line) => line['msg'] === 'cannot register in etcd, retrying');
+      const retries = lines.filter((line) => line.msg === 'cannot register in etcd, retrying');
       expect(retries).toHaveLength(1);
       expect(retries[0]).toMatchObject({ err: { message: expect.stringMatching(/deadline exceeded/i) } });
     } finally {
@@ -241,6 +243,7 @@ describe('etcd discovery: the periodic re-read', () => {
     'fetches the servers the watch missed, %i at a time (syncservers.parallelism)',
     async (parallelism) => {
       // the watch starts far past the first read: servers that register later are for the re-read to find
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- called with .call(this)
       const read = MultiRangeBuilder.prototype.exec;
       jest.spyOn(MultiRangeBuilder.prototype, 'exec').mockImplementationOnce(async function (this: MultiRangeBuilder) {
         const answer = await read.call(this);
@@ -251,6 +254,7 @@ describe('etcd discovery: the periodic re-read', () => {
       });
       let fetching = 0;
       let mostAtOnce = 0;
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- called with .call(this)
       const fetch = SingleRangeBuilder.prototype.exec;
       jest.spyOn(SingleRangeBuilder.prototype, 'exec').mockImplementation(async function (this: SingleRangeBuilder) {
         mostAtOnce = Math.max(mostAtOnce, ++fetching);

@@ -49,8 +49,11 @@ describe('etcd discovery: servers that start together', () => {
     const prefix = `between-${++round}/`;
     const late = server('late');
     // the first read of the prefix (the discovery's own, at start) answers, then `late` registers
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- called with .call(this)
     const read = MultiRangeBuilder.prototype.exec;
-    jest.spyOn(MultiRangeBuilder.prototype, 'exec').mockImplementationOnce(async function (this: MultiRangeBuilder) {
+    const exec = jest.spyOn(MultiRangeBuilder.prototype, 'exec').mockImplementationOnce(async function (
+      this: MultiRangeBuilder,
+    ) {
       const answer = await read.call(this);
       await client.put(`${prefix}servers/room/late`).value(JSON.stringify(late));
       return answer;
@@ -58,7 +61,7 @@ describe('etcd discovery: servers that start together', () => {
     const early = discovery(server('early'), prefix);
     await early.start();
     try {
-      expect(MultiRangeBuilder.prototype.exec).toHaveBeenCalled();
+      expect(exec).toHaveBeenCalled();
       await waitFor(() => early.getServer('late') !== undefined, 'the late server');
       expect(early.getServer('late')).toEqual(late);
     } finally {
@@ -76,7 +79,13 @@ describe('etcd discovery: servers that start together', () => {
       try {
         const agree = () => servers.every((d) => d.servers().length === ids.length);
         await waitFor(agree, 'the views to agree').catch(() => {
-          const views = servers.map((d, i) => `${ids[i]} sees ${d.servers().map((s) => s.id)}`);
+          const views = servers.map(
+            (d, i) =>
+              `${ids[i]} sees ${d
+                .servers()
+                .map((s) => s.id)
+                .join(',')}`,
+          );
           throw new Error(`round ${r}: the views never agreed: ${views.join('; ')}`);
         });
       } finally {

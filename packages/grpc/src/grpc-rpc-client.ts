@@ -3,18 +3,20 @@ import {
   ErrorCode,
   formatDuration,
   PitayaError,
-  protos,
   type BindingStorage,
-  type BindMessage,
   type Logger,
-  type PushMessage,
   type RpcClient,
-  type RpcRequest,
-  type RpcResponse,
   type ServerInfo,
   type ServiceDiscovery,
-  type UnreachableServers,
 } from '@pitaya-ts/core';
+import {
+  protos,
+  type BindMessage,
+  type PushMessage,
+  type RpcRequest,
+  type RpcResponse,
+  type UnreachableServers,
+} from '@pitaya-ts/core/provider';
 import { grpcAddress } from './grpc-address';
 import { asBuffer, PITAYA_SERVICE } from './pitaya-service';
 

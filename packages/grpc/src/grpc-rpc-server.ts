@@ -9,15 +9,12 @@ import {
 import {
   ErrorCode,
   PitayaError,
-  protos,
-  settlesWithin,
   type BindingStorage,
   type Logger,
-  type RpcHandler,
-  type RpcResponse,
   type RpcServer,
   type ServerInfo,
 } from '@pitaya-ts/core';
+import { protos, settlesWithin, type RpcHandler, type RpcResponse } from '@pitaya-ts/core/provider';
 import { GrpcMetadata } from './grpc-address';
 import { PITAYA_SERVICE } from './pitaya-service';
 

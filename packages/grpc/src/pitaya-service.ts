@@ -1,5 +1,5 @@
 import type { MethodDefinition, ServiceDefinition } from '@grpc/grpc-js';
-import { protos, type RpcResponse } from '@pitaya-ts/core';
+import { protos, type RpcResponse } from '@pitaya-ts/core/provider';
 
 /** A Uint8Array as a Buffer over the same memory: gRPC writes Buffers, and copying costs. */
 export const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -4,17 +4,19 @@ import { connectivityState, type Client } from '@grpc/grpc-js';
 import {
   bootstrap,
   createLogger,
-  MemoryCluster,
-  RpcMsgType,
-  RpcType,
-  UnreachableServers,
   type PitayaApp,
-  type RpcHandler,
-  type RpcRequest,
   type ServerInfo,
   type ServiceDiscovery,
   type ServiceDiscoveryListener,
 } from '@pitaya-ts/core';
+import {
+  MemoryCluster,
+  RpcMsgType,
+  RpcType,
+  UnreachableServers,
+  type RpcHandler,
+  type RpcRequest,
+} from '@pitaya-ts/core/provider';
 import { grpcAddress, grpcRpcModule, GrpcRpcClient, GrpcRpcServer } from '@pitaya-ts/grpc';
 import { waitFor } from '@pitaya-ts/testing';
 import { held, quiet, RoomRemote } from '../../core/test/cluster/fixtures';

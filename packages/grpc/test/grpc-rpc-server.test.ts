@@ -1,15 +1,12 @@
+import { createLogger, PitayaError, type ServerInfo, type ServiceDiscovery } from '@pitaya-ts/core';
 import {
-  createLogger,
-  PitayaError,
   RpcMsgType,
   RpcType,
   UnreachableServers,
   type RpcHandler,
   type RpcRequest,
   type RpcResponse,
-  type ServerInfo,
-  type ServiceDiscovery,
-} from '@pitaya-ts/core';
+} from '@pitaya-ts/core/provider';
 import { GrpcRpcClient, GrpcRpcServer } from '@pitaya-ts/grpc';
 import { waitFor } from '@pitaya-ts/testing';
 import { deferred } from '../../core/test/helpers';

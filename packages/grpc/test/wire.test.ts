@@ -2,20 +2,17 @@ import 'reflect-metadata';
 import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
+import { createLogger, type BindingStorage, type ServerInfo, type ServiceDiscovery } from '@pitaya-ts/core';
 import {
-  createLogger,
   protos,
   RpcMsgType,
   RpcType,
   UnreachableServers,
-  type BindingStorage,
   type BindMessage,
   type PushMessage,
   type RpcHandler,
   type RpcRequest,
-  type ServerInfo,
-  type ServiceDiscovery,
-} from '@pitaya-ts/core';
+} from '@pitaya-ts/core/provider';
 import { freePort } from '@pitaya-ts/testing';
 import { GrpcRpcClient, GrpcRpcServer } from '@pitaya-ts/grpc';
 

@@ -1,5 +1,5 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import type { Logger } from '@pitaya-ts/core';
+import { errorMessage, type Logger } from '@pitaya-ts/core';
 
 export interface NatsConnectionOptions {
   url: string;
@@ -31,7 +31,7 @@ export async function connectNats(options: NatsConnectionOptions): Promise<NatsC
     });
   } catch (err) {
     // the client's own message (CONNECTION_REFUSED...) names neither NATS nor where it looked
-    throw new Error(`cannot connect to NATS at ${options.url}: ${(err as Error).message}`, { cause: err });
+    throw new Error(`cannot connect to NATS at ${options.url}: ${errorMessage(err)}`, { cause: err });
   }
   void (async () => {
     for await (const status of nc.status()) {

@@ -1,16 +1,12 @@
 import { createInbox, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { ErrorCode, errorMessage, PitayaError, type Logger, type RpcClient, type ServerInfo } from '@pitaya-ts/core';
 import {
-  ErrorCode,
-  PitayaError,
   protos,
   type BindMessage,
-  type Logger,
   type PushMessage,
-  type RpcClient,
   type RpcRequest,
   type RpcResponse,
-  type ServerInfo,
-} from '@pitaya-ts/core';
+} from '@pitaya-ts/core/provider';
 import { connectNats } from './nats-connection';
 import { subjects } from './subjects';
 
@@ -86,7 +82,7 @@ export class NatsRpcClient implements RpcClient {
     // closed for good (gave up reconnecting, or stopped): nothing will answer
     void nc.closed().then(() => this.failAll('connection closed'));
     this.sweeper = setInterval(() => this.sweep(), SWEEP_MS);
-    this.sweeper.unref?.();
+    this.sweeper.unref();
   }
 
   async stop(): Promise<void> {
@@ -141,7 +137,7 @@ export class NatsRpcClient implements RpcClient {
       nc.publish(call.subject, payload, { reply: this.inbox + token });
     } catch (err) {
       this.inFlight.delete(token);
-      call.reject(failed(call.server, (err as Error).message));
+      call.reject(failed(call.server, errorMessage(err)));
     }
   }
 
@@ -165,7 +161,7 @@ export class NatsRpcClient implements RpcClient {
       call.resolve(protos.decodeResponse(msg.data));
     } catch (error) {
       call.reject(
-        new PitayaError(ErrorCode.Internal, `undecodable answer from ${call.server.id}: ${(error as Error).message}`),
+        new PitayaError(ErrorCode.Internal, `undecodable answer from ${call.server.id}: ${errorMessage(error)}`),
       );
     }
   }

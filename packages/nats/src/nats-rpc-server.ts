@@ -1,16 +1,15 @@
 import type { Msg, MsgCallback, NatsConnection, Subscription } from '@nats-io/transport-node';
 import {
   ErrorCode,
-  Metric,
-  PitayaError,
-  protos,
-  settlesWithin,
+  errorMessage,
   type Logger,
+  Metric,
   type MetricsReporter,
-  type RpcHandler,
+  PitayaError,
   type RpcServer,
   type ServerInfo,
 } from '@pitaya-ts/core';
+import { protos, settlesWithin, type RpcHandler } from '@pitaya-ts/core/provider';
 import { connectNats } from './nats-connection';
 
 /** A subscription callback that skips the errors NATS reports for the subscription itself. */
@@ -142,13 +141,18 @@ export class NatsRpcServer implements RpcServer {
     }
   }
 
+  private get startedHandler(): RpcHandler {
+    if (!this.handler) throw new Error('the RPC server is not started');
+    return this.handler;
+  }
+
   private async process(msg: Msg): Promise<void> {
     this.running.add(msg);
     let answer: Uint8Array;
     try {
-      answer = protos.encodeResponse(await this.handler!.handle(protos.decodeRequest(msg.data)));
+      answer = protos.encodeResponse(await this.startedHandler.handle(protos.decodeRequest(msg.data)));
     } catch (err) {
-      const error = new PitayaError(ErrorCode.BadRequest, `undecodable RPC: ${(err as Error).message}`);
+      const error = new PitayaError(ErrorCode.BadRequest, `undecodable RPC: ${errorMessage(err)}`);
       answer = protos.encodeResponse({ error: error.toWire() });
     }
     // not running any more: answered with an error already, past the stop's timeout

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { MemoryCluster, TOKENS } from '@pitaya-ts/core';
+import { PitayaError, TOKENS } from '@pitaya-ts/core';
+import { MemoryCluster } from '@pitaya-ts/core/provider';
 import { natsRpcModule } from '@pitaya-ts/nats';
 import { startNatsServer, waitFor, type NatsServer } from '@pitaya-ts/testing';
 import { held, startCluster, type TestCluster } from '../../core/test/cluster/fixtures';
@@ -44,7 +45,7 @@ describe('NATS restarted mid-run', () => {
         .request('room.room.slow', { ms: i }, { timeout: 10_000 })
         .then(
           (): { ok: boolean; code?: string } => ({ ok: true }),
-          (err: { code: string }) => ({ ok: false, code: err.code }),
+          (err: unknown) => ({ ok: false, code: PitayaError.is(err) ? err.code : String(err) }),
         )
         .finally(() => settled++),
     );

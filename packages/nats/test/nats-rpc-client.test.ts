@@ -1,8 +1,10 @@
 import 'reflect-metadata';
 import { connect as natsConnect } from '@nats-io/transport-node';
 import pino from 'pino';
-import { RpcMsgType, RpcType, type MetricsReporter, type RpcHandler, type ServerInfo } from '@pitaya-ts/core';
+import { type MetricsReporter, type ServerInfo } from '@pitaya-ts/core';
+import { RpcMsgType, RpcType, type RpcHandler } from '@pitaya-ts/core/provider';
 import { NatsRpcClient, NatsRpcServer } from '@pitaya-ts/nats';
+import { errorMessage } from '@pitaya-ts/protocol';
 import { freePort, startNatsServer, waitFor, type NatsServer } from '@pitaya-ts/testing';
 
 const echo: ServerInfo = { id: 'echo-1', type: 'echo', frontend: false, hostname: 'h', metadata: {} };
@@ -89,7 +91,7 @@ describe('NATS RPC client', () => {
     const during = Array.from({ length: 5 }, (_, i) =>
       rpcClient.call(echo, request(`during ${i}`), 120_000).then(
         (answer) => ({ answer: text(answer.data) }),
-        (err: Error) => ({ error: err.message }),
+        (err: unknown) => ({ error: errorMessage(err) }),
       ),
     );
     await nats.start();

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import pino from 'pino';
-import { Metric, RpcMsgType, RpcType, type MetricsReporter, type RpcHandler, type ServerInfo } from '@pitaya-ts/core';
+import { Metric, type MetricsReporter, type ServerInfo } from '@pitaya-ts/core';
+import { RpcMsgType, RpcType, type RpcHandler } from '@pitaya-ts/core/provider';
 import { NatsRpcClient, NatsRpcServer } from '@pitaya-ts/nats';
 import { startNatsServer, waitFor, type NatsServer } from '@pitaya-ts/testing';
 

@@ -2,20 +2,27 @@ import 'reflect-metadata';
 import { connect as natsConnect, type NatsConnection } from '@nats-io/transport-node';
 import { loadSync } from 'protobufjs';
 import * as path from 'node:path';
-import { MemoryCluster } from '@pitaya-ts/core';
+import { MemoryCluster } from '@pitaya-ts/core/provider';
 import { natsRpcModule } from '@pitaya-ts/nats';
 import { startNatsServer, waitFor, type NatsServer } from '@pitaya-ts/testing';
 import { held, startCluster, type TestCluster } from '../../core/test/cluster/fixtures';
 
 // decoded with proto/pitaya.proto itself, not with the code under test
 const root = loadSync(path.resolve(__dirname, '../../../proto/pitaya.proto'));
+// a decoded proto as a plain object: the fields these tests read
+interface Decoded {
+  route: string;
+  uid: string;
+  data: Uint8Array;
+  metadata: Uint8Array;
+  msg: { id: number; route: string; data: Uint8Array };
+  session: { data: Uint8Array };
+}
 const decode = (type: string, data: Uint8Array) =>
   root
     .lookupType(`protos.${type}`)
-    .toObject(root.lookupType(`protos.${type}`).decode(data), { longs: Number, defaults: true });
+    .toObject(root.lookupType(`protos.${type}`).decode(data), { longs: Number, defaults: true }) as Decoded;
 const text = (bytes: Uint8Array) => Buffer.from(bytes).toString();
-// decoded protos, as plain objects
-type Decoded = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 describe('what crosses NATS', () => {
   let nats: NatsServer;
@@ -61,7 +68,7 @@ describe('what crosses NATS', () => {
     await client.request('room.room.whoami', { hello: 1 });
     const [request] = await after(start, 'pitaya/servers/room/room-0');
     expect(request).toBeDefined();
-    const decoded = decode('Request', request!.data) as Decoded;
+    const decoded = decode('Request', request!.data);
     expect(decoded).toMatchObject({
       type: 0, // Sys
       frontendID: 'connector-0',
@@ -101,9 +108,7 @@ describe('what crosses NATS', () => {
     const client = await cluster.client();
     const start = seen.length;
     await client.request('room.room.bind', { uid: 'wire-2' });
-    const calls = (await after(start, 'pitaya/servers/connector/connector-0')).map(
-      (m) => decode('Request', m.data) as Decoded,
-    );
+    const calls = (await after(start, 'pitaya/servers/connector/connector-0')).map((m) => decode('Request', m.data));
     const bind = calls.find((r) => r.msg.route === 'sys.bindsession')!;
     expect(bind).toMatchObject({ type: 1 }); // User
     expect(decode('Session', bind.msg.data)).toMatchObject({ uid: 'wire-2' });
@@ -153,7 +158,7 @@ describe('what crosses NATS', () => {
       metadata: { timeout: '300ms', route: 'room.roomRemote.held', server: 'room-0' },
     });
     const [request] = await after(start, 'pitaya/servers/room/room-0');
-    expect(JSON.parse(text((decode('Request', request!.data) as Decoded).metadata))).toMatchObject({
+    expect(JSON.parse(text(decode('Request', request!.data).metadata))).toMatchObject({
       reqTimeout: '300ms',
     });
     // the callee gives up at the deadline too: its answer is a timeout, while the remote is still held

@@ -30,3 +30,10 @@ export class ProtocolError extends Error {
 export function isProtocolError(err: unknown): err is ProtocolError {
   return err instanceof ProtocolError;
 }
+
+/** The message of anything thrown: an error's message (of any realm or copy), or the value as text. */
+export function errorMessage(err: unknown): string {
+  if (typeof err === 'object' && err !== null && 'message' in err && typeof err.message === 'string')
+    return err.message;
+  return String(err);
+}

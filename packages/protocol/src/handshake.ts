@@ -1,4 +1,4 @@
-import { ProtocolError } from './errors';
+import { errorMessage, ProtocolError } from './errors';
 import { encodePacket, PacketType } from './packet';
 import { sortedJson, utf8Decode, utf8Encode } from './utf8';
 import { fflateZlib, guardZlib, sniffCompression, type ZlibCodec } from './zlib';
@@ -58,7 +58,7 @@ function parseJsonObject(bytes: Uint8Array, what: string): Record<string, unknow
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new ProtocolError('ERR_HANDSHAKE', `${what} is not JSON: ${(err as Error).message}`);
+    throw new ProtocolError('ERR_HANDSHAKE', `${what} is not JSON: ${errorMessage(err)}`);
   }
   if (!isObject(value)) throw new ProtocolError('ERR_HANDSHAKE', `${what} must be a JSON object`);
   return value;

@@ -84,8 +84,9 @@ export function decodePackets(bytes: Uint8Array): Packet[] {
 /** Decodes a buffer that must hold exactly one packet. */
 export function decodePacket(bytes: Uint8Array): Packet {
   const packets = decodePackets(bytes);
-  if (packets.length !== 1) {
+  const [packet] = packets;
+  if (packets.length !== 1 || packet === undefined) {
     throw new ProtocolError('ERR_PACKET_TRUNCATED', `expected one packet, found ${packets.length}`);
   }
-  return packets[0]!;
+  return packet;
 }

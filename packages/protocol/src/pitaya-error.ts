@@ -44,6 +44,7 @@ export class PitayaError extends Error {
   }
 
   // on the prototype: a plain object spread from an error is not taken for one
+  // eslint-disable-next-line @typescript-eslint/class-literal-property-style -- a field would be spread
   get [BRAND](): true {
     return true;
   }

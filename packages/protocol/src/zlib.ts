@@ -1,5 +1,5 @@
 import { Gunzip, Unzlib, zlibSync, type FlateStreamHandler } from 'fflate';
-import { ProtocolError } from './errors';
+import { errorMessage, ProtocolError } from './errors';
 
 /**
  * zlib (RFC 1950) for message bodies and handshake replies. The default runs anywhere (fflate);
@@ -27,7 +27,7 @@ function inflateBounded(
 ): Uint8Array {
   const chunks: Uint8Array[] = [];
   let total = 0;
-  let done = false;
+  let done = false as boolean; // set in the callback, where TypeScript's narrowing does not look
   const inflater = new Stream((chunk, final) => {
     total += chunk.length;
     if (total > maxOutputLength) {
@@ -41,7 +41,8 @@ function inflateBounded(
     inflater.push(data.subarray(offset, end), end === data.length);
   }
   if (!done) throw new ProtocolError('ERR_ZLIB', 'compressed stream is incomplete');
-  if (chunks.length === 1) return chunks[0]!;
+  const [only] = chunks;
+  if (chunks.length === 1 && only) return only;
   const out = new Uint8Array(total);
   let at = 0;
   for (const chunk of chunks) {
@@ -90,7 +91,7 @@ export function guardZlib<T>(what: string, run: () => T): T {
     return run();
   } catch (err) {
     if (err instanceof ProtocolError) throw err;
-    throw new ProtocolError('ERR_ZLIB', `${what}: ${(err as Error)?.message ?? String(err)}`);
+    throw new ProtocolError('ERR_ZLIB', `${what}: ${errorMessage(err)}`);
   }
 }
 

@@ -20,6 +20,7 @@ describe('PitayaError', () => {
 
   it('takes nothing that only looks like one for one', () => {
     const error = new PitayaError('PIT-555', 'room is full', { room: 'lobby' });
+    // eslint-disable-next-line @typescript-eslint/no-misused-spread -- a copy that lost the prototype, on purpose
     expect(PitayaError.is({ ...error })).toBe(false);
     expect(PitayaError.is({ name: 'PitayaError', code: 'PIT-555', msg: 'room is full' })).toBe(false);
     expect(PitayaError.is(new Error('room is full'))).toBe(false);
@@ -43,6 +44,7 @@ describe('PitayaError', () => {
       metadata: { server: 'room-1' },
     });
     expect(JSON.stringify(error)).not.toContain('notHandled');
+    // eslint-disable-next-line @typescript-eslint/no-misused-spread -- what a spread copies is the point
     expect(Object.getOwnPropertySymbols({ ...error })).toEqual([]);
     // a server that rebuilds it from an answer has only code, msg and metadata
     const { code, msg, metadata } = error.toWire();

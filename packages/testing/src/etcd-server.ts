@@ -51,7 +51,8 @@ export class EtcdServer extends ManagedProcess {
   }
 
   protected async isReady(): Promise<boolean> {
-    return JSON.parse((await httpGet(`http://127.0.0.1:${this.clientPort}/health`)).body).health === 'true';
+    const { body } = await httpGet(`http://127.0.0.1:${this.clientPort}/health`);
+    return (JSON.parse(body) as { health?: unknown }).health === 'true';
   }
 
   /** Restarts the server empty, as a replaced etcd would be: keys and leases are gone. */

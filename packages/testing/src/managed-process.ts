@@ -36,7 +36,7 @@ export abstract class ManagedProcess {
   }
 
   get running(): boolean {
-    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+    return this.child?.exitCode === null && this.child.signalCode === null;
   }
 
   async start(): Promise<void> {
@@ -48,11 +48,11 @@ export abstract class ManagedProcess {
     const keep = (chunk: Buffer) => {
       this.output = (this.output + chunk.toString()).slice(-4000);
     };
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
     child.once('exit', () => running.delete(child));
     this.closed = new Promise((resolve) => child.once('close', () => resolve()));
-    let exited = false;
+    let exited = false as boolean; // set in the readiness check, where TypeScript's narrowing does not look
     try {
       await waitFor(
         async () => (exited = !this.running) || (await this.isReady().catch(() => false)),

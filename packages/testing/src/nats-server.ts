@@ -34,9 +34,9 @@ export class NatsServer extends ManagedProcess {
       // {"nats":["nats://127.0.0.1:p"],"monitoring":["http://127.0.0.1:m"]}
       const file = path.join(os.tmpdir(), `nats-server_${this.pid}.ports`);
       if (!fs.existsSync(file)) return false;
-      const ports = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<'nats' | 'monitoring', string[]>;
-      this.port = Number(new URL(ports.nats[0]!).port);
-      this.monitorPort = Number(new URL(ports.monitoring[0]!).port);
+      const ports = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<'nats' | 'monitoring', [string, ...string[]]>;
+      this.port = Number(new URL(ports.nats[0]).port);
+      this.monitorPort = Number(new URL(ports.monitoring[0]).port);
     }
     return (await httpGet(`http://127.0.0.1:${this.monitorPort}/healthz`)).status === 200;
   }

@@ -13,15 +13,8 @@ import {
   type Tracer as ApiTracer,
 } from '@opentelemetry/api';
 import { ATTR_ERROR_TYPE } from '@opentelemetry/semantic-conventions';
-import type {
-  ClientMessageTrace,
-  PitayaError,
-  RpcCallTrace,
-  RpcRequest,
-  ServerInfo,
-  TraceSpan,
-  Tracer,
-} from '@pitaya-ts/core';
+import type { ClientMessageTrace, PitayaError, RpcCallTrace, ServerInfo, TraceSpan, Tracer } from '@pitaya-ts/core';
+import type { RpcRequest } from '@pitaya-ts/core/provider';
 
 /** The RPC metadata key of the trace context: a JSON object of the propagator's headers. */
 export const SPAN_METADATA_KEY = 'otel-span';

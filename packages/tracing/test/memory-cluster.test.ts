@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { MemoryCluster } from '@pitaya-ts/core';
+import { MemoryCluster } from '@pitaya-ts/core/provider';
 import { tracingSuite } from './tracing-suite';
 
 let cluster: MemoryCluster;

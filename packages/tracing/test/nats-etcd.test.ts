@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { connect as natsConnect, type NatsConnection } from '@nats-io/transport-node';
 import { SpanKind } from '@opentelemetry/api';
-import { MemoryCluster } from '@pitaya-ts/core';
+import { MemoryCluster } from '@pitaya-ts/core/provider';
 import { etcdDiscoveryModule } from '@pitaya-ts/etcd';
 import { natsRpcModule, subjects } from '@pitaya-ts/nats';
 import { startEtcdServer, startNatsServer, waitFor, type EtcdServer, type NatsServer } from '@pitaya-ts/testing';

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parse } from 'protobufjs';
-import { MemoryCluster } from '@pitaya-ts/core';
+import { MemoryCluster } from '@pitaya-ts/core/provider';
 import { waitFor } from '@pitaya-ts/testing';
 import { startTracedCluster } from './fixtures';
 

@@ -1,7 +1,6 @@
 import type { ContainerModuleLoadOptions, ResolutionContext } from 'inversify';
 import {
   ProtobufSerializer,
-  routeAndCall,
   TOKENS,
   type ConfigValue,
   type Logger,
@@ -9,6 +8,7 @@ import {
   type Module,
   type ServerInfo,
 } from '@pitaya-ts/core';
+import { routeAndCall } from '@pitaya-ts/core/provider';
 import type { WorkerConfigKey } from './worker-config';
 
 /**
@@ -19,7 +19,7 @@ export interface Core {
   logger: Logger;
   reporter: MetricsReporter;
   /** The server's value of a `pitaya.worker.*` key. */
-  setting<K extends WorkerConfigKey>(key: K): ConfigValue<K>;
+  setting: <K extends WorkerConfigKey>(key: K) => ConfigValue<K>;
   /** How long a stopping server waits for what it started (`pitaya.shutdown.timeout`). */
   shutdownTimeoutMs: number;
   /** Encodes an argument as `app.rpc` does for a protobuf type (pitaya.serializer.protobuf.files). */
@@ -62,7 +62,7 @@ export function core(ctx: ResolutionContext): Core {
     protoFiles,
     marshal: (value, type) => (serializer ??= new ProtobufSerializer(protoFiles)).marshal(value, type),
     call: async (route, body, metadata, pick) => {
-      const serverType = route.split('.')[0]!;
+      const [serverType = ''] = route.split('.');
       const chosen = pick?.({ route, metadata }, ctx.get(TOKENS.ServiceDiscovery).getServersByType(serverType));
       if (chosen) return callOn(chosen, route, body, metadata);
       await routeAndCall(ctx.get(TOKENS.Router), serverType, route, undefined, body, (server) =>

@@ -90,7 +90,9 @@ export class JobQueue {
 
   private redis(): Redis {
     this.next = (this.next + 1) % this.pool.length;
-    return this.pool[this.next]!;
+    const redis = this.pool[this.next];
+    if (!redis) throw new Error('the job queue has no Redis connection');
+    return redis;
   }
 
   async push(text: string): Promise<void> {
@@ -177,9 +179,10 @@ export class JobQueue {
     this.stopFetching();
     // a connection never used has nothing to finish: quitting it would connect it first
     await Promise.all(
-      this.pool.map((redis) =>
-        redis.status === 'ready' ? redis.quit().catch(() => redis.disconnect()) : redis.disconnect(),
-      ),
+      this.pool.map(async (redis) => {
+        if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
+        else redis.disconnect();
+      }),
     );
   }
 }

@@ -38,12 +38,19 @@ export function newJid(): string {
   return randomBytes(12).toString('hex');
 }
 
+/** JSON text of a value that has one (undefined and functions have none). */
+export function jsonText(value: unknown): string {
+  const text = stringify(value);
+  if (text === undefined) throw new TypeError(`${typeof value} has no JSON form`);
+  return text;
+}
+
 /**
  * Go's encoding/json escapes <, >, & and the JavaScript line separators in strings; only strings
  * can hold them in JSON text, so replacing them anywhere is exact.
  */
 function goJson(value: unknown): string {
-  return stringify(value)!.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return jsonText(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** The keys of every object sorted, as Go writes a map[string]interface{}. */

@@ -1,4 +1,4 @@
-import { ErrorCode, PitayaError } from '@pitaya-ts/core';
+import { ErrorCode, errorMessage, PitayaError } from '@pitaya-ts/core';
 import type { Core } from './core-seams';
 import type { GoJsonCodec } from './go-json';
 import { newJid, newJobText, ROUTE } from './job';
@@ -47,7 +47,7 @@ export class ReliableRpc {
     } catch (err) {
       throw new PitayaError(
         ErrorCode.Unavailable,
-        `reliable RPC ${route} not enqueued: Redis at ${this.redisUrl} did not take it (${(err as Error).message})`,
+        `reliable RPC ${route} not enqueued: Redis at ${this.redisUrl} did not take it (${errorMessage(err)})`,
         { route },
       );
     }
@@ -64,7 +64,7 @@ export class ReliableRpc {
       const bytes = arg instanceof Uint8Array ? arg : this.core.marshal(arg, requestType);
       return this.codec.toGo(bytes, requestType);
     } catch (err) {
-      throw PitayaError.badRequest(`reliable RPC ${route}: ${(err as Error).message}`, { route });
+      throw PitayaError.badRequest(`reliable RPC ${route}: ${errorMessage(err)}`, { route });
     }
   }
 }

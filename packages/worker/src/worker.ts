@@ -1,7 +1,7 @@
 import { parse, stringify } from 'lossless-json';
 import type { Core, ServerPicker } from './core-seams';
 import type { GoJsonCodec } from './go-json';
-import { Job, nowSeconds, retryDelaySeconds, RPC_QUEUE } from './job';
+import { Job, jsonText, nowSeconds, retryDelaySeconds, RPC_QUEUE } from './job';
 import type { JobQueue } from './job-queue';
 import { FETCH_TIMEOUT_S } from './job-queue';
 import { WorkerMetric } from './metrics';
@@ -182,7 +182,7 @@ export class Worker {
     const type = this.types[route]?.request;
     const body = type ? this.codec.fromGo(arg, type) : encoder.encode(stringify(arg));
     // metadata travels as JSON: numbers as JavaScript reads them
-    const plain = parse(stringify(metadata)!, null, (n) => Number(n)) as Record<string, unknown>;
+    const plain = parse(jsonText(metadata), null, (n) => Number(n)) as Record<string, unknown>;
     await this.core.call(route, body, plain, this.pickServer);
   }
 

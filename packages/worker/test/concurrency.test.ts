@@ -5,7 +5,7 @@ import { reliableRpc, WORKER_TOKENS, WorkerMetric } from '@pitaya-ts/worker';
 import { ECHO, freshNamespace, inspect, RecordingReporter, remote, startWorkerServer, waitFor } from './helpers';
 
 /** A door the remote waits at until the test opens it. */
-function door(): { opened: Promise<void>; open(): void } {
+function door(): { opened: Promise<void>; open: () => void } {
   let open!: () => void;
   const opened = new Promise<void>((resolve) => (open = resolve));
   return { opened, open };

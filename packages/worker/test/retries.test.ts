@@ -47,7 +47,7 @@ describe('retries of a failing job', () => {
   });
 
   const inProgress = () => db.llen(`${ns}:queue:rpc:${ns}-host:inprogress`);
-  const retries = async () => (await db.zrange(`${ns}:goretry`, '0', '-1', 'WITHSCORES')) as string[];
+  const retries = async () => await db.zrange(`${ns}:goretry`, '0', '-1', 'WITHSCORES');
   /** Moves what is due by then back to the queue, as the poller does at its next round. */
   const pollAt = (seconds: number) => queueOf(app!).moveDue(seconds);
 

@@ -69,13 +69,14 @@ export function buildReport(run: {
 const ms = (value: number | undefined) => (value === undefined ? '-' : value.toFixed(2));
 
 function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, col) => (widths[col] = Math.max(widths[col] ?? 0, cell.length)));
   return rows
     .map(
       (row) =>
         '  ' +
         row
-          .map((cell, col) => cell.padEnd(widths[col]!))
+          .map((cell, col) => cell.padEnd(widths[col] ?? 0))
           .join('  ')
           .trimEnd(),
     )

@@ -1,4 +1,4 @@
-import { ClientError, connect, PitayaError, type PitayaClient } from '@pitaya-ts/client';
+import { ClientError, connect, errorMessage, PitayaError, type PitayaClient } from '@pitaya-ts/client';
 import { performance } from 'node:perf_hooks';
 import type { FailureCategory, RunStats } from '../report/run-stats';
 import type { Plan, PlannedStep } from '../scenario/plan';
@@ -16,7 +16,7 @@ export interface BotContext {
   /** Push routes some step waits for. */
   awaited: Set<string>;
   /** True once the run should end: no iteration starts after it. */
-  stopping(): boolean;
+  stopping: () => boolean;
   /** Resolves after `ms`, or at once when the run stops. */
   pause(ms: number): Promise<void>;
   onIteration(): void;
@@ -84,14 +84,20 @@ export class Bot {
       });
     } catch (err) {
       stats.connections.failed++;
-      this.fail('connect', 'connect', (err as Error).message);
+      this.fail('connect', 'connect', errorMessage(err));
     }
     stats.connections.opened++;
-    const client = this.client!;
+    const client = this.client;
     for (const route of this.context.awaited) client.on(route, (body) => this.inbox.put(route, body));
     client.events.on('close', (reason) => {
       if (reason.code !== 'CLOSED_BY_CLIENT') stats.connections.lost++;
     });
+  }
+
+  /** The client of the connect step; the steps run only after it. */
+  private get connected(): PitayaClient {
+    if (!this.client) throw new Error('not connected');
+    return this.client;
   }
 
   private async runSteps(steps: PlannedStep[]): Promise<void> {
@@ -105,9 +111,9 @@ export class Bot {
       case 'notify': {
         const body = this.render(step, step.body);
         try {
-          this.client!.notify(step.route, body);
+          this.connected.notify(step.route, body);
         } catch (err) {
-          this.fail(step.label, 'connect', (err as Error).message);
+          this.fail(step.label, 'connect', errorMessage(err));
         }
         this.context.stats.notify(step.route);
         return;
@@ -133,18 +139,21 @@ export class Bot {
     const started = performance.now();
     let answer: unknown;
     try {
-      answer = await this.client!.request(step.route, body, { timeout: step.timeoutMs ?? plan.timeoutMs });
+      answer = await this.connected.request(step.route, body, { timeout: step.timeoutMs ?? plan.timeoutMs });
     } catch (err) {
       if (PitayaError.is(err)) {
         stats.request(step.route, performance.now() - started, err.code);
-        if (step.expectError === err.code) return stats.pass();
+        if (step.expectError === err.code) {
+          stats.pass();
+          return;
+        }
         const expected = step.expectError ? `expected ${step.expectError}, got ` : '';
         return this.fail(step.label, 'error answer', `${expected}${err.code} ${err.msg}`);
       }
       const code = err instanceof ClientError ? err.code : 'CLIENT';
       stats.request(step.route, undefined, code);
       const category = code === 'TIMEOUT' ? 'no answer' : code === 'SERIALIZATION' ? 'scenario' : 'connect';
-      return this.fail(step.label, category, (err as Error).message);
+      return this.fail(step.label, category, errorMessage(err));
     }
     stats.request(step.route, performance.now() - started);
     if (step.expectError) {
@@ -189,7 +198,7 @@ export class Bot {
     try {
       return render(value, this.vars);
     } catch (err) {
-      return this.fail(step.label, 'scenario', (err as Error).message);
+      return this.fail(step.label, 'scenario', errorMessage(err));
     }
   }
 

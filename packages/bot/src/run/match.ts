@@ -25,9 +25,10 @@ const show = (value: unknown) => (value === undefined ? 'nothing' : JSON.stringi
 
 function operatorOf(expected: unknown): [Check, string, unknown] | undefined {
   if (expected === null || typeof expected !== 'object' || Array.isArray(expected)) return undefined;
-  const entries = Object.entries(expected);
-  if (entries.length !== 1) return undefined;
-  const [name, operand] = entries[0]!;
+  const entries: [string, unknown][] = Object.entries(expected);
+  const [entry] = entries;
+  if (entries.length !== 1 || entry === undefined) return undefined;
+  const [name, operand] = entry;
   const check = OPERATORS[name];
   return check ? [check, name, operand] : undefined;
 }

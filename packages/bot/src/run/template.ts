@@ -27,7 +27,7 @@ export function render(value: unknown, vars: Vars): unknown {
   if (typeof value === 'string') {
     if (!value.includes('${')) return value;
     const whole = WHOLE.exec(value);
-    if (whole) return lookup(whole[1]!, vars);
+    if (whole?.[1] !== undefined) return lookup(whole[1], vars);
     return value.replace(ANY, (_, name: string) => {
       const found = lookup(name, vars);
       return typeof found === 'string' ? found : JSON.stringify(found);

@@ -6,5 +6,6 @@ export function parseDuration(value: unknown): number | undefined {
   if (typeof value !== 'string') return undefined;
   const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(value);
   if (!match) return undefined;
-  return Number(match[1]) * UNITS[match[2] ?? 'ms']!;
+  const unit = UNITS[match[2] ?? 'ms'];
+  return unit === undefined ? undefined : Number(match[1]) * unit;
 }

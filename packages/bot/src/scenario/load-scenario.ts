@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { errorMessage } from '@pitaya-ts/client';
 import { parse as parseYaml } from 'yaml';
 import type { Plan } from './plan';
 import { planScenario, ScenarioError } from './plan-scenario';
@@ -39,7 +40,7 @@ export async function readScenario(file: string): Promise<unknown> {
     return parseYaml(fs.readFileSync(absolute, 'utf8'));
   } catch (err) {
     if (err instanceof ScenarioError) throw err;
-    throw new ScenarioError(`${file}: ${(err as Error).message}`, { cause: err });
+    throw new ScenarioError(`${file}: ${errorMessage(err)}`, { cause: err });
   }
 }
 

@@ -27,16 +27,18 @@ export function planScenario(value: unknown, source: string): Plan {
   };
   if (!isObject(value)) return fail('the scenario', 'expected an object with steps');
   const unknown = Object.keys(value).filter((key) => !TOP_KEYS.includes(key));
-  if (unknown.length) fail(unknown[0]!, `unknown key (a scenario has ${TOP_KEYS.join(', ')})`);
+  const [firstUnknown] = unknown;
+  if (firstUnknown !== undefined) fail(firstUnknown, `unknown key (a scenario has ${TOP_KEYS.join(', ')})`);
 
   const count = (key: string, fallback: number): number => {
     const n = value[key] ?? fallback;
-    if (!Number.isInteger(n) || (n as number) < 1) fail(key, `expected a whole number of at least 1, got ${String(n)}`);
+    if (!Number.isInteger(n) || (n as number) < 1)
+      fail(key, `expected a whole number of at least 1, got ${JSON.stringify(n)}`);
     return n as number;
   };
   const duration = (key: string, at: string, raw: unknown): number => {
     const ms = parseDuration(raw);
-    return ms === undefined ? fail(at, `${key} expects a duration such as 500ms, 2s or 1m, got ${String(raw)}`) : ms;
+    return ms ?? fail(at, `${key} expects a duration such as 500ms, 2s or 1m, got ${String(raw)}`);
   };
   const optionalDuration = (obj: Obj, key: string, at: string) =>
     obj[key] === undefined ? undefined : duration(key, at, obj[key]);
@@ -60,10 +62,13 @@ export function planScenario(value: unknown, source: string): Plan {
   const plannedStep = (raw: unknown, at: string): PlannedStep => {
     if (!isObject(raw)) return fail(at, `expected a step: one of ${KINDS.join(', ')}`);
     const kinds = KINDS.filter((kind) => kind in raw);
-    if (kinds.length !== 1) return fail(at, `a step has exactly one of ${KINDS.join(', ')}`);
-    const kind = kinds[0]!;
-    const extra = Object.keys(raw).find((key) => !STEP_KEYS[kind]!.includes(key));
-    if (extra) fail(at, `unknown key ${extra} (a ${kind} step takes ${STEP_KEYS[kind]!.join(', ')})`);
+    const [kind] = kinds;
+    const allowed = kind === undefined ? undefined : STEP_KEYS[kind];
+    if (kinds.length !== 1 || kind === undefined || !allowed) {
+      return fail(at, `a step has exactly one of ${KINDS.join(', ')}`);
+    }
+    const extra = Object.keys(raw).find((key) => !allowed.includes(key));
+    if (extra) fail(at, `unknown key ${extra} (a ${kind} step takes ${allowed.join(', ')})`);
     switch (kind) {
       case 'request': {
         const r = route(raw.request, at, kind);
@@ -113,7 +118,7 @@ export function planScenario(value: unknown, source: string): Plan {
   const plan: Plan = {
     name: (value.name as string | undefined) ?? source,
     url: value.url as string | undefined,
-    handshake: handshake as Plan['handshake'],
+    handshake: handshake,
     bots: count('bots', 1),
     rampUpMs: optionalDuration(value, 'rampUp', 'rampUp') ?? 0,
     iterations: value.iterations === undefined && durationMs !== undefined ? Infinity : count('iterations', 1),

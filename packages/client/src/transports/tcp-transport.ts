@@ -1,6 +1,6 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import { PacketStreamDecoder } from '@pitaya-ts/protocol';
+import { errorMessage, PacketStreamDecoder } from '@pitaya-ts/protocol';
 import type { Transport, TransportFactory } from './transport';
 
 /** Node only: packets over a TCP stream (`tcp://host:port`), or TLS (`tls://host:port`). */
@@ -34,13 +34,13 @@ export const tcpTransport: TransportFactory = (url, handlers, options) =>
       try {
         packets = decoder.push(chunk);
       } catch (err) {
-        reason = `protocol error: ${(err as Error).message}`;
+        reason = `protocol error: ${errorMessage(err)}`;
         socket.destroy();
         return;
       }
       for (const packet of packets) handlers.onPacket(packet);
     });
-    socket.on('error', (err) => {
+    socket.on('error', (err: Error) => {
       reason ??= opened ? err.message : `cannot connect to ${url.href}: ${err.message}`;
     });
     socket.on('close', () => {

@@ -1,4 +1,4 @@
-import { decodePackets, ProtocolError, type Packet } from '@pitaya-ts/protocol';
+import { decodePackets, errorMessage, ProtocolError, type Packet } from '@pitaya-ts/protocol';
 import type { Transport, TransportFactory } from './transport';
 
 /** The WHATWG WebSocket surface, implemented by browsers and by the `ws` package. */
@@ -47,7 +47,7 @@ export function webSocketTransport(WebSocketImpl: WebSocketConstructor): Transpo
           // one packet per frame is the rule, but some servers batch: accept every packet a frame holds
           packets = decodePackets(bytes);
         } catch (err) {
-          reason = `protocol error: ${(err as Error).message}`;
+          reason = `protocol error: ${errorMessage(err)}`;
           socket.close(1002);
           return;
         }

@@ -1,16 +1,17 @@
 import {
   clientFamily,
+  type ClientFamily,
   decodeHandshakeRequest,
   decodeMessage,
+  errorMessage,
   isBodyCompressed,
   kickPacket,
+  type Message,
   MessageBodyError,
   MessageType,
+  type Packet,
   PacketType,
   ProtocolError,
-  type ClientFamily,
-  type Message,
-  type Packet,
   type RouteDictionary,
   type ZlibCodec,
 } from '@pitaya-ts/protocol';
@@ -22,7 +23,7 @@ import { Metric, type MetricsReporter } from '../metrics/metrics-reporter';
 import type { PlayerConnection } from '../net/acceptor';
 import type { Serializer } from '../serialize/serializer';
 import type { FrontendSession, SessionLink } from '../session/frontend-session';
-import type { SessionPool } from '../session/session-pool';
+import type { SessionLifecycle } from '../session/session-pool';
 import { Fifo } from '../util/fifo';
 import type { HandshakeValidators } from './handshake-validator';
 import { InflateBudget } from './inflate-budget';
@@ -31,7 +32,7 @@ import { Pause, ReadPauses, type PauseReason } from './read-pauses';
 
 /** What every agent of a server shares, built once at start. */
 export interface AgentEnvironment {
-  pool: SessionPool;
+  pool: SessionLifecycle;
   dispatcher: Dispatcher;
   process: ProcessMessage;
   serializer: Serializer;
@@ -146,13 +147,15 @@ export class Agent implements SessionLink, MessageSender {
     try {
       request = decodeHandshakeRequest(body);
     } catch (err) {
-      return this.refuseHandshake((err as Error).message);
+      this.refuseHandshake(errorMessage(err));
+      return;
     }
     for (const { name, validate } of this.env.validators) {
       try {
         await validate(request);
       } catch (err) {
-        return this.refuseHandshake(`validator ${name}: ${(err as Error).message}`);
+        this.refuseHandshake(`validator ${name}: ${errorMessage(err)}`);
+        return;
       }
     }
     if (this.state !== 'validating') return; // closed meanwhile

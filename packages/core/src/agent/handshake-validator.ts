@@ -4,4 +4,4 @@ import type { HandshakeRequest } from '@pitaya-ts/protocol';
 export type HandshakeValidator = (handshake: HandshakeRequest) => void | Promise<void>;
 
 /** Validators run in order; the name says which one refused. */
-export type HandshakeValidators = ReadonlyArray<{ name: string; validate: HandshakeValidator }>;
+export type HandshakeValidators = readonly { name: string; validate: HandshakeValidator }[];

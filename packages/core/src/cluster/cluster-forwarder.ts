@@ -1,5 +1,6 @@
 import type { Message } from '@pitaya-ts/protocol';
 import type { Forwarder } from '../dispatch/message-processor';
+import { PitayaError } from '../errors/pitaya-error';
 import { routeAndCall, type Router } from '../rpc/router';
 import type { ParsedRoute } from '../routing/route';
 import type { Session } from '../session/session';
@@ -30,3 +31,6 @@ export function clusterForwarder(router: Router, caller: RpcCaller, timeoutMs: n
     );
   };
 }
+
+/** A server on its own: there is no server of another type to forward to. */
+export const standaloneForwarder: Forwarder = (route) => Promise.reject(PitayaError.routeNotFound(route.full));

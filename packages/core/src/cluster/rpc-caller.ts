@@ -127,6 +127,7 @@ export class RpcCaller {
     };
   }
 
+  /** `send`, as a client span when tracing is on: the span's context travels in the request's metadata. */
   private traced(target: ServerInfo, request: RpcRequest, timeoutMs: number): Promise<Uint8Array> {
     if (!this.tracing) return this.send(target, request, timeoutMs);
     const call = { transport: this.client.transport ?? 'RPC', target, route: request.msg.route };

@@ -1,8 +1,6 @@
-import { inject } from 'inversify';
 import { Remote, Request } from '../decorators/component.decorators';
 import { ErrorCode, PitayaError } from '../errors/pitaya-error';
 import type { SessionPool } from '../session/session-pool';
-import { TOKENS } from '../tokens';
 import { decodeSessionData } from './backend-session';
 import { ACK, decodeKickMsg, decodeSession, encodeKickAnswer, encodeResponse } from '../wire/protos';
 
@@ -12,7 +10,7 @@ import { ACK, decodeKickMsg, decodeSession, encodeKickAnswer, encodeResponse } f
  */
 @Remote('sys')
 export class SysRemote {
-  constructor(@inject(TOKENS.SessionPool) private readonly pool: SessionPool) {}
+  constructor(private readonly pool: SessionPool) {}
 
   #session(id: number) {
     const session = this.pool.get(id);

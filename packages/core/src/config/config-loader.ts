@@ -10,6 +10,7 @@ import {
   type ConfigValue,
   type KeySpec,
 } from './config-schema';
+import { errorMessage } from '@pitaya-ts/protocol';
 
 /** A configuration that cannot be used; the message names every bad key and why. */
 export class ConfigError extends Error {
@@ -132,7 +133,7 @@ function readFile(file: string): Record<string, unknown> {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ConfigError(`cannot read config file ${file}: ${(err as Error).message}`);
+    throw new ConfigError(`cannot read config file ${file}: ${errorMessage(err)}`);
   }
   try {
     const parsed: unknown = path.extname(file) === '.json' ? JSON.parse(text) : parseYaml(text);
@@ -141,7 +142,7 @@ function readFile(file: string): Record<string, unknown> {
     return parsed as Record<string, unknown>;
   } catch (err) {
     throw new ConfigError(
-      `config file ${file} is not valid ${path.extname(file) === '.json' ? 'JSON' : 'YAML'}: ${(err as Error).message}`,
+      `config file ${file} is not valid ${path.extname(file) === '.json' ? 'JSON' : 'YAML'}: ${errorMessage(err)}`,
     );
   }
 }

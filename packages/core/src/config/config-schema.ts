@@ -98,7 +98,7 @@ function list(def: string[], doc: string): KeySpec<string[]> {
           .split(',')
           .map((s) => s.trim())
           .filter(Boolean);
-      if (Array.isArray(v) && v.every((s) => typeof s === 'string')) return v as string[];
+      if (Array.isArray(v) && v.every((s) => typeof s === 'string')) return v;
       return fail(`expected a list of strings (or a comma-separated string), got ${JSON.stringify(v)}`);
     },
   };

@@ -18,7 +18,7 @@ export interface MessageSender {
 /** Handles one client message on behalf of its sender. */
 export type ProcessMessage = (sender: MessageSender, message: Message, receivedAt: number) => Promise<void>;
 
-/** Sends a message for another server type to a server of that type (cluster mode). */
+/** Sends a message for another server type to a server of that type (standalone: PIT-404). */
 export type Forwarder = (
   route: ParsedRoute,
   type: 'request' | 'notify',
@@ -42,7 +42,7 @@ export class MessageProcessor {
     private readonly serverType: string,
     private readonly routes: RouteParser,
     private readonly handlers: HandlerService,
-    private readonly forward: Forwarder | undefined,
+    private readonly forward: Forwarder,
     private readonly reporter: MetricsReporter,
     private readonly logger: Logger,
     private readonly tracer: Tracer,
@@ -82,10 +82,8 @@ export class MessageProcessor {
         served = this.handlers.has(route);
         const answer = this.handlers.run(route, type, sender.session, message.body, metadata);
         response = answer instanceof Uint8Array ? answer : await answer;
-      } else if (this.forward) {
-        response = await this.forward(route, type, sender.session, message, metadata);
       } else {
-        throw PitayaError.routeNotFound(route.full);
+        response = await this.forward(route, type, sender.session, message, metadata);
       }
       if (type === 'request') sender.respond(message.id, response);
       span?.end();

@@ -5,14 +5,29 @@ import type { ParsedRoute } from '../routing/route';
 import type { RouteRegistry } from '../routing/route-registry';
 import type { Serializer } from '../serialize/serializer';
 import type { Session } from '../session/session';
+import { errorMessage } from '@pitaya-ts/protocol';
 
 const EMPTY = new Uint8Array(0);
+
+/** This server's handlers, run for a route on a given session (what a forwarded message needs). */
+export interface LocalHandlers {
+  /** Whether this server has a handler for the route. */
+  has(route: ParsedRoute): boolean;
+  /** Resolves with the serialized response (empty for a notify). Rejects with a PitayaError. */
+  handle(
+    route: ParsedRoute,
+    type: 'request' | 'notify',
+    session: Session,
+    body: Uint8Array,
+    metadata: Record<string, unknown>,
+  ): Promise<Uint8Array>;
+}
 
 /**
  * Runs this server's handlers for client messages, local or forwarded (Sys RPC): deserializes
  * the body, runs the pipeline and the method, serializes the result.
  */
-export class HandlerService {
+export class HandlerService implements LocalHandlers {
   constructor(
     private readonly registry: RouteRegistry,
     private readonly serializer: Serializer,
@@ -72,7 +87,7 @@ export class HandlerService {
       return this.serializer.marshal(result, descriptor.proto.response);
     } catch (err) {
       throw new PitayaError(ErrorCode.Internal, `cannot serialize the response of ${route.full}`, {
-        reason: (err as Error).message,
+        reason: errorMessage(err),
       });
     }
   }

@@ -41,8 +41,8 @@ export class BinaryModule implements Module {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
-    readline.createInterface({ input: child.stdout! }).on('line', (line) => log.info(line));
-    readline.createInterface({ input: child.stderr! }).on('line', (line) => log.error(line));
+    readline.createInterface({ input: child.stdout }).on('line', (line) => log.info(line));
+    readline.createInterface({ input: child.stderr }).on('line', (line) => log.error(line));
     this.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
         log.info({ code, signal }, 'binary exited');

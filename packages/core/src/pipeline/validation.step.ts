@@ -3,6 +3,7 @@ import { getMetadataStorage, validate, type ValidationError } from 'class-valida
 import { PitayaError } from '../errors/pitaya-error';
 import type { StepContext } from './context';
 import type { BeforeStep } from './pipeline';
+import { errorMessage } from '@pitaya-ts/protocol';
 
 /** property path → what is wrong with it */
 function constraints(errors: ValidationError[], prefix = '', out: Record<string, string> = {}): Record<string, string> {
@@ -31,9 +32,7 @@ export class ValidationStep implements BeforeStep<StepContext> {
       instance = plainToInstance(type, body);
     } catch (err) {
       // the body is what made the transformation fail (a @Transform refusing a value...)
-      throw PitayaError.badRequest(
-        `the body of ${ctx.route} cannot be read as ${type.name}: ${(err as Error).message}`,
-      );
+      throw PitayaError.badRequest(`the body of ${ctx.route} cannot be read as ${type.name}: ${errorMessage(err)}`);
     }
     // a class without constraints has nothing to check (class-validator would refuse it as unknown)
     if (getMetadataStorage().getTargetValidationMetadatas(type, '', true, false).length === 0) return instance;

@@ -32,6 +32,12 @@ export interface ScannedComponent {
   routes: RouteDescriptor[];
 }
 
+/** This server's handler and remote classes, scanned. */
+export interface ScannedComponents {
+  handlers: ScannedComponent[];
+  remotes: ScannedComponent[];
+}
+
 export interface ScanOptions {
   globalBefore: Step[];
   globalAfter: Step[];
@@ -112,7 +118,7 @@ function resolveStep(container: Container, ref: Step, phase: 'before' | 'after',
   const step = container.get(id) as Record<string, unknown>;
   const fn = step[phase];
   if (typeof fn !== 'function') throw new BootError(`${where}: ${String(ref)} has no ${phase}() method`);
-  return (fn as (...args: unknown[]) => unknown).bind(step) as Before | After;
+  return (fn as (...args: unknown[]) => unknown).bind(step);
 }
 
 function compose(before: Before[], after: After[], invoke: (body: unknown, ctx: StepContext) => unknown) {
@@ -175,13 +181,13 @@ export function scanComponents(
       const isDto = bodyType !== undefined && !raw;
 
       const beforeRefs = [...options.globalBefore, ...meta.before, ...methodMeta.before];
-      const before = beforeRefs.map((ref) => resolveStep(container, ref, 'before', where) as Before);
+      const before = beforeRefs.map((ref) => resolveStep(container, ref, 'before', where));
       if (options.validation && isDto && kind === 'handler') {
         const validation = new ValidationStep();
         before.unshift((ctx, body) => validation.before(ctx, body));
       }
       const afterRefs = [...options.globalAfter, ...meta.after, ...methodMeta.after];
-      const after = afterRefs.map((ref) => resolveStep(container, ref, 'after', where) as After);
+      const after = afterRefs.map((ref) => resolveStep(container, ref, 'after', where));
       routes.push({
         kind,
         key,

@@ -1,6 +1,7 @@
 import { CONFIG_SCHEMA } from '../config/config-schema';
 import { PitayaError } from '../errors/pitaya-error';
 import type { Serializer } from './serializer';
+import { errorMessage } from '@pitaya-ts/protocol';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -63,7 +64,7 @@ export class JsonSerializer implements Serializer {
     try {
       return JSON.parse(decoder.decode(bytes));
     } catch (err) {
-      throw PitayaError.badRequest(`body is not valid JSON: ${(err as Error).message}`);
+      throw PitayaError.badRequest(`body is not valid JSON: ${errorMessage(err)}`);
     }
   }
 

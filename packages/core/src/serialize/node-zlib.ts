@@ -1,5 +1,5 @@
 import * as zlib from 'node:zlib';
-import { ProtocolError, type ZlibCodec } from '@pitaya-ts/protocol';
+import { errorMessage, ProtocolError, type ZlibCodec } from '@pitaya-ts/protocol';
 
 /** node:zlib for the server: several times faster than the portable default, and bounded natively. */
 export const nodeZlib: ZlibCodec = {
@@ -12,14 +12,14 @@ export const nodeZlib: ZlibCodec = {
       if (code === 'ERR_BUFFER_TOO_LARGE') {
         throw new ProtocolError('ERR_BODY_TOO_LARGE', `inflated body exceeds ${maxOutputLength} bytes`);
       }
-      throw new ProtocolError('ERR_ZLIB', (err as Error).message);
+      throw new ProtocolError('ERR_ZLIB', errorMessage(err));
     }
   },
   gunzip(data, maxOutputLength) {
     try {
       return zlib.gunzipSync(data, { maxOutputLength });
     } catch (err) {
-      throw new ProtocolError('ERR_ZLIB', (err as Error).message);
+      throw new ProtocolError('ERR_ZLIB', errorMessage(err));
     }
   },
 };

@@ -3,6 +3,7 @@ import { loadSync, Root, type Type } from 'protobufjs';
 import { PitayaError } from '../errors/pitaya-error';
 import { errorMessageType } from './error-message';
 import type { Serializer } from './serializer';
+import { errorMessage } from '@pitaya-ts/protocol';
 
 /**
  * protobuf bodies, with message types looked up by full name (`chat.JoinRequest`) in the .proto
@@ -31,7 +32,7 @@ export class ProtobufSerializer implements Serializer {
     try {
       return messageType.toObject(messageType.decode(bytes), { defaults: true });
     } catch (err) {
-      throw PitayaError.badRequest(`body is not a valid ${type}: ${(err as Error).message}`);
+      throw PitayaError.badRequest(`body is not a valid ${type}: ${errorMessage(err)}`);
     }
   }
 

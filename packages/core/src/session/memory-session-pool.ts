@@ -2,10 +2,10 @@ import { PitayaError } from '../errors/pitaya-error';
 import type { Logger } from '../logging/logger';
 import { FrontendSession, type SessionLink } from './frontend-session';
 import { checkBind } from './bind-check';
-import type { SessionCallback, SessionPool } from './session-pool';
+import type { SessionCallback, SessionLifecycle, SessionPool } from './session-pool';
 
 /** The sessions of this frontend, by id and by uid. */
-export class MemorySessionPool implements SessionPool {
+export class MemorySessionPool implements SessionPool, SessionLifecycle {
   private readonly byId = new Map<number, FrontendSession>();
   private readonly byUid = new Map<string, FrontendSession>();
   private nextId = 1;

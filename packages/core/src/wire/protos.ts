@@ -58,7 +58,7 @@ export const PITAYA_PROTOS = {
 /** What Pitaya answers where there is nothing to answer: a notify run, a sys remote done. */
 export const ACK = new TextEncoder().encode('ack');
 
-export const protosRoot = Root.fromJSON(PITAYA_PROTOS as unknown as Parameters<typeof Root.fromJSON>[0]);
+export const protosRoot = Root.fromJSON(PITAYA_PROTOS);
 const type = (name: string): Type => protosRoot.lookupType(`protos.${name}`);
 const T = {
   Session: type('Session'),

@@ -1,4 +1,4 @@
-import { MemoryCluster } from '@pitaya-ts/core';
+import { MemoryCluster } from '@pitaya-ts/core/provider';
 import { clusterFailuresSuite } from './cluster-failures-suite';
 
 const cluster = new MemoryCluster();

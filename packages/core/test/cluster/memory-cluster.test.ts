@@ -1,4 +1,4 @@
-import { MemoryCluster } from '@pitaya-ts/core';
+import { MemoryCluster } from '@pitaya-ts/core/provider';
 import { clusterSuite } from './cluster-suite';
 
 const cluster = new MemoryCluster();

@@ -1,4 +1,4 @@
-import { MemoryCluster, MemoryServiceDiscovery } from '@pitaya-ts/core';
+import { MemoryCluster, MemoryServiceDiscovery } from '@pitaya-ts/core/provider';
 import { discoveryContract } from './discovery-contract';
 
 // one cluster per test, so tests do not see each other's servers

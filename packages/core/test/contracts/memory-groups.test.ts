@@ -1,4 +1,4 @@
-import { MemoryGroupService } from '@pitaya-ts/core';
+import { MemoryGroupService } from '@pitaya-ts/core/provider';
 import { groupContract } from './group-contract';
 
 // the TTL is checked every 50 ms (pitaya.groups.memory.tickduration)

@@ -5,18 +5,17 @@ import {
   HANDSHAKE_REJECTED,
   PacketType,
 } from '@pitaya-ts/protocol';
-import type { Container } from 'inversify';
-import { ConnectionManager } from '../agent/connection-manager';
-import { OutboundEncoder } from '../serialize/outbound';
-import type { PitayaConfig } from '../config/config-loader';
-import type { Logger } from '../logging/logger';
-import type { AcceptorSettings } from '../net/acceptor';
-import type { ProcessMessage } from '../dispatch/message-processor';
-import { nodeZlib } from '../serialize/node-zlib';
-import { TOKENS } from '../tokens';
+import { ContainerModule, type ResolutionContext } from 'inversify';
+import { ConnectionManager } from '../../agent/connection-manager';
+import type { PitayaConfig } from '../../config/config-loader';
+import { MessageProcessor } from '../../dispatch/message-processor';
+import type { AcceptorSettings } from '../../net/acceptor';
+import { nodeZlib } from '../../serialize/node-zlib';
+import { OutboundEncoder } from '../../serialize/outbound';
+import { TOKENS } from '../../tokens';
 
 /** The handshake replies of this server, encoded once: Pitaya clients may get zlib, pomelo ones never. */
-function handshakeReplies(c: Container) {
+function handshakeReplies(c: ResolutionContext) {
   const dictionary = c.get(TOKENS.RouteDictionary);
   const config = c.get(TOKENS.Config);
   const sys = {
@@ -37,19 +36,49 @@ function handshakeReplies(c: Container) {
   };
 }
 
-/** The frontend's connections, with every setting of `pitaya.*` they need; not started. */
-export function createConnections(c: Container, process: ProcessMessage, logger: Logger): ConnectionManager {
+/**
+ * A frontend's side of the clients: the outbound encoder, the message processor (its handlers,
+ * else the forwarder), and the connections with every setting of `pitaya.*` they need (not started).
+ */
+export function connectionsModule(): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind(TOKENS.OutboundEncoder).toDynamicValue(
+      (ctx) =>
+        new OutboundEncoder(
+          ctx.get(TOKENS.RouteDictionary),
+          ctx.get(TOKENS.Config).get('pitaya.handler.messages.compression'),
+          nodeZlib,
+        ),
+    );
+    bind(TOKENS.MessageProcessor).toDynamicValue(
+      (ctx) =>
+        new MessageProcessor(
+          ctx.get(TOKENS.ServerInfo).type,
+          ctx.get(TOKENS.Routes),
+          ctx.get(TOKENS.HandlerService),
+          ctx.get(TOKENS.Forwarder),
+          ctx.get(TOKENS.MetricsReporter),
+          ctx.get(TOKENS.Logger).child({ component: 'connections' }),
+          ctx.get(TOKENS.Tracer),
+        ),
+    );
+    bind(TOKENS.ConnectionManager).toDynamicValue((ctx) => connections(ctx));
+  });
+}
+
+function connections(c: ResolutionContext): ConnectionManager {
   const config = c.get(TOKENS.Config);
   const reporter = c.get(TOKENS.MetricsReporter);
+  const logger = c.get(TOKENS.Logger).child({ component: 'connections' });
   const replies = handshakeReplies(c);
   return new ConnectionManager(
     c.get(TOKENS.Acceptors),
     {
-      pool: c.get(TOKENS.SessionPool),
+      pool: c.get(TOKENS.SessionLifecycle),
       dispatcher: c.get(TOKENS.Dispatcher),
-      process,
+      process: c.get(TOKENS.MessageProcessor).process,
       serializer: c.get(TOKENS.Serializer),
-      outbound: c.get(OutboundEncoder),
+      outbound: c.get(TOKENS.OutboundEncoder),
       dictionary: c.get(TOKENS.RouteDictionary),
       zlib: nodeZlib,
       validators: c.get(TOKENS.HandshakeValidators),
