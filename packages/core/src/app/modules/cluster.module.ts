@@ -48,11 +48,7 @@ export function clusterModule(): ContainerModule {
     );
     bind(TOKENS.Forwarder).toDynamicValue((ctx) =>
       ctx.get(TOKENS.RpcClient).clustered
-        ? clusterForwarder(
-            ctx.get(TOKENS.Router),
-            ctx.get(TOKENS.RpcCaller),
-            requestTimeoutMs(ctx),
-          )
+        ? clusterForwarder(ctx.get(TOKENS.Router), ctx.get(TOKENS.RpcCaller), requestTimeoutMs(ctx))
         : standaloneForwarder,
     );
     bind(TOKENS.BackendSessionOps).toDynamicValue(
