@@ -6,7 +6,9 @@
 //   nats.js request per client request, the message body as the NATS payload and the reply as the
 //   response body (nats.js with `noAsyncTraces`, as the framework's connections: no stack captured
 //   per request);
-// - `bare-echo`: the baseline backend: a NATS subscription that replies with the payload.
+// - `bare-echo`: the baseline backend: a NATS subscription that replies with the payload;
+// - `connector-grpc`, `room-grpc`: the pitaya-ts servers with RPC over gRPC instead of NATS, under
+//   an etcd prefix of their own (servers on NATS and on gRPC cannot call each other).
 // The orchestrator calls `start` with the addresses of NATS and etcd, and `shutdown` before it stops
 // the process, so that the servers leave etcd as they would in production.
 import * as net from 'node:net';
@@ -27,6 +29,7 @@ import {
 } from '@pitaya-ts/protocol';
 import { bootstrap, Handler, Request, TcpAcceptor, TOKENS, WsAcceptor } from '@pitaya-ts/core';
 import { etcdDiscoveryModule } from '@pitaya-ts/etcd';
+import { grpcRpcModule } from '@pitaya-ts/grpc';
 import { natsRpcModule } from '@pitaya-ts/nats';
 import { tracingModule } from '@pitaya-ts/tracing';
 import { WebSocketServer } from 'ws';
@@ -35,14 +38,22 @@ import { FORWARD_SUBJECT } from './routes.mjs';
 
 const kind = process.argv[2];
 
+const grpc = kind.endsWith('-grpc');
+
 /** `pitaya.*` values common to both pitaya-ts servers. */
 const clusterConfig = ({ natsUrl, etcdEndpoint, prefix, dispatch }) => ({
+  ...(grpc
+    ? {
+        'pitaya.cluster.rpc.server.grpc.port': 0,
+        'pitaya.cluster.rpc.server.grpc.host': '127.0.0.1',
+        'pitaya.cluster.sd.etcd.prefix': `${prefix}grpc/`,
+      }
+    : { 'pitaya.cluster.sd.etcd.prefix': prefix }),
   // not the warnings of the NATS restart run ("NATS connection lost"): its counts tell the story
   'pitaya.log.level': 'error',
   'pitaya.cluster.rpc.client.nats.connect': natsUrl,
   'pitaya.cluster.rpc.server.nats.connect': natsUrl,
   'pitaya.cluster.sd.etcd.endpoints': etcdEndpoint,
-  'pitaya.cluster.sd.etcd.prefix': prefix,
   'pitaya.cluster.sd.etcd.shutdown.delay': '0ms',
   // up to 1000 forwarded requests in flight at once: room for them to wait rather than be refused
   // (the defaults, 30 processed and 75 waiting, refuse the rest with PIT-500 by design)
@@ -52,7 +63,7 @@ const clusterConfig = ({ natsUrl, etcdEndpoint, prefix, dispatch }) => ({
 
 /** The providers of both pitaya-ts servers; `tracing`: @pitaya-ts/tracing, on or off, exporting over OTLP. */
 function providers({ tracing }) {
-  const cluster = [natsRpcModule(), etcdDiscoveryModule()];
+  const cluster = [grpc ? grpcRpcModule() : natsRpcModule(), etcdDiscoveryModule()];
   if (!tracing) return cluster;
   // the Node SDK reads these; the room follows the connector's sampling decision (parent based)
   process.env.OTEL_EXPORTER_OTLP_ENDPOINT = tracing.endpoint;
@@ -176,6 +187,8 @@ async function startBareEcho({ natsUrl }) {
 const starters = {
   connector: startConnector,
   room: startRoom,
+  'connector-grpc': startConnector,
+  'room-grpc': startRoom,
   'bare-front': startBareFront,
   'bare-echo': startBareEcho,
 };

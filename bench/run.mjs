@@ -18,6 +18,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startEtcdServer, startNatsServer } from '@pitaya-ts/testing';
 import { ATTACK_IN_FLIGHT, ATTACKS } from './attack.mjs';
 import { floorsSection, forwardFloorsSection } from './floors.mjs';
+import { forwardGrpcSection } from './forward-grpc.mjs';
 import { tracingSection } from './tracing.mjs';
 import { fmt, median } from './format.mjs';
 import { CONTENDED, cpuPercent, quietMachine, start } from './ipc.mjs';
@@ -40,8 +41,9 @@ const KILL_CLIENTS = setting('BENCH_KILL_CLIENTS', 100);
 const DISPATCH = process.env.BENCH_FORWARD_DISPATCH ? Number(process.env.BENCH_FORWARD_DISPATCH) : undefined;
 // sections: echo, broadcast, memory, floors (the echo beside the floors and pinus, C client),
 // forward (the forwarded path and the NATS restart), kill (a room server killed under forwarded
-// load), forward-floors (the forwarded path beside its floor and pinus, C client), attack,
-// tracing (the forwarded path with tracing off and on)
+// load), forward-grpc (the forwarded path over gRPC beside NATS), forward-floors (the forwarded
+// path beside its floor and pinus, C client), attack, tracing (the forwarded path with tracing off
+// and on)
 const ONLY = process.env.BENCH_ONLY?.split(',') ?? [
   'echo',
   'broadcast',
@@ -49,11 +51,12 @@ const ONLY = process.env.BENCH_ONLY?.split(',') ?? [
   'floors',
   'forward',
   'kill',
+  'forward-grpc',
   'forward-floors',
   'attack',
   'tracing',
 ];
-const FORWARD_SECTIONS = ['forward', 'kill', 'forward-floors', 'tracing'];
+const FORWARD_SECTIONS = ['forward', 'kill', 'forward-grpc', 'forward-floors', 'tracing'];
 // BENCH_TRACING_CLIENTS: connections of the tracing section
 const TRACING_CLIENTS = setting('BENCH_TRACING_CLIENTS', 100);
 // BENCH_PROFILE=<dir>: each server writes CPU profiles to <dir>/<kind> (node --cpu-prof); the
@@ -428,6 +431,15 @@ async function forwardSection(load) {
       await forwardReconnect(load, infra);
     }
     if (ONLY.includes('kill')) await forwardKill(load, infra);
+    if (ONLY.includes('forward-grpc')) {
+      await forwardGrpcSection({
+        load,
+        infra,
+        withServers: (names, fn) => withForwardServers(infra, names, fn),
+        shapes: SHAPES,
+        timing: { warmupSeconds: WARMUP_SECONDS, sliceSeconds: SLICE_SECONDS, slices: SLICES },
+      });
+    }
     if (ONLY.includes('forward-floors')) {
       await forwardFloorsSection((names, fn) => withForwardServers(infra, names, fn, SERVER_CPU), infra.nats);
     }

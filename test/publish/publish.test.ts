@@ -97,7 +97,7 @@ describe('the packages, from a registry', () => {
     await run(npm, ['install', ...names], app);
 
     // the providers share the application's core: they bind into its container
-    for (const provider of ['nats', 'etcd', 'worker'])
+    for (const provider of ['nats', 'grpc', 'etcd', 'worker'])
       expect(
         existsSync(path.join(app, 'node_modules', '@pitaya-ts', provider, 'node_modules', '@pitaya-ts', 'core')),
       ).toBe(false);

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { bootstrap, TcpAcceptor, WsAcceptor, type PitayaApp } from '@pitaya-ts/core';
-import { etcdDiscoveryModule } from '@pitaya-ts/etcd';
+import { etcdBindingStorageModule, etcdDiscoveryModule, etcdGroupsModule } from '@pitaya-ts/etcd';
+import { grpcRpcModule } from '@pitaya-ts/grpc';
 import { natsRpcModule } from '@pitaya-ts/nats';
 import { tracingModule } from '@pitaya-ts/tracing';
 import { workerModule } from '@pitaya-ts/worker';
@@ -11,6 +12,8 @@ import { roomJobServer, roomRouting } from './room-router';
 import { roomOf, Rooms } from './rooms';
 
 export type ServerKind = 'connector' | 'room';
+export type RpcTransport = 'nats' | 'grpc';
+export type GroupStore = 'memory' | 'etcd';
 
 export interface ClusterServerOptions {
   type: ServerKind;
@@ -20,6 +23,10 @@ export interface ClusterServerOptions {
   port?: number;
   /** connector: TCP port */
   tcpPort?: number;
+  /** RPC between the servers: NATS (default), or gRPC with the users' bindings in etcd. */
+  rpc?: RpcTransport;
+  /** Where room groups live: each room server's memory (default), or etcd, seen by every server. */
+  groups?: GroupStore;
   /** `pitaya.*` values; `PITAYA_*` env vars override them (NATS, etcd and Redis addresses, prefix...). */
   config?: Record<string, unknown>;
   env?: Record<string, string | undefined>;
@@ -35,7 +42,9 @@ export async function createClusterServer(options: ClusterServerOptions): Promis
   const common = {
     serverId: options.id,
     providers: [
-      natsRpcModule(),
+      // gRPC reaches a user's connector through the binding storage; NATS through the user's subjects
+      ...(options.rpc === 'grpc' ? [grpcRpcModule(), etcdBindingStorageModule()] : [natsRpcModule()]),
+      ...(options.groups === 'etcd' ? [etcdGroupsModule()] : []),
       etcdDiscoveryModule(),
       // room servers run the reliable RPCs (badges), on their room's server; connectors only enqueue
       workerModule({ types: JOB_TYPES, pickServer: roomJobServer, runJobs: options.type === 'room' }),

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { connect, type PitayaClient } from '@pitaya-ts/client';
 import type { PitayaApp } from '@pitaya-ts/core';
 import type { EtcdServer, NatsServer, RedisServer } from '@pitaya-ts/testing';
-import { createClusterServer, type ServerKind } from '../src/cluster-server';
+import { createClusterServer, type ClusterServerOptions, type ServerKind } from '../src/cluster-server';
 
 /** The env a demo server reads its NATS, etcd and Redis (reliable RPC) from, as in production. */
 export function clusterEnv(
@@ -24,8 +24,13 @@ export function clusterEnv(
   };
 }
 
-export async function startServer(type: ServerKind, id: string, env: Record<string, string>): Promise<PitayaApp> {
-  const app = await createClusterServer({ type, id, port: 0, tcpPort: 0, env, handleSignals: false });
+export async function startServer(
+  type: ServerKind,
+  id: string,
+  env: Record<string, string>,
+  options: Pick<ClusterServerOptions, 'rpc' | 'groups'> = {},
+): Promise<PitayaApp> {
+  const app = await createClusterServer({ type, id, port: 0, tcpPort: 0, env, handleSignals: false, ...options });
   await app.start();
   return app;
 }

@@ -93,3 +93,4 @@ export type { ParsedRoute } from './routing/route';
 export type { LocalHandlers } from './handler/handler-service';
 export type { LocalRemotes } from './handler/remote-service';
 export type { RpcClient, RpcServer } from './rpc/rpc-client';
+export type { BindingStorage } from './rpc/binding-storage';

@@ -18,6 +18,7 @@ import type { ModuleRegistry } from './modules/module-registry';
 import type { PitayaServer } from './pitaya-server';
 import type { Acceptor } from './net/acceptor';
 import type { PipelineRef } from './pipeline/pipeline';
+import type { BindingStorage } from './rpc/binding-storage';
 import type { ScannedComponents } from './routing/component-scanner';
 import type { RouteParser } from './routing/route';
 import type { RouteRegistry } from './routing/route-registry';
@@ -61,6 +62,8 @@ export const TOKENS = {
   RpcClient: token<RpcClient>('RpcClient'),
   RpcServer: token<RpcServer>('RpcServer'),
   ServiceDiscovery: token<ServiceDiscovery>('ServiceDiscovery'),
+  /** Where users are connected, for RPC transports that need it (gRPC); none bound by default. */
+  BindingStorage: token<BindingStorage>('BindingStorage'),
   MetricsReporter: token<MetricsReporter>('MetricsReporter'),
   /** Traces client messages and RPCs; off (and free) by default: `@pitaya-ts/tracing` turns it on. */
   Tracer: token<Tracer>('Tracer'),

@@ -1,4 +1,4 @@
-import { Etcd3, type IOptions, type Lease, type Watcher } from 'etcd3';
+import type { Etcd3, Lease, Watcher } from 'etcd3';
 import {
   Metric,
   type Logger,
@@ -9,6 +9,7 @@ import {
 } from '@pitaya-ts/core';
 import { settlesWithin } from '@pitaya-ts/core/provider';
 import { eachLimited } from './each-limited';
+import { etcdClient } from './etcd-client';
 
 export interface EtcdServiceDiscoveryOptions {
   endpoints: string[];
@@ -37,15 +38,6 @@ export interface EtcdServiceDiscoveryOptions {
 }
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-type Backoff = NonNullable<NonNullable<IOptions['faultHandling']>['watchBackoff']>;
-
-/**
- * Delays between the etcd client's attempts to watch again: doubling from 100 ms to 400 ms. A
- * timer of these still pending when the client closes keeps the process alive until it fires (the
- * client's default grows to 30 s): with short ones, a stopped server's process can end at once.
- */
-const watchBackoff = (ms = 100): Backoff => ({ duration: ms, next: () => watchBackoff(Math.min(2 * ms, 400)) });
 
 /** Pitaya's JSON for a server: `{"id","type","metadata","frontend","hostname"}`. */
 function serverJson(server: ServerInfo): string {
@@ -100,12 +92,7 @@ export class EtcdServiceDiscovery implements ServiceDiscovery {
 
   async start(): Promise<void> {
     const { endpoints, user, pass, dialTimeoutMs } = this.options;
-    this.client = new Etcd3({
-      hosts: endpoints.map((e) => (/^https?:\/\//.test(e) ? e : `http://${e}`)),
-      auth: user ? { username: user, password: pass ?? '' } : undefined,
-      dialTimeout: dialTimeoutMs,
-      faultHandling: { watchBackoff: watchBackoff() },
-    });
+    this.client = etcdClient({ endpoints, user, pass, dialTimeoutMs });
     await this.register();
     // the watch starts right after the revision the read saw: a server that registers in between
     // (servers often start together) is in the read or in the watch, never in neither

@@ -13,7 +13,7 @@ export interface RpcOptions {
   session?: Session;
   /** Propagated to the callee beside Pitaya's keys. */
   metadata?: Record<string, unknown>;
-  /** ms; `pitaya.cluster.rpc.client.nats.requesttimeout` by default. */
+  /** ms; the RPC client's request timeout by default (`pitaya.cluster.rpc.client.<nats|grpc>.requesttimeout`). */
   timeout?: number;
   /** protobuf message types of the argument and the result (full names); JSON without them. */
   types?: { request?: string; response?: string };
@@ -33,9 +33,11 @@ export class RpcService {
     private readonly discovery: ServiceDiscovery,
     private readonly caller: RpcCaller,
     private readonly codec: RpcCodec,
+    /** The deadline of a call made without one: the RPC client's request timeout. */
+    defaultTimeoutMs: number,
   ) {
     this.loopback = config.get('pitaya.cluster.rpc.server.loopback');
-    this.defaultTimeoutMs = config.get('pitaya.cluster.rpc.client.nats.requesttimeout');
+    this.defaultTimeoutMs = defaultTimeoutMs;
   }
 
   async rpc<T>(route: string, arg: unknown, options: RpcOptions): Promise<T> {

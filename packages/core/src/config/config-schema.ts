@@ -285,6 +285,28 @@ export const CONFIG_SCHEMA = {
 
   // groups
   'pitaya.groups.memory.tickduration': duration('30s', 'How often expired in-memory groups are deleted'),
+  'pitaya.groups.etcd.endpoints': list(['localhost:2379'], 'etcd groups (@pitaya-ts/etcd): etcd endpoints'),
+  'pitaya.groups.etcd.prefix': string('pitaya/', 'etcd groups: key prefix; servers share groups under the same one'),
+  'pitaya.groups.etcd.dialtimeout': duration('5s', 'etcd groups: etcd dial timeout'),
+  'pitaya.groups.etcd.transactiontimeout': duration(
+    '5s',
+    'etcd groups: an operation etcd has not answered within this fails with PIT-500',
+  ),
+
+  // binding storage (where users are connected, for gRPC RPC)
+  'pitaya.modules.bindingstorage.etcd.endpoints': list(
+    ['localhost:2379'],
+    'Binding storage (@pitaya-ts/etcd): etcd endpoints',
+  ),
+  'pitaya.modules.bindingstorage.etcd.prefix': string(
+    'pitaya/',
+    "Binding storage: key prefix of `<prefix>bindings/<frontendType>/<uid>`; the cluster's servers share it",
+  ),
+  'pitaya.modules.bindingstorage.etcd.dialtimeout': duration('5s', 'Binding storage: etcd dial timeout'),
+  'pitaya.modules.bindingstorage.etcd.leasettl': duration(
+    '1h',
+    "TTL of the lease a frontend's bindings live under: how long they outlive a frontend that died",
+  ),
 
   // reliable RPC (@pitaya-ts/worker)
   'pitaya.worker.redis.url': string(
@@ -338,6 +360,12 @@ export const CONFIG_SCHEMA = {
   ),
   'pitaya.metrics.custom': customMetrics(
     'Custom counters, gauges, summaries and histograms: {subsystem, name, help, labels}',
+  ),
+
+  // cluster: this server
+  'pitaya.cluster.info.region': string(
+    '',
+    'Region of this server, published as `region`: gRPC calls other regions at their external address',
   ),
 
   // tracing
@@ -394,6 +422,20 @@ export const CONFIG_SCHEMA = {
     75,
     'RPCs waiting to be processed; beyond it they are dropped and counted',
     1,
+  ),
+  'pitaya.cluster.rpc.client.grpc.dialtimeout': duration(
+    '5s',
+    'gRPC client (@pitaya-ts/grpc): longest wait for a connection to a server before a call to it fails',
+  ),
+  'pitaya.cluster.rpc.client.grpc.requesttimeout': duration('5s', 'gRPC client: RPC timeout (PIT-408 after it)'),
+  'pitaya.cluster.rpc.client.grpc.lazyconnection': bool(
+    false,
+    'gRPC client: connect to a server at its first call rather than when discovery adds it',
+  ),
+  'pitaya.cluster.rpc.server.grpc.port': int(3434, 'gRPC server: port it listens on (all interfaces); 0: any free one'),
+  'pitaya.cluster.rpc.server.grpc.host': string(
+    '',
+    "gRPC server: host published as `grpcHost` unless the server's metadata sets it; the hostname when empty (pitaya-ts)",
   ),
   'pitaya.cluster.rpc.server.loopback': bool(true, "Allow RPC to one's own server type (Pitaya v2)"),
 } as const;

@@ -11,6 +11,11 @@ export interface RpcClient {
    * standalone one (false) leaves all that out.
    */
   readonly clustered: boolean;
+  /**
+   * Deadline of the calls made without one, ms, when the transport has its own key for it
+   * (gRPC's); otherwise `pitaya.cluster.rpc.client.nats.requesttimeout`.
+   */
+  readonly requestTimeoutMs?: number;
   /** Names the traces of its calls as Pitaya does (`NATS` makes `NATS RPC Call` spans). */
   readonly transport?: string;
   start(): Promise<void>;

@@ -47,6 +47,12 @@ class GateRemote {
   }
 }
 
+/** The RPC deadline, whichever transport carries the calls. */
+const requestTimeout = (duration: string) => ({
+  'pitaya.cluster.rpc.client.nats.requesttimeout': duration,
+  'pitaya.cluster.rpc.client.grpc.requesttimeout': duration,
+});
+
 interface Cluster {
   connector: PitayaApp;
   rooms: Record<string, PitayaApp>;
@@ -69,7 +75,7 @@ export function clusterFailuresSuite(
     afterAll?: () => Promise<void>;
     config?: () => Record<string, unknown>;
     /** Makes a server's RPC server vanish as a killed process's does: nothing it holds is answered. */
-    crash?: (app: PitayaApp) => Promise<void>;
+    crash?: (app: PitayaApp, others: PitayaApp[]) => Promise<void>;
   } = {},
 ) {
   describe(`cluster failures: ${title}`, () => {
@@ -87,7 +93,7 @@ export function clusterFailuresSuite(
     /** A connector and room servers `<name>-<round>`, seeing each other. */
     async function start(roomNames: string[], config: Record<string, unknown> = {}): Promise<Cluster> {
       const n = ++round;
-      const all = { ...quiet, ...setup.config?.(), 'pitaya.cluster.rpc.client.nats.requesttimeout': '2s', ...config };
+      const all = { ...quiet, ...setup.config?.(), ...requestTimeout('2s'), ...config };
       const apps: PitayaApp[] = [];
       const clients: PitayaClient[] = [];
       const rooms: Record<string, PitayaApp> = {};
@@ -147,7 +153,10 @@ export function clusterFailuresSuite(
     }
 
     /** The server stops answering RPCs; discovery still lists it. */
-    const kill = (app: PitayaApp) => (setup.crash ? setup.crash(app) : app.container.get(TOKENS.RpcServer).stop());
+    const kill = (app: PitayaApp) => {
+      const others = cluster ? [cluster.connector, ...Object.values(cluster.rooms)].filter((a) => a !== app) : [];
+      return setup.crash ? setup.crash(app, others) : app.container.get(TOKENS.RpcServer).stop();
+    };
 
     it('keeps pushing to a user who logged in again on the same frontend while the old session closed', async () => {
       cluster = await start(['a']);
@@ -236,7 +245,7 @@ export function clusterFailuresSuite(
     });
 
     it('fails the calls in flight to a server found unreachable at once, and sends them nowhere else', async () => {
-      cluster = await start(['a', 'b'], { 'pitaya.cluster.rpc.client.nats.requesttimeout': '15s' });
+      cluster = await start(['a', 'b'], requestTimeout('15s'));
       const { connector, rooms } = cluster;
       const b = rooms.b!.server.id;
       cluster.pin('room.gate.hold', b);
@@ -253,7 +262,7 @@ export function clusterFailuresSuite(
     }, 30_000);
 
     it('finds out that a server holding calls died, though no other call goes there', async () => {
-      cluster = await start(['a', 'b'], { 'pitaya.cluster.rpc.client.nats.requesttimeout': '15s' });
+      cluster = await start(['a', 'b'], requestTimeout('15s'));
       const { connector, rooms } = cluster;
       const b = rooms.b!.server.id;
       const inFlight = connector.rpcTo(b, 'room.gate.hold', {}).catch((e: unknown) => e);
@@ -265,7 +274,7 @@ export function clusterFailuresSuite(
     }, 30_000);
 
     it('fails the calls in flight to a server that leaves discovery, and sends them nowhere else', async () => {
-      cluster = await start(['a', 'b'], { 'pitaya.cluster.rpc.client.nats.requesttimeout': '15s' });
+      cluster = await start(['a', 'b'], requestTimeout('15s'));
       const { connector, rooms } = cluster;
       const b = rooms.b!.server.id;
       cluster.pin('room.gate.hold', b);

@@ -1,10 +1,15 @@
-import { ContainerModule } from 'inversify';
+import { ContainerModule, type ResolutionContext } from 'inversify';
 import { clusterForwarder, standaloneForwarder } from '../../cluster/cluster-forwarder';
 import { ClusterRequestHandler } from '../../cluster/cluster-request-handler';
 import { FrontendCalls } from '../../cluster/frontend-calls';
 import { RpcCaller } from '../../cluster/rpc-caller';
 import { RpcService } from '../../cluster/rpc-service';
 import { TOKENS } from '../../tokens';
+
+/** The deadline of RPCs and forwarded messages made without one: the RPC client's, or NATS's key. */
+const requestTimeoutMs = (ctx: ResolutionContext): number =>
+  ctx.get(TOKENS.RpcClient).requestTimeoutMs ??
+  ctx.get(TOKENS.Config).get('pitaya.cluster.rpc.client.nats.requesttimeout');
 
 /**
  * This server's side of the cluster: the RPC caller, the application's RPCs, the forwarder of
@@ -13,7 +18,6 @@ import { TOKENS } from '../../tokens';
  */
 export function clusterModule(): ContainerModule {
   return new ContainerModule(({ bind }) => {
-    const requestTimeout = 'pitaya.cluster.rpc.client.nats.requesttimeout';
     bind(TOKENS.RpcCaller).toDynamicValue((ctx) => {
       const client = ctx.get(TOKENS.RpcClient);
       const remotes = ctx.get(TOKENS.RemoteService);
@@ -39,15 +43,12 @@ export function clusterModule(): ContainerModule {
           ctx.get(TOKENS.ServiceDiscovery),
           ctx.get(TOKENS.RpcCaller),
           ctx.get(TOKENS.RpcCodec),
+          requestTimeoutMs(ctx),
         ),
     );
     bind(TOKENS.Forwarder).toDynamicValue((ctx) =>
       ctx.get(TOKENS.RpcClient).clustered
-        ? clusterForwarder(
-            ctx.get(TOKENS.Router),
-            ctx.get(TOKENS.RpcCaller),
-            ctx.get(TOKENS.Config).get(requestTimeout),
-          )
+        ? clusterForwarder(ctx.get(TOKENS.Router), ctx.get(TOKENS.RpcCaller), requestTimeoutMs(ctx))
         : standaloneForwarder,
     );
     bind(TOKENS.BackendSessionOps).toDynamicValue(
@@ -56,7 +57,7 @@ export function clusterModule(): ContainerModule {
           ctx.get(TOKENS.RpcCaller),
           ctx.get(TOKENS.ServiceDiscovery),
           ctx.get(TOKENS.UserMessenger),
-          ctx.get(TOKENS.Config).get(requestTimeout),
+          requestTimeoutMs(ctx),
         ),
     );
     bind(TOKENS.ClusterRequestHandler).toDynamicValue(

@@ -1,0 +1,131 @@
+import type { Etcd3, Lease, Namespace } from 'etcd3';
+import { type BindingStorage, type Logger, type ServerInfo } from '@pitaya-ts/core';
+import { settlesWithin } from '@pitaya-ts/core/provider';
+import { etcdClient } from './etcd-client';
+
+export interface EtcdBindingStorageOptions {
+  endpoints: string[];
+  /** Pitaya's `pitaya/`: the cluster's servers share it. */
+  prefix: string;
+  dialTimeoutMs: number;
+  /** TTL of the lease this frontend's bindings live under, s: how long they outlive it if it dies. */
+  leaseTtlSec: number;
+  /** A lease lost (etcd wiped or unreachable past the TTL) is granted again after this, ms. */
+  retryIntervalMs?: number;
+  self: ServerInfo;
+  logger: Logger;
+}
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
+
+/**
+ * Pitaya's etcd binding storage: `<prefix>bindings/<frontendType>/<uid>` → the id of the frontend
+ * holding the user, under a lease of that frontend kept alive. A frontend that dies takes its
+ * bindings with it once the lease expires; a lease lost while the frontend lives (etcd wiped) is
+ * granted again and the bindings it holds are put back.
+ */
+export class EtcdBindingStorage implements BindingStorage {
+  private client: Etcd3 | undefined;
+  private kv: Namespace | undefined;
+  private lease: Lease | undefined;
+  private starting: Promise<void> | undefined;
+  private stopped = false;
+  /** Uids bound here: what is put back under a new lease. */
+  private readonly held = new Set<string>();
+  /** The last write of each uid in flight: a uid's writes reach etcd in the order they were made. */
+  private readonly writing = new Map<string, Promise<void>>();
+
+  constructor(private readonly options: EtcdBindingStorageOptions) {}
+
+  /** Connects once, whoever asks first (the RPC server and client share the storage). */
+  start(): Promise<void> {
+    this.starting ??= this.connect();
+    return this.starting;
+  }
+
+  private async connect(): Promise<void> {
+    const { endpoints, dialTimeoutMs, prefix } = this.options;
+    this.client = etcdClient({ endpoints, dialTimeoutMs, requestTimeoutMs: dialTimeoutMs });
+    this.kv = this.client.namespace(`${prefix}bindings/`);
+    if (this.options.self.frontend) await this.grant();
+  }
+
+  private async grant(): Promise<void> {
+    const lease = this.kv!.lease(this.options.leaseTtlSec, { autoKeepAlive: true });
+    await lease.grant();
+    lease.on('lost', (err) => void this.leaseLost(lease, err));
+    this.lease = lease;
+  }
+
+  private async leaseLost(lease: Lease, err: Error): Promise<void> {
+    const { logger, retryIntervalMs = 1000 } = this.options;
+    if (this.stopped || lease !== this.lease) return;
+    logger.warn({ err, bindings: this.held.size }, 'etcd lease of the bindings lost: putting them back');
+    while (!this.stopped) {
+      try {
+        await this.grant();
+        for (const uid of this.held) await this.put(uid);
+        return;
+      } catch (error) {
+        logger.warn({ err: error }, 'cannot put the bindings back in etcd yet');
+        await delay(retryIntervalMs);
+      }
+    }
+  }
+
+  private key(frontendType: string, uid: string): string {
+    return `${frontendType}/${uid}`;
+  }
+
+  private async put(uid: string): Promise<void> {
+    const { self } = this.options;
+    await this.lease!.put(this.key(self.type, uid)).value(self.id);
+  }
+
+  async frontendOf(frontendType: string, uid: string): Promise<string | undefined> {
+    await this.start();
+    return (await this.kv!.get(this.key(frontendType, uid)).string()) ?? undefined;
+  }
+
+  bind(uid: string): Promise<void> {
+    return this.inOrder(uid, async () => {
+      this.held.add(uid);
+      await this.put(uid);
+    });
+  }
+
+  unbind(uid: string): Promise<void> {
+    const { self } = this.options;
+    return this.inOrder(uid, async () => {
+      this.held.delete(uid);
+      // another frontend that took the user over keeps its binding
+      const key = this.key(self.type, uid);
+      await this.kv!.if(key, 'Value', '==', self.id).then(this.kv!.delete().key(key)).commit();
+    });
+  }
+
+  /**
+   * Runs a write of `uid` after the ones before it: a user leaving and logging in again here makes
+   * a delete then a put, which must not reach etcd the other way round.
+   */
+  private inOrder(uid: string, write: () => Promise<void>): Promise<void> {
+    // sessions closing after the stop find nothing to do: the revoked lease took their bindings
+    if (this.stopped) return Promise.resolve();
+    const previous = this.writing.get(uid) ?? this.start();
+    const next = previous.catch(() => undefined).then(write);
+    const settled = next.catch(() => undefined);
+    this.writing.set(uid, settled);
+    void settled.then(() => {
+      if (this.writing.get(uid) === settled) this.writing.delete(uid);
+    });
+    return next;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.client || this.stopped) return;
+    this.stopped = true;
+    // revoking the lease deletes this frontend's bindings at once
+    if (this.lease) await settlesWithin(this.lease.revoke(), this.options.dialTimeoutMs);
+    this.client.close();
+  }
+}

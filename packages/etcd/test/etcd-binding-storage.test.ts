@@ -1,0 +1,106 @@
+import { Etcd3 } from 'etcd3';
+import { createLogger, type ServerInfo } from '@pitaya-ts/core';
+import { EtcdBindingStorage } from '@pitaya-ts/etcd';
+import { startEtcdServer, waitFor, type EtcdServer } from '@pitaya-ts/testing';
+
+let etcd: EtcdServer;
+let client: Etcd3;
+const prefix = 'bindings-test/';
+const logger = createLogger('silent');
+
+beforeAll(async () => {
+  etcd = await startEtcdServer();
+  client = new Etcd3({ hosts: `http://${etcd.endpoint}` });
+}, 30_000);
+
+afterAll(async () => {
+  client?.close();
+  await etcd?.destroy();
+});
+
+const server = (id: string, frontend: boolean): ServerInfo => ({
+  id,
+  type: frontend ? 'connector' : 'room',
+  frontend,
+  hostname: 'h',
+  metadata: {},
+});
+
+const started: EtcdBindingStorage[] = [];
+afterEach(async () => {
+  for (const storage of started.splice(0)) await storage.stop();
+});
+
+async function storage(self: ServerInfo, leaseTtlSec = 60): Promise<EtcdBindingStorage> {
+  const bindings = new EtcdBindingStorage({
+    endpoints: [etcd.endpoint],
+    prefix,
+    dialTimeoutMs: 5000,
+    leaseTtlSec,
+    retryIntervalMs: 100,
+    self,
+    logger,
+  });
+  await bindings.start();
+  started.push(bindings);
+  return bindings;
+}
+
+describe('binding storage on etcd, as Pitaya keeps it', () => {
+  it("puts <prefix>bindings/<frontendType>/<uid> → the frontend's id under its lease; every server reads it", async () => {
+    const frontend = await storage(server('connector-1', true), 30);
+    const backend = await storage(server('room-1', false));
+    await frontend.bind('ana');
+    const key = `${prefix}bindings/connector/ana`;
+    expect(await client.get(key).string()).toBe('connector-1');
+    const { lease } = (await client.get(key).exec()).kvs[0]!;
+    expect(Number((await client.leaseClient.leaseTimeToLive({ ID: lease })).grantedTTL)).toBe(30);
+    await expect(backend.frontendOf('connector', 'ana')).resolves.toBe('connector-1');
+    await expect(backend.frontendOf('connector', 'nobody')).resolves.toBeUndefined();
+    await expect(backend.frontendOf('gate', 'ana')).resolves.toBeUndefined();
+  });
+
+  it('deletes a binding when the user leaves, but not one another frontend took over', async () => {
+    const one = await storage(server('connector-1', true));
+    const other = await storage(server('connector-2', true));
+    await one.bind('bo');
+    await one.unbind('bo');
+    await expect(one.frontendOf('connector', 'bo')).resolves.toBeUndefined();
+
+    await one.bind('cy');
+    await other.bind('cy');
+    await one.unbind('cy');
+    await expect(one.frontendOf('connector', 'cy')).resolves.toBe('connector-2');
+  });
+
+  it("takes a stopped frontend's bindings with its lease", async () => {
+    const frontend = await storage(server('connector-3', true));
+    await frontend.bind('di');
+    await frontend.stop();
+    expect(await client.get(`${prefix}bindings/connector/di`).string()).toBeNull();
+    // the sessions that close after the stop find nothing left to do
+    await expect(frontend.unbind('di')).resolves.toBeUndefined();
+    await expect(frontend.bind('late')).resolves.toBeUndefined();
+  });
+
+  it('keeps the bindings across an etcd restart, and puts them back when etcd lost them', async () => {
+    const frontend = await storage(server('connector-4', true), 3);
+    const reader = await storage(server('room-4', false));
+    await frontend.bind('ed');
+    await etcd.stop();
+    await etcd.start();
+    await waitFor(
+      async () => (await reader.frontendOf('connector', 'ed').catch(() => undefined)) === 'connector-4',
+      20_000,
+      'the binding after the restart',
+    );
+
+    // a new etcd, empty: the lease is lost, granted again, and the binding put back
+    await etcd.wipe();
+    await waitFor(
+      async () => (await reader.frontendOf('connector', 'ed').catch(() => undefined)) === 'connector-4',
+      20_000,
+      'the binding put back',
+    );
+  }, 60_000);
+});
