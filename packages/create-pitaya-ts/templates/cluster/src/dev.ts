@@ -1,7 +1,8 @@
 // `npm run dev`: a connector and a room server in one process, on an in-memory cluster (no NATS or
 // etcd needed), restarted on every change.
 import 'reflect-metadata';
-import { bootstrap, MemoryCluster } from '@pitaya-ts/core';
+import { bootstrap } from '@pitaya-ts/core';
+import { MemoryCluster } from '@pitaya-ts/core/provider';
 import { connector, connectorAcceptors, room } from './servers';
 
 async function main(): Promise<void> {

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { bootstrap, MemoryCluster, type PitayaApp } from '@pitaya-ts/core';
+import { bootstrap, type PitayaApp } from '@pitaya-ts/core';
+import { MemoryCluster } from '@pitaya-ts/core/provider';
 import { createTestApp } from '@pitaya-ts/testing';
 import type { ContainerModule } from 'inversify';
 import type { PitayaClient } from '@pitaya-ts/client';
