@@ -1,19 +1,13 @@
-import type { PitayaClient } from '@pitaya-ts/client';
 import { TOKENS, type PitayaApp } from '@pitaya-ts/core';
 import { startEtcdServer, startRedisServer, waitFor, type EtcdServer, type RedisServer } from '@pitaya-ts/testing';
-import { next, player, startServer, tcpUrl, wsUrl } from './helpers';
+import { next, playerPool, startServer, tcpUrl, wsUrl } from './helpers';
 
 describe('cluster demo over gRPC (--rpc grpc --groups etcd), on real etcd', () => {
   let etcd: EtcdServer;
   let redis: RedisServer;
   let connectors: PitayaApp[];
   let rooms: PitayaApp[];
-  const clients: PitayaClient[] = [];
-  const join = async (url: string, uid: string) => {
-    const client = await player(url, uid);
-    clients.push(client);
-    return client;
-  };
+  const { join, closeAll } = playerPool();
 
   beforeAll(async () => {
     [etcd, redis] = await Promise.all([startEtcdServer(), startRedisServer()]);
@@ -43,7 +37,7 @@ describe('cluster demo over gRPC (--rpc grpc --groups etcd), on real etcd', () =
   }, 60_000);
 
   afterAll(async () => {
-    await Promise.all(clients.map((c) => c.close()));
+    await closeAll();
     for (const app of [...(connectors ?? []), ...(rooms ?? [])]) await app.stop();
     await etcd?.destroy();
     await redis?.stop();

@@ -1,4 +1,3 @@
-import type { PitayaClient } from '@pitaya-ts/client';
 import { TOKENS, type PitayaApp } from '@pitaya-ts/core';
 import {
   startEtcdServer,
@@ -10,7 +9,7 @@ import {
   type RedisServer,
 } from '@pitaya-ts/testing';
 import { roomServer } from '../src/room-router';
-import { clusterEnv, next, player, startServer, tcpUrl, wsUrl } from './helpers';
+import { clusterEnv, next, playerPool, startServer, tcpUrl, wsUrl } from './helpers';
 
 describe('cluster demo: two connectors and two room servers on real NATS and etcd', () => {
   let nats: NatsServer;
@@ -18,12 +17,7 @@ describe('cluster demo: two connectors and two room servers on real NATS and etc
   let redis: RedisServer;
   let connectors: PitayaApp[];
   let rooms: PitayaApp[];
-  const clients: PitayaClient[] = [];
-  const join = async (url: string, uid: string) => {
-    const client = await player(url, uid);
-    clients.push(client);
-    return client;
-  };
+  const { join, closeAll } = playerPool();
 
   beforeAll(async () => {
     [nats, etcd, redis] = await Promise.all([startNatsServer(), startEtcdServer(), startRedisServer()]);
@@ -40,7 +34,7 @@ describe('cluster demo: two connectors and two room servers on real NATS and etc
   }, 60_000);
 
   afterAll(async () => {
-    await Promise.all(clients.map((c) => c.close()));
+    await closeAll();
     for (const app of [...(connectors ?? []), ...(rooms ?? [])]) await app.stop();
     await nats?.stop();
     await etcd?.destroy();

@@ -47,6 +47,19 @@ export function spawnRoom(id: string, env: Record<string, string>): ChildProcess
 export const wsUrl = (connector: PitayaApp) => `ws://127.0.0.1:${connector.acceptors[0]!.address()!.port}`;
 export const tcpUrl = (connector: PitayaApp) => `tcp://127.0.0.1:${connector.acceptors[1]!.address()!.port}`;
 
+/** Players a suite connects, each closed by `closeAll()` (from afterAll). */
+export function playerPool() {
+  const clients: PitayaClient[] = [];
+  return {
+    join: async (url: string, uid: string): Promise<PitayaClient> => {
+      const client = await player(url, uid);
+      clients.push(client);
+      return client;
+    },
+    closeAll: () => Promise.all(clients.map((c) => c.close())),
+  };
+}
+
 /** A logged-in client. */
 export async function player(url: string, uid: string): Promise<PitayaClient> {
   const client = await connect(url);
