@@ -110,7 +110,7 @@ async function startRoom(options) {
   }
   // the decorators, applied by hand (plain JavaScript)
   Handler('echo')(EchoHandler);
-  Request()(EchoHandler.prototype, 'say', Object.getOwnPropertyDescriptor(EchoHandler.prototype, 'say'));
+  Request(Object)(EchoHandler.prototype, 'say', Object.getOwnPropertyDescriptor(EchoHandler.prototype, 'say'));
   const app = await bootstrap({
     serverType: 'room',
     handlers: [EchoHandler],

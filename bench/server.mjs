@@ -46,7 +46,7 @@ async function startPitaya() {
   // the decorators, applied by hand (plain JavaScript)
   Handler('entryHandler')(EchoHandler);
   for (const method of ['echo', 'join']) {
-    Request()(EchoHandler.prototype, method, Object.getOwnPropertyDescriptor(EchoHandler.prototype, method));
+    Request(Object)(EchoHandler.prototype, method, Object.getOwnPropertyDescriptor(EchoHandler.prototype, method));
   }
   const acceptor = new WsAcceptor({ host: '127.0.0.1', port: 0 });
   const tcpAcceptor = new TcpAcceptor({ host: '127.0.0.1', port: 0 });
