@@ -9,7 +9,6 @@ export default tseslint.config(
     ignores: [
       'packages/core/**',
       // merged after the presets landed: brought to them next
-      'packages/tracing/**',
       'packages/create-pitaya-ts/**',
       'apps/chat/web/**',
       'packages/client/src/protos-error.ts',
