@@ -14,8 +14,6 @@ export default tseslint.config(
       'packages/client/src/protos-error.ts',
       'packages/testing/src/test-app.ts',
       'test/repo/**',
-      'packages/etcd/src/etcd-binding-storage.ts',
-      'packages/etcd/src/etcd-group-service.ts',
     ],
   },
   js.configs.recommended,
