@@ -9,7 +9,6 @@ export default tseslint.config(
     ignores: [
       'packages/core/**',
       // merged after the presets landed: brought to them next
-      'packages/create-pitaya-ts/**',
       'apps/chat/web/**',
       'packages/client/src/protos-error.ts',
       'packages/testing/src/test-app.ts',
