@@ -9,7 +9,6 @@ export default tseslint.config(
     ignores: [
       'packages/core/**',
       // merged after the presets landed: brought to them next
-      'apps/chat/web/**',
       'test/repo/**',
     ],
   },
