@@ -26,7 +26,8 @@ const definition = loadSync(path.resolve(__dirname, '../../../proto/pitaya.proto
 const pitayaPackage = grpc.loadPackageDefinition(definition).protos as grpc.GrpcObject;
 const Pitaya = pitayaPackage.Pitaya as grpc.ServiceClientConstructor;
 // decoded messages, as plain objects
-type Decoded = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- proto-loader's objects, read as pitaya.proto has them
+type Decoded = Record<string, any>;
 
 const logger = createLogger('silent');
 const text = (bytes: Uint8Array) => Buffer.from(bytes).toString();
