@@ -7,7 +7,6 @@ export default tseslint.config(
   // TEMPORARY, while each package is brought to the strict presets: remove as each is clean
   {
     ignores: [
-      'packages/core/**',
       // merged after the presets landed: brought to them next
       'packages/tracing/**',
       'packages/create-pitaya-ts/**',
