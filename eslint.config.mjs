@@ -4,10 +4,6 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**'] },
-  // TEMPORARY, while each package is brought to the strict presets: remove as each is clean
-  {
-    ignores: ['packages/core/**'],
-  },
   js.configs.recommended,
   // every TypeScript file, tests too: `npm test` type-checks them, and an unsafe `any` in a test
   // hides a wrong assertion as well as it hides a bug in src

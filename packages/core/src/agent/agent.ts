@@ -158,7 +158,8 @@ export class Agent implements SessionLink, MessageSender {
         return;
       }
     }
-    if (this.state !== 'validating') return; // closed meanwhile
+    // closed meanwhile? (read as State: TypeScript keeps `state` narrowed across the awaits)
+    if ((this.state as State) !== 'validating') return;
     this.family = clientFamily(request);
     this.session.handshake = request;
     this.state = 'ack';
@@ -207,7 +208,7 @@ export class Agent implements SessionLink, MessageSender {
   }
 
   private settled(): void {
-    this.handling!.shift();
+    this.handling?.shift();
     // every message read is answered: its answers go now, not at the end of the turn
     if (--this.inFlight === 0) this.conn.flush();
     if (this.inFlight <= this.env.dispatchBacklog / 2) this.resume(Pause.Backlog);
@@ -273,9 +274,12 @@ export class Agent implements SessionLink, MessageSender {
   }
 
   private flushQueue(): void {
-    let i = 0;
-    while (i < this.queue.length && !this.conn.needsDrain) this.conn.write(this.queue[i++]!);
-    this.queue.splice(0, i);
+    let written = 0;
+    while (written < this.queue.length && !this.conn.needsDrain) {
+      const packet = this.queue[written++];
+      if (packet) this.conn.write(packet); // always there (written < length); a for-of would cost an iterator
+    }
+    this.queue.splice(0, written);
     if (this.queue.length === 0) {
       clearTimeout(this.writeTimer);
       this.writeTimer = undefined;

@@ -54,7 +54,7 @@ export class OrderedDispatcher implements Dispatcher {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  private run(queue: SessionQueue, job: Job = queue.jobs!.shift()!): void {
+  private run(queue: SessionQueue, job: Job): void {
     this.running++;
     let done: Promise<void>;
     try {
@@ -73,9 +73,17 @@ export class OrderedDispatcher implements Dispatcher {
       queue.scheduled = false;
       this.queues.delete(queue.id);
     }
-    while (this.running < this.concurrency && this.ready.length > 0) this.run(this.ready.shift()!);
+    let next: SessionQueue | undefined;
+    while (this.running < this.concurrency && (next = this.ready.shift()) !== undefined) this.run(next, nextJob(next));
     if (this.running === 0 && this.queues.size === 0 && this.idleWaiters.length > 0) {
       for (const resolve of this.idleWaiters.splice(0)) resolve();
     }
   }
+}
+
+/** The next job of a queue from `ready`: a queue is ready only with a job waiting. */
+function nextJob(queue: SessionQueue): Job {
+  const job = queue.jobs?.shift();
+  if (!job) throw new Error(`session ${queue.id} was ready with no job waiting`);
+  return job;
 }
