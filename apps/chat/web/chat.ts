@@ -1,11 +1,18 @@
 // The demo's page: the browser entry of @pitaya-ts/client on the WebSocket it was served from.
 import { connect, PitayaError } from '@pitaya-ts/client/browser';
 
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const status = $<HTMLParagraphElement>('status');
-const messages = $<HTMLUListElement>('messages');
-const name = $<HTMLInputElement>('name');
-const text = $<HTMLInputElement>('text');
+/** The page's element `#id`, checked to be the kind of element this script uses it as. */
+function element<T extends HTMLElement>(id: string, kind: new () => T): T {
+  const found = document.getElementById(id);
+  if (!(found instanceof kind)) throw new Error(`#${id} is not a ${kind.name}`);
+  return found;
+}
+const status = element('status', HTMLParagraphElement);
+const messages = element('messages', HTMLUListElement);
+const name = element('name', HTMLInputElement);
+const text = element('text', HTMLInputElement);
+const joinForm = element('join-form', HTMLFormElement);
+const sendForm = element('send-form', HTMLFormElement);
 
 function show(line: string, kind: 'message' | 'event' = 'message'): void {
   const item = document.createElement('li');
@@ -26,20 +33,20 @@ async function main(): Promise<void> {
   client.on('onLeave', (body) => show(`${(body as { name: string }).name} left`, 'event'));
   client.events.on('close', (reason) => (status.textContent = `disconnected (${reason.message})`));
 
-  $<HTMLFormElement>('join-form').addEventListener('submit', (event) => {
+  joinForm.addEventListener('submit', (event) => {
     event.preventDefault();
     client.request('chat.room.join', { name: name.value }).then(
       (answer) => {
         const { members } = answer as { members: string[] };
         status.textContent = `in the room as ${name.value}: ${members.join(', ')}`;
-        $<HTMLFormElement>('join-form').hidden = true;
-        $<HTMLFormElement>('send-form').hidden = false;
+        joinForm.hidden = true;
+        sendForm.hidden = false;
         text.focus();
       },
       (err: unknown) => (status.textContent = PitayaError.is(err) ? err.message : String(err)),
     );
   });
-  $<HTMLFormElement>('send-form').addEventListener('submit', (event) => {
+  sendForm.addEventListener('submit', (event) => {
     event.preventDefault();
     client.notify('chat.room.send', { text: text.value });
     text.value = '';

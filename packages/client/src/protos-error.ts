@@ -20,7 +20,7 @@ class WireReader {
     let value = 0;
     let scale = 1;
     for (let i = 0; i < 10; i++) {
-      const byte = this.take(1)[0]!;
+      const byte = this.byte();
       value += (byte & 0x7f) * scale;
       if (byte < 0x80) return value;
       scale *= 0x80;
@@ -39,6 +39,13 @@ class WireReader {
     else if (wireType === 2) this.chunk();
     else if (wireType === 5) this.take(4);
     else throw new Error(`unsupported wire type ${wireType}`);
+  }
+
+  private byte(): number {
+    const byte = this.pos < this.end ? this.bytes[this.pos] : undefined;
+    if (byte === undefined) throw new Error('truncated message');
+    this.pos++;
+    return byte;
   }
 
   private take(length: number): Uint8Array {

@@ -33,4 +33,10 @@ describe("Pitaya's protos.Error, read without protobufjs", () => {
       .finish();
     expect(() => decodeProtosError(bytes.subarray(0, bytes.length - 2))).toThrow('truncated message');
   });
+
+  it('refuses a varint cut short', () => {
+    // a tag whose continuation bit promises a byte that is not there
+    expect(() => decodeProtosError(new Uint8Array([0x80]))).toThrow('truncated message');
+    expect(() => decodeProtosError(new Uint8Array([(1 << 3) | 2, 0x85]))).toThrow('truncated message');
+  });
 });

@@ -28,7 +28,8 @@ export interface PitayaServer<A extends ConfigSchema = NoAppKeys> {
   readonly running: boolean;
   /** The acceptors, to read the ports they listen on. */
   readonly acceptors: Acceptor[];
-  /** A registered module, by name. */
+  /** A registered module, by name; `module<Sidecar>('sidecar')` names the class registered. */
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the public typed lookup
   module<T extends Module = Module>(name: string): T | undefined;
   /** Routes messages for another server type (cluster mode): a custom routing function. */
   addRoute(serverType: string, fn: RoutingFunction): void;

@@ -90,7 +90,9 @@ describe('send queue (pitaya.buffer.agent.messages)', () => {
 
     raw.socket.resume();
     await waitFor(() => raw.data().length === 6, 'the queued pushes');
-    const received = raw.data().map((p) => JSON.parse(new TextDecoder().decode(decodeMessage(p.body).body)).i);
+    const received = raw
+      .data()
+      .map((p) => (JSON.parse(new TextDecoder().decode(decodeMessage(p.body).body)) as { i: number }).i);
     expect(received).toEqual([0, 1, 2, 3, 4, 5]);
     expect(raw.socket.destroyed).toBe(false);
   });

@@ -49,7 +49,7 @@ class CountingTracer implements Tracer {
   clientMessage = (...args: Parameters<Tracer['clientMessage']>) => this.count(NO_TRACER.clientMessage(...args));
   rpcCall = (...args: Parameters<Tracer['rpcCall']>) => this.count(NO_TRACER.rpcCall(...args));
   rpcReceived = (...args: Parameters<Tracer['rpcReceived']>) => this.count(NO_TRACER.rpcReceived(...args));
-  activate = <T>(...args: Parameters<Tracer['activate']>) => this.count(NO_TRACER.activate(...args) as T);
+  activate: Tracer['activate'] = (span, fn) => this.count(NO_TRACER.activate(span, fn));
 
   private count<T>(value: T): T {
     this.calls++;

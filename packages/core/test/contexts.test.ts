@@ -28,7 +28,7 @@ class SessionStep implements BeforeStep {
  * Checked by `tsc --noEmit` (part of `npm test`): each @ts-expect-error must be an error. A step
  * written for handlers reads the session, which a remote is not given.
  */
-export function typeChecks(): void {
+export function typeChecks(): unknown[] {
   @Handler()
   @Before(handlerStep, SessionStep)
   @Before(eitherStep, ValidationStep)
@@ -78,7 +78,7 @@ export function typeChecks(): void {
       return ctx.route;
     }
   }
-  [RoomHandler, RoomRemote, StatsRemote];
+  return [RoomHandler, RoomRemote, StatsRemote];
 }
 
 const harness = new Harness();

@@ -29,6 +29,7 @@ class RoomHandler {
     return this.#hidden();
   }
 
+  // eslint-disable-next-line @typescript-eslint/class-literal-property-style -- an accessor on the prototype is the point: not a route
   get notAMethod(): string {
     return 'getter';
   }
@@ -190,7 +191,11 @@ describe('boot errors', () => {
 
   it('refuses invalid names', async () => {
     @Handler('my room')
-    class SpacedHandler {}
+    class SpacedHandler {
+      hello(): string {
+        return 'hello';
+      }
+    }
     expect((await bootError({ handlers: [SpacedHandler] })).message).toContain('my room');
 
     @Handler()

@@ -198,7 +198,7 @@ describe('dispatch through a server', () => {
     const app = await harness.server({ handlers: [WorkHandler] });
     const [a, b] = await Promise.all([harness.client(app), harness.client(app)]);
     let blockedAnswered = false;
-    const blocked = a.request('game.work.block').then((answer) => {
+    const blocked = a.request('game.work.block').then((answer: unknown) => {
       blockedAnswered = true;
       return answer;
     });

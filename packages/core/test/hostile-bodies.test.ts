@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Transform } from 'class-transformer';
 import { IsString } from 'class-validator';
 import type { PitayaClient } from '@pitaya-ts/client';
-import { Handler, JsonSerializer, Request, type PitayaApp } from '@pitaya-ts/core';
+import { errorMessage, Handler, JsonSerializer, PitayaError, Request, type PitayaApp } from '@pitaya-ts/core';
 import { MemoryCluster } from '@pitaya-ts/core/provider';
 import { captureLogger, ControlClient, Harness, tcpAcceptor, wsAcceptor } from './helpers';
 
@@ -49,7 +49,7 @@ const deepBody = (levels: number) => utf8(`{"name":${'['.repeat(levels)}${']'.re
 async function failure(promise: Promise<unknown>): Promise<{ code: string; msg: string }> {
   return promise.then(
     () => ({ code: 'none', msg: 'expected an error response' }),
-    (err: { code: string; msg: string }) => err,
+    (err: unknown) => (PitayaError.is(err) ? err : { code: 'not a PitayaError', msg: errorMessage(err) }),
   );
 }
 

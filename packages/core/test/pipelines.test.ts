@@ -6,6 +6,7 @@ import {
   After,
   Before,
   BootError,
+  errorMessage,
   Handler,
   PitayaError,
   Remote,
@@ -222,7 +223,7 @@ describe('pipeline steps', () => {
     const app = await harness.server({
       handlers: [TokenedHandler],
       beforeStart: (a) => {
-        a.container.bind(STEP).toConstantValue({ before: (_ctx: HandlerContext, body: unknown) => `${body}!` });
+        a.container.bind(STEP).toConstantValue({ before: (_ctx: HandlerContext, body: unknown) => `${String(body)}!` });
       },
     });
     const client = await harness.client(app);
@@ -238,9 +239,9 @@ describe('pipeline steps', () => {
     }
     const app = await harness.build({ handlers: [UnboundHandler] });
     await expect(app.start()).rejects.toThrow(BootError);
-    await expect(
-      (await harness.build({ handlers: [UnboundHandler] })).start().catch((err: Error) => err.message),
-    ).resolves.toContain('missing-step');
+    await expect((await harness.build({ handlers: [UnboundHandler] })).start().catch(errorMessage)).resolves.toContain(
+      'missing-step',
+    );
   });
 
   it('refuses to boot with a step class that lacks the phase method', async () => {

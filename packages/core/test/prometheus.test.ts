@@ -9,6 +9,7 @@ import {
   TOKENS,
   type HandlerContext,
   type MetricsReporter,
+  type PitayaApp,
 } from '@pitaya-ts/core';
 import { Harness } from './helpers';
 
@@ -25,12 +26,21 @@ function get(port: number, path: string): Promise<{ status: number; body: string
   });
 }
 
+/** Where the app's reporter, configured as Prometheus's, serves /metrics. */
+function metricsPort(app: PitayaApp): number {
+  const reporter = app.container.get(TOKENS.MetricsReporter);
+  expect(reporter).toBeInstanceOf(PrometheusReporter);
+  const port = reporter instanceof PrometheusReporter ? reporter.port : undefined;
+  if (port === undefined) throw new Error('the Prometheus reporter is not listening');
+  return port;
+}
+
 /** The sample lines of a metric, as `{labels: value}`, for exact checks. */
 function samples(text: string, name: string): { labels: Record<string, string>; value: number }[] {
   const out: { labels: Record<string, string>; value: number }[] = [];
   for (const line of text.split('\n')) {
     const match = /^(\w+)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
+    if (match?.[1] !== name) continue;
     const labels: Record<string, string> = {};
     for (const [, k, v] of (match[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)) labels[k!] = v!;
     out.push({ labels, value: Number(match[3]) });
@@ -139,9 +149,7 @@ describe('Prometheus through the configuration', () => {
         },
       },
     });
-    const reporter = app.container.get(TOKENS.MetricsReporter);
-    expect(reporter).toBeInstanceOf(PrometheusReporter);
-    const port = (reporter as PrometheusReporter).port!;
+    const port = metricsPort(app);
     const client = await harness.client(app);
     await client.request('arena.arena.kill', { weapon: 'cannon' });
     await client.request('arena.arena.kill', { weapon: 'cannon' });
@@ -191,7 +199,7 @@ describe('Prometheus through the configuration', () => {
     await client.request('shop.shop.buy', {});
     await client.request('shop.shop.browse', {});
 
-    const { body } = await get((app.container.get(TOKENS.MetricsReporter) as PrometheusReporter).port!, '/metrics');
+    const { body } = await get(metricsPort(app), '/metrics');
     const constant = { game: 'pitaya', serverType: 'shop' };
     const ok = { status: 'ok', type: 'request', code: '', ...constant };
     expect(samples(body, 'pitaya_handler_response_time_ns_count')).toEqual(
@@ -213,7 +221,7 @@ describe('Prometheus through the configuration', () => {
     });
     const client = await harness.client(app);
     await expect(client.request('shop.shop.buy', {})).resolves.toBe('ok');
-    const { body } = await get((app.container.get(TOKENS.MetricsReporter) as PrometheusReporter).port!, '/metrics');
+    const { body } = await get(metricsPort(app), '/metrics');
     expect(samples(body, 'pitaya_handler_response_time_ns_count')).toEqual([
       {
         labels: { route: 'shop.shop.buy', status: 'ok', type: 'request', code: '', game: 'pitaya', serverType: 'shop' },

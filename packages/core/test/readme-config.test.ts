@@ -7,8 +7,8 @@ const readme = fs.readFileSync(path.resolve(__dirname, '../../../README.md'), 'u
 const rows = new Map(
   readme
     .split('\n')
-    .map((line) => line.match(/^\|\s*`(pitaya\.[^`]+)`\s*\|\s*([^|]*?)\s*\|/))
-    .filter((m): m is RegExpMatchArray => m !== null)
+    .map((line) => /^\|\s*`(pitaya\.[^`]+)`\s*\|\s*([^|]*?)\s*\|/.exec(line))
+    .filter((m): m is RegExpExecArray => m !== null)
     .map((m) => [m[1]!, m[2]!]),
 );
 
@@ -20,9 +20,9 @@ describe('README configuration table', () => {
         ? formatDuration(value as number)
         : Array.isArray(value)
           ? value.join(',')
-          : typeof value === 'object'
-            ? JSON.stringify(value)
-            : String(value);
+          : typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+            ? String(value)
+            : JSON.stringify(value);
     expect(rows.get(key)).toBe(shown === '' ? '(empty)' : `\`${shown}\``);
   });
 

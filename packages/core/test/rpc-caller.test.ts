@@ -4,7 +4,6 @@ import { UnreachableServers, type RpcRequest, type RpcResponse } from '@pitaya-t
 import { RpcCaller } from '../src/cluster/rpc-caller';
 import { NO_TRACER } from '../src/tracing/tracer';
 import { markDeadline } from '../src/cluster/deadline';
-import { RemoteService } from '../src/handler/remote-service';
 import { RouteParser } from '../src/routing/route';
 import { deferred, waitFor, type Deferred } from './helpers';
 
@@ -36,12 +35,14 @@ class ManualClient implements RpcClient {
 function setup(probeMs = 0) {
   const client = new ManualClient();
   const unreachable = new UnreachableServers(60_000);
-  const remotes = () => ({}) as RemoteService;
+  const remotes = (): never => {
+    throw new Error('no call here is to this server');
+  };
   const caller = new RpcCaller(self, client, remotes, new RouteParser('connector'), unreachable, probeMs, NO_TRACER);
   const call = (n: number, timeoutMs = 60_000, metadata?: Record<string, unknown>) =>
     caller.user(room, 'room.r.m', bytes(`call ${n}`), { timeoutMs, metadata }).then(
       (data) => text(data),
-      (err: PitayaError) => err,
+      (err: unknown) => err,
     );
   return { client, unreachable, caller, call };
 }

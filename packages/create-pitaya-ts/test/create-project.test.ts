@@ -22,7 +22,11 @@ describe('createProject', () => {
     await createProject({ directory: path.join(tmp, 'my-game'), template, install: false, log: (l) => lines.push(l) });
 
     const project = path.join(tmp, 'my-game');
-    const pkg = JSON.parse(readFileSync(path.join(project, 'package.json'), 'utf8'));
+    const pkg = JSON.parse(readFileSync(path.join(project, 'package.json'), 'utf8')) as {
+      name: string;
+      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
     expect(pkg.name).toBe('my-game');
     // the packages of the generator's own version
     expect(pkg.dependencies['@pitaya-ts/core']).toBe(`^${version}`);

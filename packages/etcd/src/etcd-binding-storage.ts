@@ -50,17 +50,28 @@ export class EtcdBindingStorage implements BindingStorage {
     if (this.options.self.frontend) await this.grant();
   }
 
+  /** The bindings' keys: opened by `start()`, which every read and write waits for first. */
+  private bindings(): Namespace {
+    if (!this.kv) throw new Error('the etcd binding storage is not started');
+    return this.kv;
+  }
+
   private async grant(): Promise<void> {
-    const lease = this.kv!.lease(this.options.leaseTtlSec, { autoKeepAlive: true });
+    const lease = this.bindings().lease(this.options.leaseTtlSec, { autoKeepAlive: true });
     await lease.grant();
     lease.on('lost', (err) => void this.leaseLost(lease, err));
     this.lease = lease;
   }
 
   private async leaseLost(lease: Lease, err: Error): Promise<void> {
-    const { logger, retryIntervalMs = 1000 } = this.options;
     if (this.stopped || lease !== this.lease) return;
-    logger.warn({ err, bindings: this.held.size }, 'etcd lease of the bindings lost: putting them back');
+    this.options.logger.warn({ err, bindings: this.held.size }, 'etcd lease of the bindings lost: putting them back');
+    await this.putBack();
+  }
+
+  /** Grants a new lease and puts the bindings held back under it: until that succeeds or the storage stops. */
+  private async putBack(): Promise<void> {
+    const { logger, retryIntervalMs = 1000 } = this.options;
     while (!this.stopped) {
       try {
         await this.grant();
@@ -79,12 +90,14 @@ export class EtcdBindingStorage implements BindingStorage {
 
   private async put(uid: string): Promise<void> {
     const { self } = this.options;
-    await this.lease!.put(this.key(self.type, uid)).value(self.id);
+    // only a frontend holds a lease: the users it binds are its own
+    if (!this.lease) throw new Error(`${self.type} is not a frontend: it binds no users`);
+    await this.lease.put(this.key(self.type, uid)).value(self.id);
   }
 
   async frontendOf(frontendType: string, uid: string): Promise<string | undefined> {
     await this.start();
-    return (await this.kv!.get(this.key(frontendType, uid)).string()) ?? undefined;
+    return (await this.bindings().get(this.key(frontendType, uid)).string()) ?? undefined;
   }
 
   bind(uid: string): Promise<void> {
@@ -100,7 +113,8 @@ export class EtcdBindingStorage implements BindingStorage {
       this.held.delete(uid);
       // another frontend that took the user over keeps its binding
       const key = this.key(self.type, uid);
-      await this.kv!.if(key, 'Value', '==', self.id).then(this.kv!.delete().key(key)).commit();
+      const kv = this.bindings();
+      await kv.if(key, 'Value', '==', self.id).then(kv.delete().key(key)).commit();
     });
   }
 

@@ -34,7 +34,7 @@ export class EtcdGroupService implements GroupService {
 
   /** Connects now; otherwise the first operation does (components may create groups in their init). */
   async start(): Promise<void> {
-    void this.kv;
+    this.groups();
   }
 
   async stop(): Promise<void> {
@@ -43,7 +43,8 @@ export class EtcdGroupService implements GroupService {
     this.groupsKv = undefined;
   }
 
-  private get kv(): Namespace {
+  /** The groups' keys, on a client opened at the first use. */
+  private groups(): Namespace {
     if (!this.groupsKv) {
       const { endpoints, dialTimeoutMs, transactionTimeoutMs, prefix } = this.options;
       this.client = etcdClient({ endpoints, dialTimeoutMs, requestTimeoutMs: transactionTimeoutMs });
@@ -58,14 +59,14 @@ export class EtcdGroupService implements GroupService {
 
   /** The lease of an existing group ('0' without TTL); PIT-404 when it does not exist. */
   private async leaseOf(name: string): Promise<string> {
-    const { kvs } = await this.kv.get(name).exec();
-    if (kvs.length === 0) throw notFound(name);
-    return kvs[0]!.lease;
+    const [group] = (await this.groups().get(name).exec()).kvs;
+    if (!group) throw notFound(name);
+    return group.lease;
   }
 
   async create(name: string, ttl = 0): Promise<void> {
     checkName('group', name);
-    const kv = this.kv;
+    const kv = this.groups();
     const put = kv.put(name).value('');
     if (ttl > 0) {
       // etcd counts leases in whole seconds
@@ -79,9 +80,10 @@ export class EtcdGroupService implements GroupService {
     checkName('uid', uid);
     const lease = await this.leaseOf(name);
     const key = this.memberPrefix(name) + uid;
-    const put = this.kv.put(key).value('');
+    const kv = this.groups();
+    const put = kv.put(key).value('');
     if (lease !== '0') put.lease(lease);
-    const { succeeded } = await this.kv.if(key, 'Create', '==', 0).then(put).commit();
+    const { succeeded } = await kv.if(key, 'Create', '==', 0).then(put).commit();
     if (!succeeded)
       throw new PitayaError(ErrorCode.BadRequest, `${uid} is already in group ${name}`, { group: name, uid });
   }
@@ -89,31 +91,35 @@ export class EtcdGroupService implements GroupService {
   async removeMember(name: string, uid: string): Promise<void> {
     await this.leaseOf(name);
     const key = this.memberPrefix(name) + uid;
-    const { succeeded } = await this.kv.if(key, 'Create', '>', 0).then(this.kv.delete().key(key)).commit();
+    const kv = this.groups();
+    const { succeeded } = await kv.if(key, 'Create', '>', 0).then(kv.delete().key(key)).commit();
     if (!succeeded) throw new PitayaError(ErrorCode.NotFound, `${uid} is not in group ${name}`, { group: name, uid });
   }
 
   async removeMemberFromAll(uid: string): Promise<void> {
     const suffix = `/uids/${uid}`;
-    const keys = await this.kv.getAll().keys();
-    await Promise.all(keys.filter((key) => key.endsWith(suffix)).map((key) => this.kv.delete().key(key)));
+    const kv = this.groups();
+    const keys = await kv.getAll().keys();
+    await Promise.all(keys.filter((key) => key.endsWith(suffix)).map((key) => kv.delete().key(key)));
   }
 
   async contains(name: string, uid: string): Promise<boolean> {
     await this.leaseOf(name);
-    return this.kv.get(this.memberPrefix(name) + uid).exists();
+    return this.groups()
+      .get(this.memberPrefix(name) + uid)
+      .exists();
   }
 
   /** A keys-only prefix read, as Pitaya's. */
   async members(name: string): Promise<string[]> {
     await this.leaseOf(name);
     const prefix = this.memberPrefix(name);
-    return (await this.kv.getAll().prefix(prefix).keys()).map((key) => key.slice(prefix.length));
+    return (await this.groups().getAll().prefix(prefix).keys()).map((key) => key.slice(prefix.length));
   }
 
   async count(name: string): Promise<number> {
     await this.leaseOf(name);
-    return this.kv.getAll().prefix(this.memberPrefix(name)).count();
+    return this.groups().getAll().prefix(this.memberPrefix(name)).count();
   }
 
   async broadcast(name: string, route: string, body: unknown, options: { exclude?: string[] } = {}): Promise<string[]> {
@@ -123,14 +129,15 @@ export class EtcdGroupService implements GroupService {
   }
 
   async delete(name: string): Promise<void> {
-    const { succeeded } = await this.kv
+    const kv = this.groups();
+    const { succeeded } = await kv
       .if(name, 'Create', '>', 0)
-      .then(this.kv.delete().prefix(this.memberPrefix(name)), this.kv.delete().key(name))
+      .then(kv.delete().prefix(this.memberPrefix(name)), kv.delete().key(name))
       .commit();
     if (!succeeded) throw notFound(name);
   }
 
   async exists(name: string): Promise<boolean> {
-    return this.kv.get(name).exists();
+    return this.groups().get(name).exists();
   }
 }

@@ -73,6 +73,12 @@ describe('binding storage on etcd, as Pitaya keeps it', () => {
     await expect(one.frontendOf('connector', 'cy')).resolves.toBe('connector-2');
   });
 
+  it('refuses, clearly, to bind a user on a backend: it holds no lease to bind under', async () => {
+    const backend = await storage(server('room-2', false));
+    await expect(backend.bind('al')).rejects.toThrow('room is not a frontend: it binds no users');
+    expect(await client.get(`${prefix}bindings/room/al`).string()).toBeNull();
+  });
+
   it("takes a stopped frontend's bindings with its lease", async () => {
     const frontend = await storage(server('connector-3', true));
     await frontend.bind('di');

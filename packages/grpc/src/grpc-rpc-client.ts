@@ -163,7 +163,12 @@ export class GrpcRpcClient implements RpcClient {
           // the caller's own deadline gives Pitaya's PIT-408; gRPC's must not end the call first,
           // nor the callee's answer to it, which may be a PIT-408 of its own nested call
           { deadline: Date.now() + timeoutMs + DEADLINE_GRACE_MS },
-          (err, answer) => (err ? reject(onError(err)) : resolve(answer!)),
+          (err, answer) => {
+            if (err) reject(onError(err));
+            // gRPC calls back with an error or with the answer decoded: never with neither
+            else if (answer === undefined) reject(failed(server, 'no answer'));
+            else resolve(answer);
+          },
         );
       this.ready(peer, server, Date.now() + Math.min(this.options.dialTimeoutMs, timeoutMs), send, reject);
     });

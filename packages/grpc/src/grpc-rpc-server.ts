@@ -8,6 +8,7 @@ import {
 } from '@grpc/grpc-js';
 import {
   ErrorCode,
+  errorMessage,
   PitayaError,
   type BindingStorage,
   type Logger,
@@ -43,7 +44,6 @@ const ACK_RESPONSE: RpcResponse = { data: protos.ACK };
  */
 export class GrpcRpcServer implements RpcServer {
   private server: Server | undefined;
-  private handler: RpcHandler | undefined;
   /** Calls being handled, answered with an error if they outlast the stop's timeout. */
   private readonly running = new Set<Answer>();
   private stopping = false;
@@ -58,10 +58,9 @@ export class GrpcRpcServer implements RpcServer {
 
   async start(handler: RpcHandler): Promise<void> {
     const { self, host, region, bindings } = this.options;
-    this.handler = handler;
     await bindings?.start();
     const server = new Server();
-    server.addService(PITAYA_SERVICE, this.implementation());
+    server.addService(PITAYA_SERVICE, this.implementation(handler));
     this.port = await new Promise<number>((resolve, reject) =>
       server.bindAsync(`0.0.0.0:${this.options.port}`, ServerCredentials.createInsecure(), (err, port) =>
         err ? reject(err) : resolve(port),
@@ -74,9 +73,8 @@ export class GrpcRpcServer implements RpcServer {
     if (region) self.metadata[GrpcMetadata.region] ??= region;
   }
 
-  private implementation(): UntypedServiceImplementation {
-    const handler = this.handler!;
-    const call: handleUnaryCall<Buffer, RpcResponse> = (call, answer) => this.call(call, answer);
+  private implementation(handler: RpcHandler): UntypedServiceImplementation {
+    const call: handleUnaryCall<Buffer, RpcResponse> = (call, answer) => this.call(handler, call, answer);
     const pushToUser: handleUnaryCall<Buffer, RpcResponse> = (call, answer) =>
       this.deliver(answer, () => handler.pushToUser(protos.decodePush(call.request)));
     const sessionBindRemote: handleUnaryCall<Buffer, RpcResponse> = (call, answer) =>
@@ -99,12 +97,12 @@ export class GrpcRpcServer implements RpcServer {
       run();
       answer(null, ACK_RESPONSE);
     } catch (err) {
-      const error = new PitayaError(ErrorCode.BadRequest, `undecodable message: ${(err as Error).message}`);
+      const error = new PitayaError(ErrorCode.BadRequest, `undecodable message: ${errorMessage(err)}`);
       answer(null, { error: error.toWire() });
     }
   }
 
-  private call(call: ServerUnaryCall<Buffer, RpcResponse>, answer: Answer): void {
+  private call(handler: RpcHandler, call: ServerUnaryCall<Buffer, RpcResponse>, answer: Answer): void {
     if (this.stopping) {
       answer(null, { error: PitayaError.notRun(this.options.self.id) });
       return;
@@ -113,7 +111,7 @@ export class GrpcRpcServer implements RpcServer {
     try {
       request = protos.decodeRequest(call.request);
     } catch (err) {
-      const error = new PitayaError(ErrorCode.BadRequest, `undecodable RPC: ${(err as Error).message}`);
+      const error = new PitayaError(ErrorCode.BadRequest, `undecodable RPC: ${errorMessage(err)}`);
       answer(null, { error: error.toWire() });
       return;
     }
@@ -125,7 +123,7 @@ export class GrpcRpcServer implements RpcServer {
       if (this.running.size === 0) this.onIdle?.();
     };
     // the cluster's handler answers its own errors; anything else is not the caller's to see
-    void this.handler!.handle(request).then(done, (err: unknown) => {
+    void handler.handle(request).then(done, (err: unknown) => {
       this.options.logger.error({ err, route: request.msg.route }, 'RPC handler failed');
       done({ error: new PitayaError(ErrorCode.Internal, 'internal error').toWire() });
     });

@@ -60,8 +60,11 @@ export async function createTestApp<A extends ConfigSchema = NoAppKeys>(
     throw err;
   }
 
-  const url = (transport: Transport = 'ws') =>
-    `${transport}://127.0.0.1:${(transport === 'ws' ? ws : tcp).address()!.port}`;
+  const url = (transport: Transport = 'ws') => {
+    const address = (transport === 'ws' ? ws : tcp).address();
+    if (!address) throw new Error(`the ${transport} acceptor is not listening`);
+    return `${transport}://127.0.0.1:${address.port}`;
+  };
   return {
     app,
     url,

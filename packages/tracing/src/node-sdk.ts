@@ -32,7 +32,7 @@ export function acquireNodeSdk(self: ServerInfo) {
   return {
     tracerProvider: trace.getTracerProvider(),
     /** Once per acquire: the last release flushes the spans left and stops the SDK. */
-    async release(): Promise<void> {
+    release: async (): Promise<void> => {
       if (released || shared?.sdk !== sdk) return;
       released = true;
       if (--shared.users > 0) return;

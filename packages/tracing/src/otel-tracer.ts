@@ -107,7 +107,8 @@ export class OtelTracer implements Tracer {
   }
 
   activate<T>(span: TraceSpan, fn: () => T): T {
-    return context.with((span as OtelSpan).context, fn);
+    // core hands back the spans this tracer started: any other has no context of ours to enter
+    return span instanceof OtelSpan ? context.with(span.context, fn) : fn();
   }
 
   private start(name: string, kind: SpanKind, parent: Context, attributes: Record<string, string>): OtelSpan {

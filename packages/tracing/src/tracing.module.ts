@@ -47,7 +47,7 @@ export function tracingModule(options: TracingOptions = {}): ContainerModule {
       const on = ctx.get(TOKENS.Config).get('pitaya.tracing.enabled') || tracesRequested(options.env ?? process.env);
       if (!on) return NO_TRACER;
       // the Node SDK and its exporters (~25 MB, a second to load) are loaded only once tracing is on
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a synchronous load, in a DI factory
       const { acquireNodeSdk } = require('./node-sdk') as typeof import('./node-sdk');
       const sdk = acquireNodeSdk(self);
       release = sdk.release;

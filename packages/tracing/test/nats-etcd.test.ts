@@ -101,7 +101,7 @@ describe('trace context between Go Pitaya servers and pitaya-ts over NATS', () =
 
     const metadata = JSON.parse(
       Buffer.from(Request.toObject(Request.decode(seen[0]!)).metadata as Uint8Array).toString(),
-    );
+    ) as { 'otel-span': { traceparent: string } };
     expect(Object.keys(metadata['otel-span'])).toEqual(['traceparent']);
     const [, traceId, spanId] = TRACEPARENT.exec(metadata['otel-span'].traceparent)!;
     await waitFor(() => cluster.exporter.getFinishedSpans().some((span) => span.spanContext().spanId === spanId));

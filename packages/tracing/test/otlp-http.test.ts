@@ -39,7 +39,29 @@ interface OtlpSpan {
   attributes: Record<string, string>;
 }
 
-type KeyValue = { key: string; value: { stringValue?: string } };
+interface KeyValue {
+  key: string;
+  value: { stringValue?: string };
+}
+
+/** An export request as protobufjs's toObject gives it: bytes as base64, absent messages null. */
+interface DecodedRequest {
+  resourceSpans: {
+    resource: { attributes: KeyValue[] } | null;
+    scopeSpans: {
+      scope: { name: string } | null;
+      spans: {
+        traceId: string;
+        spanId: string;
+        parentSpanId: string;
+        name: string;
+        kind: number;
+        attributes: KeyValue[];
+      }[];
+    }[];
+  }[];
+}
+
 const attributes = (list: KeyValue[] = []) =>
   Object.fromEntries(list.map(({ key, value }) => [key, value.stringValue ?? '']));
 
@@ -53,14 +75,17 @@ function collector() {
     req.on('end', () => {
       if (req.url === '/v1/traces') {
         contentTypes.push(req.headers['content-type'] ?? '');
-        const decoded = OTLP.toObject(OTLP.decode(Buffer.concat(chunks)), { bytes: String, defaults: true });
+        const decoded = OTLP.toObject(OTLP.decode(Buffer.concat(chunks)), {
+          bytes: String,
+          defaults: true,
+        }) as DecodedRequest;
         for (const rs of decoded.resourceSpans) {
           const service = attributes(rs.resource?.attributes)['service.name']!;
           for (const ss of rs.scopeSpans) {
             for (const span of ss.spans) {
               spans.push({
                 service,
-                scope: ss.scope?.name,
+                scope: ss.scope?.name ?? '',
                 traceId: Buffer.from(span.traceId, 'base64').toString('hex'),
                 spanId: Buffer.from(span.spanId, 'base64').toString('hex'),
                 parentSpanId: Buffer.from(span.parentSpanId, 'base64').toString('hex'),

@@ -176,7 +176,8 @@ export class Agent implements SessionLink, MessageSender {
         return;
       }
     }
-    if (this.state !== 'validating') return; // closed meanwhile
+    // closed meanwhile? (read as State: TypeScript keeps `state` narrowed across the awaits)
+    if ((this.state as State) !== 'validating') return;
     this.family = clientFamily(request);
     this.session.handshake = request;
     this.state = 'ack';
@@ -229,7 +230,7 @@ export class Agent implements SessionLink, MessageSender {
   }
 
   private settled(): void {
-    this.handling!.shift();
+    this.handling?.shift();
     if (--this.inFlight === 0 && !this.flushQueued) {
       this.flushQueued = true;
       flushWhenDelivered(this);
@@ -303,9 +304,12 @@ export class Agent implements SessionLink, MessageSender {
   }
 
   private flushQueue(): void {
-    let i = 0;
-    while (i < this.queue.length && !this.conn.needsDrain) this.conn.write(this.queue[i++]!);
-    this.queue.splice(0, i);
+    let written = 0;
+    while (written < this.queue.length && !this.conn.needsDrain) {
+      const packet = this.queue[written++];
+      if (packet) this.conn.write(packet); // always there (written < length); a for-of would cost an iterator
+    }
+    this.queue.splice(0, written);
     if (this.queue.length === 0) {
       clearTimeout(this.writeTimer);
       this.writeTimer = undefined;

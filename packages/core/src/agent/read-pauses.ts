@@ -49,7 +49,8 @@ export class ReadPauses {
   resume(reason: PauseReason): boolean {
     if ((this.pausedBy & reason) === 0) return false;
     this.pausedBy &= ~reason;
-    while (this.pausedBy === 0 && this.held?.length) this.handle(this.held.shift()!);
+    let packet: Packet | undefined;
+    while (this.pausedBy === 0 && (packet = this.held?.shift()) !== undefined) this.handle(packet);
     if (this.pausedBy !== 0 || this.stopped) return false;
     this.conn.resume();
     return true;
@@ -60,7 +61,8 @@ export class ReadPauses {
     if (this.stopped) return;
     if (this.pausedBy === 0) this.conn.pause();
     this.stopped = true;
-    while (this.held?.length) this.handle(this.held.shift()!);
+    let packet: Packet | undefined;
+    while ((packet = this.held?.shift()) !== undefined) this.handle(packet);
   }
 
   /** Forgets what was held: the connection is closing. */

@@ -99,7 +99,7 @@ export async function bootstrap<A extends ConfigSchema = NoAppKeys>(
     clusterModule(),
     connectionsModule(),
   );
-  for (const provider of options.providers ?? []) await c.load(provider);
+  for (const provider of options.providers ?? []) c.load(provider);
 
   const app = new PitayaApp<A>(c, { ...classes, handleSignals: options.handleSignals ?? true });
   c.bind(TOKENS.App).toConstantValue(app);

@@ -59,6 +59,7 @@ export class PitayaApp<A extends ConfigSchema = NoAppKeys> implements PitayaServ
     return this.container.get(TOKENS.Acceptors);
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- PitayaServer's typed lookup
   module<T extends Module = Module>(name: string): T | undefined {
     return this.lifecycle.scanned ? this.container.get(TOKENS.ModuleRegistry).get<T>(name) : undefined;
   }

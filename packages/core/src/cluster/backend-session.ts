@@ -50,7 +50,8 @@ export class BackendSession extends SessionValues implements Session {
   static fromSnapshot(snapshot: RpcSession | undefined, frontendId: string, ops: BackendSessionOps): BackendSession {
     return new BackendSession(
       snapshot?.id ?? 0,
-      snapshot?.uid || undefined,
+      // an unbound session's uid travels as ""
+      snapshot?.uid === '' ? undefined : snapshot?.uid,
       decodeSessionData(snapshot?.data),
       frontendId,
       ops,

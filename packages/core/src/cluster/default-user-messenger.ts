@@ -46,7 +46,7 @@ export class DefaultUserMessenger implements UserMessenger {
     const failed: string[] = [];
     for (const uid of uids) {
       const session = local?.getByUid(uid);
-      if (session) session.sendPrepared(prepared!);
+      if (session && prepared) session.sendPrepared(prepared);
       else if (!type) failed.push(uid);
       else await this.rpc.pushToUser(type, { route, uid, data }).catch(() => failed.push(uid));
     }

@@ -18,6 +18,7 @@ export class ConfigError extends Error {
 }
 
 /** No keys of the application's. */
+// eslint-disable-next-line @typescript-eslint/no-generated-empty-object-type -- a schema without keys is the point
 export type NoAppKeys = Record<never, never>;
 /** The keys of Pitaya's and of the application's schema. */
 export type KeyOf<A extends ConfigSchema> = ConfigKey | (keyof A & string);
@@ -65,6 +66,12 @@ export function envName(key: string): string {
   return key.toUpperCase().replace(/\./g, '_');
 }
 
+/** `ttt.maxplayers` → `ttt` */
+function namespaceOf(key: string): string {
+  const dot = key.indexOf('.');
+  return dot < 0 ? key : key.slice(0, dot);
+}
+
 /** What loading needs to know of a set of keys. */
 class KeyIndex {
   readonly keys: string[];
@@ -79,7 +86,11 @@ class KeyIndex {
   constructor(readonly schema: ConfigSchema) {
     this.keys = Object.keys(schema);
     this.known = new Set(this.keys);
-    this.objectKeys = new Set(this.keys.filter((k) => ['map', 'object', 'list'].includes(schema[k]!.kind)));
+    this.objectKeys = new Set(
+      Object.entries(schema)
+        .filter(([, spec]) => ['map', 'object', 'list'].includes(spec.kind))
+        .map(([key]) => key),
+    );
     this.parentKeys = new Set(this.keys.filter((k) => this.keys.some((other) => other.startsWith(`${k}.`))));
     this.byEnvName = new Map(this.keys.map((k) => [envName(k), k]));
     this.envNames = [...this.byEnvName.keys()];
@@ -159,7 +170,7 @@ function readEnv(
 ): { values: Record<string, unknown>; warnings: string[] } {
   const values: Record<string, unknown> = {};
   const warnings: string[] = [];
-  const namespaces = app ? [...new Set(app.keys.map((key) => `${envName(key.split('.')[0]!)}_`))] : [];
+  const namespaces = app ? [...new Set(app.keys.map((key) => `${envName(namespaceOf(key))}_`))] : [];
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined) continue;
     const key = all.byEnvName.get(name);
@@ -192,7 +203,7 @@ export function loadConfig<A extends ConfigSchema = NoAppKeys>(sources: ConfigSo
   layers.push(['env', env.values]);
 
   const problems: string[] = [];
-  const values = Object.fromEntries(all.keys.map((k) => [k, all.schema[k]!.default]));
+  const values = Object.fromEntries(Object.entries(all.schema).map(([key, spec]) => [key, spec.default]));
   for (const [source, layer] of layers) {
     for (const [key, raw] of Object.entries(layer)) {
       const spec = all.schema[key];

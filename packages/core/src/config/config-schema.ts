@@ -153,24 +153,27 @@ function customMetrics(doc: string): KeySpec<CustomMetrics> {
     default: { counters: [], gauges: [], summaries: [], histograms: [] },
     doc,
     parse: (input) => {
-      const v = jsonValue(input) as Record<string, unknown>;
+      const v = jsonValue(input);
       if (!v || typeof v !== 'object' || Array.isArray(v)) return fail('expected an object');
       const unknown = Object.keys(v).filter((k) => !(kinds as readonly string[]).includes(k));
       if (unknown.length) return fail(`unknown metric kinds ${unknown.join(', ')} (use ${kinds.join(', ')})`);
       const out: CustomMetrics = { counters: [], gauges: [], summaries: [], histograms: [] };
       for (const kind of kinds) {
-        const specs = v[kind] ?? [];
+        const specs = (v as Record<string, unknown>)[kind] ?? [];
         if (!Array.isArray(specs)) return fail(`${kind} must be a list`);
-        for (const spec of specs as CustomMetricSpec[]) {
-          if (!spec || typeof spec.name !== 'string' || !spec.name || typeof spec.help !== 'string' || !spec.help) {
-            return fail(`each of ${kind} needs a non-empty name and help`);
-          }
-        }
-        out[kind] = specs as CustomMetricSpec[];
+        if (!specs.every(isMetricSpec)) return fail(`each of ${kind} needs a non-empty name and help`);
+        out[kind] = specs;
       }
       return out;
     },
   };
+}
+
+/** A custom metric names itself and says what it counts: a non-empty name and help. */
+function isMetricSpec(spec: unknown): spec is CustomMetricSpec {
+  if (!spec || typeof spec !== 'object') return false;
+  const { name, help } = spec as Partial<Record<'name' | 'help', unknown>>;
+  return typeof name === 'string' && name !== '' && typeof help === 'string' && help !== '';
 }
 
 /**

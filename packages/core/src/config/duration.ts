@@ -1,4 +1,4 @@
-const UNITS: Record<string, number> = {
+const UNITS = {
   ns: 1e-6,
   us: 1e-3,
   µs: 1e-3,
@@ -7,6 +7,7 @@ const UNITS: Record<string, number> = {
   m: 60_000,
   h: 3_600_000,
 };
+type Unit = keyof typeof UNITS;
 const PART = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/gy;
 
 /**
@@ -22,7 +23,8 @@ export function parseDuration(value: string | number): number | undefined {
   PART.lastIndex = 0;
   let end = 0;
   for (let match = PART.exec(text); match; match = PART.exec(text)) {
-    total += Number(match[1]) * UNITS[match[2]!]!;
+    // PART matches these units only
+    total += Number(match[1]) * UNITS[match[2] as Unit];
     end = PART.lastIndex;
   }
   return end > 0 && end === text.length ? total : undefined;

@@ -57,7 +57,7 @@ export class OrderedDispatcher implements Dispatcher {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  private run(queue: SessionQueue, job: Job = queue.jobs!.shift()!): void {
+  private run(queue: SessionQueue, job: Job): void {
     this.running++;
     let done: Promise<void> | undefined;
     try {
@@ -81,7 +81,9 @@ export class OrderedDispatcher implements Dispatcher {
     if (this.draining) return;
     this.draining = true;
     try {
-      while (this.running < this.concurrency && this.ready.length > 0) this.run(this.ready.shift()!);
+      let next: SessionQueue | undefined;
+      while (this.running < this.concurrency && (next = this.ready.shift()) !== undefined)
+        this.run(next, nextJob(next));
     } finally {
       this.draining = false;
     }
@@ -89,4 +91,11 @@ export class OrderedDispatcher implements Dispatcher {
       for (const resolve of this.idleWaiters.splice(0)) resolve();
     }
   }
+}
+
+/** The next job of a queue from `ready`: a queue is ready only with a job waiting. */
+function nextJob(queue: SessionQueue): Job {
+  const job = queue.jobs?.shift();
+  if (!job) throw new Error(`session ${queue.id} was ready with no job waiting`);
+  return job;
 }

@@ -33,6 +33,7 @@ export function metricsReporter(config: PitayaConfig, serverType: string): Metri
       }),
     );
   }
-  if (reporters.length === 0) return new NoopMetricsReporter();
-  return reporters.length === 1 ? reporters[0]! : new CompositeMetricsReporter(reporters);
+  const [first, second] = reporters;
+  if (!first) return new NoopMetricsReporter();
+  return second ? new CompositeMetricsReporter(reporters) : first;
 }

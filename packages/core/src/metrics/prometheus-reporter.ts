@@ -1,5 +1,6 @@
 import * as http from 'node:http';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, Summary } from 'prom-client';
+import { errorMessage } from '@pitaya-ts/protocol';
 import type { CustomMetrics } from '../config/config-schema';
 import { addressOf, listen } from '../net/listen';
 import { Metric, type Labels, type MetricsReporter } from './metrics-reporter';
@@ -217,7 +218,7 @@ export class PrometheusReporter implements MetricsReporter {
       }
       this.registry.metrics().then(
         (text) => res.writeHead(200, { 'content-type': this.registry.contentType }).end(text),
-        (err: Error) => res.writeHead(500).end(err.message),
+        (err: unknown) => res.writeHead(500).end(errorMessage(err)),
       );
     });
     await listen(this.server, this.options.port, this.options.host);

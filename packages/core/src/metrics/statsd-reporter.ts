@@ -25,10 +25,10 @@ export class StatsdReporter implements MetricsReporter {
   private sampler: ReturnType<typeof setInterval> | undefined;
 
   constructor(private readonly options: StatsdReporterOptions) {
-    const [host, port] = options.address.split(':');
+    const [host = '', port] = options.address.split(':');
     this.rate = options.sampleRate;
     this.client = new StatsD({
-      host: host || 'localhost',
+      host: host || 'localhost', // ":8125" names no host
       port: Number(port) || 8125,
       prefix: options.prefix,
       globalTags: { game: options.game, serverType: options.serverType, ...options.constantLabels },

@@ -57,7 +57,8 @@ export class BinaryModule implements Module {
 
   async shutdown(): Promise<void> {
     const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    // not started, or exited already
+    if (child?.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), this.options.killTimeoutMs ?? 5000);
     await this.exited;

@@ -14,6 +14,7 @@ export class ModuleRegistry {
     this.modules.set(module.name, module);
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the public typed lookup (TOKENS.ModuleRegistry)
   get<T extends Module = Module>(name: string): T | undefined {
     return this.modules.get(name) as T | undefined;
   }

@@ -3,7 +3,8 @@ import type { Socket } from 'node:net';
 interface Deadline {
   socket: Socket;
   timer: ReturnType<typeof setTimeout>;
-  closed(): void;
+  /** Its socket's 'close' listener. */
+  closed: () => void;
 }
 
 /**

@@ -45,13 +45,13 @@ function readV1(bytes: Buffer): ProxyHeader | undefined {
 
 function readV2(bytes: Buffer): ProxyHeader | undefined {
   if (bytes.length < 16) return undefined;
-  const versionCommand = bytes[12]!;
+  const versionCommand = bytes.readUInt8(12);
   if (versionCommand >> 4 !== 2) throw new ProxyHeaderError('bad PROXY v2 version');
   const total = 16 + bytes.readUInt16BE(14);
   if (bytes.length < total) return undefined;
   const rest = bytes.subarray(total);
   const local = (versionCommand & 0x0f) === 0;
-  const family = bytes[13]! >> 4;
+  const family = bytes.readUInt8(13) >> 4;
   if (local || family === 0) return { source: undefined, rest };
   if (family === 1 && total >= 16 + 12) {
     const ip = [...bytes.subarray(16, 20)].join('.');

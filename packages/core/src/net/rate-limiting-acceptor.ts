@@ -23,7 +23,7 @@ export class LeakyBucket {
 
   take(now: number): boolean {
     // slots fill in time order: the next to reuse is the oldest
-    if (now - this.slots[this.next]! < this.rate.intervalMs) return false;
+    if (now - (this.slots[this.next] ?? -Infinity) < this.rate.intervalMs) return false;
     this.slots[this.next] = now;
     this.next = (this.next + 1) % this.slots.length;
     return true;

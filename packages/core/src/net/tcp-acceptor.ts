@@ -46,7 +46,7 @@ export class SocketConnection implements PlayerConnection {
   private onData(chunk: Buffer): void {
     if (this.closing) return; // the server has said its last word: what follows is not read
     if (this.proxyHeader) {
-      const rest = this.readProxyHeader(chunk);
+      const rest = this.readProxyHeader(this.proxyHeader, chunk);
       if (!rest?.length) return;
       chunk = rest;
     }
@@ -62,8 +62,8 @@ export class SocketConnection implements PlayerConnection {
   }
 
   /** The client's bytes after the PROXY header, once it is complete. */
-  private readProxyHeader(chunk: Buffer): Buffer | undefined {
-    const bytes = Buffer.concat([this.proxyHeader!, chunk]);
+  private readProxyHeader(held: Buffer, chunk: Buffer): Buffer | undefined {
+    const bytes = Buffer.concat([held, chunk]);
     let header;
     try {
       header = readProxyHeader(bytes);

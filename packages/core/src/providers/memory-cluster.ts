@@ -51,8 +51,9 @@ export class MemoryCluster {
   }
 
   update(server: ServerInfo): void {
-    this.servers.set(server.id, { ...server, metadata: { ...server.metadata } });
-    for (const listener of this.listeners) listener.updated?.(this.servers.get(server.id)!);
+    const copy = { ...server, metadata: { ...server.metadata } };
+    this.servers.set(server.id, copy);
+    for (const listener of this.listeners) listener.updated?.(copy);
   }
 
   deregister(server: ServerInfo): void {
@@ -226,7 +227,8 @@ export class MemoryRpcServer implements RpcServer {
   async subscribeUser(uid: string): Promise<void> {
     const holders = this.uids.get(uid) ?? 0;
     this.uids.set(uid, holders + 1);
-    if (holders === 0) this.cluster.subscribe('user', `${this.self.type}/${uid}`, this.handler!, true);
+    // before start() there is no handler yet: stop() leaves nothing subscribed either
+    if (holders === 0 && this.handler) this.cluster.subscribe('user', `${this.self.type}/${uid}`, this.handler, true);
   }
 
   async unsubscribeUser(uid: string): Promise<void> {
@@ -237,6 +239,6 @@ export class MemoryRpcServer implements RpcServer {
       return;
     }
     this.uids.delete(uid);
-    this.cluster.subscribe('user', `${this.self.type}/${uid}`, this.handler!, false);
+    if (this.handler) this.cluster.subscribe('user', `${this.self.type}/${uid}`, this.handler, false);
   }
 }

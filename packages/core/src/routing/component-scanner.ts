@@ -69,7 +69,7 @@ function defaultName(cls: BodyType, kind: 'handler' | 'remote'): string {
 
 /** The body type TypeScript recorded for a method (emitDecoratorMetadata), if it did. */
 function recordedBodyType(cls: BodyType, method: string): BodyType | undefined {
-  const types = Reflect.getMetadata('design:paramtypes', cls.prototype, method) as BodyType[] | undefined;
+  const types = Reflect.getMetadata('design:paramtypes', prototypeOf(cls), method) as BodyType[] | undefined;
   return types?.[0];
 }
 
@@ -79,7 +79,17 @@ function recordedBodyType(cls: BodyType, method: string): BodyType | undefined {
  * a plain body: validation would silently not run.
  */
 function hasTypeMetadata(cls: BodyType, method: string): boolean {
-  return Reflect.hasMetadata('design:paramtypes', cls.prototype, method);
+  return Reflect.hasMetadata('design:paramtypes', prototypeOf(cls), method);
+}
+
+/** A class's prototype, which TypeScript types `any`. */
+function prototypeOf(cls: BodyType): object {
+  return cls.prototype as object;
+}
+
+/** Whether a function's prototype (`any` to TypeScript, absent from an arrow function) has a method. */
+function hasMethod(prototype: unknown, name: string): boolean {
+  return typeof (prototype as Partial<Record<string, unknown>> | undefined)?.[name] === 'function';
 }
 
 /**
@@ -90,9 +100,9 @@ function hasTypeMetadata(cls: BodyType, method: string): boolean {
 function routeMethods(cls: BodyType): string[] {
   const names = new Set<string>();
   for (
-    let proto = cls.prototype as object | null;
+    let proto: object | null = prototypeOf(cls);
     proto && proto !== Object.prototype;
-    proto = Object.getPrototypeOf(proto)
+    proto = Object.getPrototypeOf(proto) as object | null
   ) {
     for (const name of Object.getOwnPropertyNames(proto)) {
       const descriptor = Object.getOwnPropertyDescriptor(proto, name);
@@ -104,7 +114,7 @@ function routeMethods(cls: BodyType): string[] {
 }
 
 function resolveStep(container: Container, ref: Step, phase: 'before' | 'after', where: string): Before | After {
-  if (typeof ref === 'function' && !(ref.prototype && typeof ref.prototype[phase] === 'function')) {
+  if (typeof ref === 'function' && !hasMethod(ref.prototype, phase)) {
     if (/^class\s/.test(Function.prototype.toString.call(ref))) {
       throw new BootError(`${where}: ${ref.name} has no ${phase}() method`);
     }
@@ -145,7 +155,7 @@ export function scanComponents(
   const seen = new Map<string, string>();
   for (const cls of classes) {
     const meta: ComponentMetadata | undefined = readComponentMetadata(cls);
-    if (!meta || meta.kind !== kind) {
+    if (meta?.kind !== kind) {
       throw new BootError(
         `${cls.name} is listed as a ${kind} but is not decorated with @${kind === 'handler' ? 'Handler' : 'Remote'}()`,
       );
@@ -166,7 +176,8 @@ export function scanComponents(
       if (previous) throw new BootError(`duplicate ${kind} route ${key}: ${previous} and ${where}`);
       seen.set(key, where);
 
-      const fn = instance[methodName]!;
+      const fn = instance[methodName];
+      if (!fn) throw new BootError(`${where}: the instance has no such method`);
       const decorated = meta.methods.has(methodName);
       if (kind === 'handler' && !methodMeta.body && fn.length > 0 && decorated && !hasTypeMetadata(cls, methodName)) {
         const decorator = methodMeta.notify ? '@Notify' : '@Request';

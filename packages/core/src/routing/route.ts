@@ -23,19 +23,18 @@ export class RouteParser {
     const cached = this.cache.get(route);
     if (cached) return cached;
     const parts = route.split('.');
-    if (parts.length < 2 || parts.length > 3 || parts.some((p) => p.length === 0)) {
+    const [first, second, third] = parts;
+    if (first === undefined || second === undefined || parts.length > 3 || parts.some((p) => p.length === 0)) {
       throw PitayaError.badRequest(`invalid route "${route}": expected serverType.service.method`, { route });
     }
-    const [serverType, service, method] = parts.length === 3 ? parts : [this.defaultServerType, ...parts];
-    const parsed: ParsedRoute = {
-      serverType: serverType!,
-      service: service!,
-      method: method!,
-      key: `${service}.${method}`,
-      full: `${serverType}.${service}.${method}`,
-    };
+    const parsed =
+      third === undefined ? parsedRoute(this.defaultServerType, first, second) : parsedRoute(first, second, third);
     // bounded: routes come from clients, who may send garbage
     if (this.cache.size < 10_000) this.cache.set(route, parsed);
     return parsed;
   }
+}
+
+function parsedRoute(serverType: string, service: string, method: string): ParsedRoute {
+  return { serverType, service, method, key: `${service}.${method}`, full: `${serverType}.${service}.${method}` };
 }

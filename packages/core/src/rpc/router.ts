@@ -57,8 +57,10 @@ export class DefaultRouter implements Router {
       throw new PitayaError(ErrorCode.Internal, `no servers available of type ${serverType}`, { serverType });
     }
     const custom = this.routes.get(serverType);
-    if (!custom) return servers[Math.floor(Math.random() * servers.length)]!;
-    const chosen = await custom({ session, route, serverType, body, servers });
+    const chosen = custom
+      ? await custom({ session, route, serverType, body, servers })
+      : servers[Math.floor(Math.random() * servers.length)];
+    // servers is not empty: a custom function (in plain JavaScript) is all that may choose none
     if (!chosen) throw new PitayaError(ErrorCode.Internal, `the router of ${serverType} chose no server`);
     return chosen;
   }
@@ -89,7 +91,7 @@ export async function routeAndCall<T>(
 ): Promise<T> {
   const unreachable = new Set<string>();
   let lastError: PitayaError | undefined;
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+  for (let attempt = 1; ; attempt++) {
     let server: ServerInfo;
     try {
       server = await router.route(serverType, route, session, body, unreachable);
@@ -100,10 +102,9 @@ export async function routeAndCall<T>(
     try {
       return await call(server);
     } catch (err) {
-      if (!PitayaError.is(err) || !err.unreachable) throw err;
+      if (!PitayaError.is(err) || !err.unreachable || attempt === MAX_ATTEMPTS) throw err;
       lastError = err;
       unreachable.add(server.id);
     }
   }
-  throw lastError!;
 }

@@ -34,7 +34,7 @@ function nestsDeeper(bytes: Uint8Array, maxDepth: number): boolean {
   if (bytes.length <= 2 * maxDepth + 1) return false;
   let depth = 0;
   for (let i = 0; i < bytes.length; i++) {
-    const byte = bytes[i]!;
+    const byte = bytes[i]; // only compared: it needs no proof that it is there
     if (byte === QUOTE) {
       // to the closing quote, stepping over escapes
       for (i++; i < bytes.length && bytes[i] !== QUOTE; i++) if (bytes[i] === BACKSLASH) i++;

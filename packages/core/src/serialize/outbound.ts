@@ -3,7 +3,7 @@ import { encodeDataPacket, MessageType, type RouteDictionary, type ZlibCodec } f
 // zlib seldom shrinks bodies this small, and trying costs more than the bytes it could save
 const COMPRESS_MIN_BYTES = 128;
 // small packets come from Node's shared pool rather than an ArrayBuffer each
-const allocate = Buffer.allocUnsafe;
+const allocate = (length: number): Buffer => Buffer.allocUnsafe(length);
 
 /** How messages towards clients are encoded on this server. */
 export class OutboundEncoder {

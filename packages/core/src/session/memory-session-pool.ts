@@ -46,7 +46,7 @@ export class MemorySessionPool implements SessionPool, SessionLifecycle {
 
   async bind(session: FrontendSession, uid: string): Promise<void> {
     checkBind(session, uid);
-    if (session.closed) throw PitayaError.badRequest(`session ${session.id} is closed`);
+    refuseClosed(session);
     // as in Pitaya, callbacks see the uid, and a callback that throws undoes the bind
     session.uid = uid;
     try {
@@ -56,7 +56,7 @@ export class MemorySessionPool implements SessionPool, SessionLifecycle {
       throw err;
     }
     // the connection may have closed while the callbacks ran: a closed session must not hold the uid
-    if (session.closed) throw PitayaError.badRequest(`session ${session.id} is closed`);
+    refuseClosed(session);
     this.byUid.set(uid, session);
     for (const callback of this.afterBindCallbacks) {
       try {
@@ -98,4 +98,9 @@ export class MemorySessionPool implements SessionPool, SessionLifecycle {
   onSessionClose(callback: SessionCallback): void {
     this.closeCallbacks.push(callback);
   }
+}
+
+/** A function, not an inline test: TypeScript would keep `closed` narrowed across the callbacks' awaits. */
+function refuseClosed(session: FrontendSession): void {
+  if (session.closed) throw PitayaError.badRequest(`session ${session.id} is closed`);
 }

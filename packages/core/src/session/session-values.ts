@@ -2,6 +2,7 @@
 export abstract class SessionValues {
   private values = new Map<string, unknown>();
 
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- Session's typed read
   get<T = unknown>(key: string): T | undefined {
     return this.values.get(key) as T | undefined;
   }

@@ -17,6 +17,8 @@ export interface Session {
 
   /** Binds the session to a user id; refused when already bound. */
   bind(uid: string): Promise<void>;
+  /** A value as set; `get<string>('room')` names the type the application stored there. */
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the public typed read
   get<T = unknown>(key: string): T | undefined;
   set(key: string, value: unknown): void;
   has(key: string): boolean;

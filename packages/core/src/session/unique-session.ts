@@ -6,7 +6,9 @@ import type { SessionPool } from './session-pool';
  */
 export function enforceUniqueSessions(pool: SessionPool): void {
   pool.onSessionBind(async (session) => {
-    const older = pool.getByUid(session.uid!);
+    // the pool sets the uid before it calls these
+    if (session.uid === undefined) return;
+    const older = pool.getByUid(session.uid);
     if (older && older !== session) await older.kick('another session bound the same uid');
   });
 }

@@ -13,6 +13,7 @@ export function within<T>(
     timer.unref();
     const fail = (error: unknown) => {
       clearTimeout(timer);
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passes on the work's rejection as it came
       reject(error);
     };
     try {

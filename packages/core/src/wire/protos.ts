@@ -75,8 +75,9 @@ const EMPTY = new Uint8Array(0);
 const json = new TextEncoder();
 const text = new TextDecoder();
 
-function decode<T>(t: Type, bytes: Uint8Array): T {
-  return t.toObject(t.decode(bytes), AS_OBJECT) as T;
+/** A message as a plain object, every field present: the proto's shape, which each caller names. */
+function decode(t: Type, bytes: Uint8Array): unknown {
+  return t.toObject(t.decode(bytes), AS_OBJECT);
 }
 
 export function encodeSession(session: RpcSession): Uint8Array {
@@ -84,7 +85,7 @@ export function encodeSession(session: RpcSession): Uint8Array {
 }
 
 export function decodeSession(bytes: Uint8Array): RpcSession {
-  return decode<RpcSession>(T.Session, bytes);
+  return decode(T.Session, bytes) as RpcSession;
 }
 
 export function encodeRequest(request: RpcRequest): Uint8Array {
@@ -100,13 +101,13 @@ export function encodeRequest(request: RpcRequest): Uint8Array {
 }
 
 export function decodeRequest(bytes: Uint8Array): RpcRequest {
-  const raw = decode<{
+  const raw = decode(T.Request, bytes) as {
     type: number;
     session?: RpcSession;
     msg?: RpcRequest['msg'];
     frontendID: string;
     metadata: Uint8Array;
-  }>(T.Request, bytes);
+  };
   let metadata: Record<string, unknown> = {};
   if (raw.metadata.length > 0) {
     const parsed: unknown = JSON.parse(text.decode(raw.metadata));
@@ -128,7 +129,8 @@ export function encodeResponse(response: RpcResponse): Uint8Array {
 export function decodeResponse(bytes: Uint8Array): RpcResponse {
   const raw = T.Response.toObject(T.Response.decode(bytes), { longs: Number }) as {
     data?: Uint8Array;
-    error?: WireError;
+    // without defaults: a field Go left empty is absent
+    error?: Partial<WireError>;
   };
   const response: RpcResponse = { data: raw.data ?? EMPTY };
   if (raw.error)
@@ -148,7 +150,7 @@ export function encodePush(push: PushMessage): Uint8Array {
 }
 
 export function decodePush(bytes: Uint8Array): PushMessage {
-  return decode<PushMessage>(T.Push, bytes);
+  return decode(T.Push, bytes) as PushMessage;
 }
 
 export interface BindMessage {
@@ -162,7 +164,7 @@ export function encodeBindMsg(bind: BindMessage): Uint8Array {
 }
 
 export function decodeBindMsg(bytes: Uint8Array): BindMessage {
-  return decode<BindMessage>(T.BindMsg, bytes);
+  return decode(T.BindMsg, bytes) as BindMessage;
 }
 
 export function encodeKickMsg(userId: string): Uint8Array {
@@ -170,7 +172,7 @@ export function encodeKickMsg(userId: string): Uint8Array {
 }
 
 export function decodeKickMsg(bytes: Uint8Array): { userId: string } {
-  return decode<{ userId: string }>(T.KickMsg, bytes);
+  return decode(T.KickMsg, bytes) as { userId: string };
 }
 
 export function encodeKickAnswer(kicked: boolean): Uint8Array {
@@ -178,5 +180,5 @@ export function encodeKickAnswer(kicked: boolean): Uint8Array {
 }
 
 export function decodeKickAnswer(bytes: Uint8Array): { kicked: boolean } {
-  return decode<{ kicked: boolean }>(T.KickAnswer, bytes);
+  return decode(T.KickAnswer, bytes) as { kicked: boolean };
 }

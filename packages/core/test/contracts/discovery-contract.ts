@@ -5,7 +5,7 @@ export interface DiscoveryHarness {
   /** A discovery for one server, not started. */
   create(self: ServerInfo, options?: { blacklist?: string[] }): ServiceDiscovery;
   /** Publishes new metadata for a started discovery's own server, when the provider can. */
-  updateMetadata?(discovery: ServiceDiscovery, metadata: Record<string, string>): Promise<void>;
+  updateMetadata?: (discovery: ServiceDiscovery, metadata: Record<string, string>) => Promise<void>;
 }
 
 const server = (type: string, id: string, frontend = false): ServerInfo => ({

@@ -12,9 +12,7 @@ import { connector, room } from '../src/servers';
  */
 function clusterProviders(memory: MemoryCluster): ContainerModule[] {
   if (!process.env.PITAYA_CLUSTER_SD_ETCD_ENDPOINTS) return [memory.providers()];
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { natsRpcModule } = require('@pitaya-ts/nats') as typeof import('@pitaya-ts/nats');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { etcdDiscoveryModule } = require('@pitaya-ts/etcd') as typeof import('@pitaya-ts/etcd');
   return [natsRpcModule(), etcdDiscoveryModule()];
 }

@@ -7,9 +7,14 @@ import { game } from '../src/game';
 import type { ChatMessage } from '../src/room/dto';
 
 const NOW = Date.UTC(2030, 0, 1);
+class StoppedClock extends Clock {
+  override now(): number {
+    return NOW;
+  }
+}
 // the game's providers, with the clock rebound to one that stands still
 const stoppedClock = new ContainerModule(({ rebind }) => {
-  rebind(Clock).toConstantValue({ now: () => NOW });
+  rebind(Clock).toConstantValue(new StoppedClock());
 });
 
 /** The next push of `route` the client gets. */

@@ -13,7 +13,7 @@ import {
 import { Clock } from '../clock';
 import type { configSchema } from '../config';
 import { JoinRequest, SayRequest, type ChatMessage, type JoinResponse } from './dto';
-import { ROOM, signedIn } from './signed-in';
+import { playerOf, ROOM, signedIn } from './signed-in';
 
 /** `game.room.*`: players join a room by name and talk to everyone in it. */
 @Handler('room')
@@ -43,15 +43,16 @@ export class RoomHandler {
   @Notify(SayRequest)
   @Before(signedIn)
   async say({ text }: SayRequest, { session }: HandlerContext): Promise<void> {
-    const message: ChatMessage = { from: session.uid!, text, at: this.clock.now() };
-    await this.groups.broadcast(session.get<string>(ROOM)!, 'onMessage', message);
+    const { name, room } = playerOf(session);
+    const message: ChatMessage = { from: name, text, at: this.clock.now() };
+    await this.groups.broadcast(room, 'onMessage', message);
   }
 
   /** Who is in the player's room. */
   @Request()
   @Before(signedIn)
   async members(_body: unknown, { session }: HandlerContext): Promise<JoinResponse> {
-    return { members: await this.#membersOf(session.get<string>(ROOM)!) };
+    return { members: await this.#membersOf(playerOf(session).room) };
   }
 
   async #membersOf(room: string): Promise<string[]> {
