@@ -67,10 +67,10 @@ let flushDue: Agent[] = [];
 
 /**
  * Flushes the agent once the read being delivered is: a read's other messages may be answered at
- * once too, and their answers share the write. Microtasks run when the read's callback returns.
+ * once too, and their answers share the write. Ticks run when the read's callback returns.
  */
 function flushWhenDelivered(agent: Agent): void {
-  if (flushDue.push(agent) === 1) queueMicrotask(flushAll);
+  if (flushDue.push(agent) === 1) process.nextTick(flushAll);
 }
 
 function flushAll(): void {
