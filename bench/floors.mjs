@@ -27,6 +27,9 @@ const shapes = (name, fallback) =>
   });
 const ECHO_SHAPES = shapes('BENCH_FLOOR_SHAPES', 'ws:1x1,ws:100x10,ws:1000x1,tcp:100x10,tcp:1000x1');
 const FORWARD_SHAPES = shapes('BENCH_FORWARD_FLOOR_SHAPES', 'ws:1x1,ws:100x10,ws:1000x1,tcp:1000x1');
+// BENCH_BEFORE=<a checkout of another version, built>: section 8 measures its pitaya-ts server too,
+// as `before`, in place of pinus: a change's before and after in the same rounds
+const BEFORE = process.env.BENCH_BEFORE;
 // BENCH_PINUS=0: without pinus (it is installed into bench/pinus/ on first use)
 const WITH_PINUS = process.env.BENCH_PINUS !== '0';
 const TRANSPORT = { ws: 'WebSocket', tcp: 'TCP' };
@@ -190,16 +193,17 @@ async function pinusOr(skip) {
  * Section 8: the 115-byte JSON echo on `connector.entryHandler.echo`, pitaya-ts (bench/server.mjs,
  * WebSocket and TCP acceptors) beside the floors (the same file's `bare`: a `ws` server, and a `net`
  * server that corks each read's answers into one write) and pinus's hybrid connector.
- * `startServer(kind)` starts a bench/server.mjs server pinned to the server core.
+ * `startServer(kind, root)` starts a bench/server.mjs server pinned to the server core (from the
+ * checkout at `root` when given).
  */
 export async function floorsSection(startServer) {
   const client = loadClient();
   header(client, '8. echo beside the floors and pinus: one process per server; server CPU per request');
-  const withPinus = await pinusOr('measured without it');
+  const withPinus = !BEFORE && (await pinusOr('measured without it'));
   const systems = [];
   try {
-    for (const name of ['floor', 'pitaya']) {
-      const server = await startServer(name === 'floor' ? 'bare' : 'pitaya');
+    for (const name of ['floor', 'pitaya', ...(BEFORE ? ['before'] : [])]) {
+      const server = await startServer(name === 'floor' ? 'bare' : 'pitaya', name === 'before' ? BEFORE : undefined);
       systems.push({ name, port: await server.call('ports'), pids: [server.pid], stop: () => server.stop() });
     }
     if (withPinus) {

@@ -12,6 +12,7 @@
 import { rmSync } from 'node:fs';
 import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout } from 'node:timers';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -107,10 +108,14 @@ async function withServers(fn, execArgv = [], kinds = KINDS) {
   }
 }
 
-/** A bench/server.mjs server of `kind` for section 8, pinned to the server core. */
-async function startFloorServer(kind) {
-  const flags = PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}/floors-${kind}`] : [];
-  const server = start(script('server.mjs'), [kind], flags, SERVER_CPU);
+/**
+ * A bench/server.mjs server of `kind` for section 8, pinned to the server core; from the checkout
+ * at `root` when given (BENCH_BEFORE: another version of the packages, built).
+ */
+async function startFloorServer(kind, root) {
+  const flags = PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}/floors-${root ? 'before' : kind}`] : [];
+  const file = root ? join(root, 'bench/server.mjs') : script('server.mjs');
+  const server = start(file, [kind], flags, SERVER_CPU);
   await server.call('port', {}, 30_000);
   return server;
 }

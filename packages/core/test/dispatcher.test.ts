@@ -94,6 +94,35 @@ describe('OrderedDispatcher', () => {
     expect(dispatcher.running).toBe(0);
   });
 
+  it('runs a job that finishes at once (returns nothing) without waiting a turn, then the next', () => {
+    const dispatcher = new OrderedDispatcher(2);
+    const log: string[] = [];
+    const gated = gatedJob(log, 'a1');
+    dispatcher.dispatch(1, gated.job);
+    dispatcher.dispatch(1, () => void log.push('a2'));
+    dispatcher.dispatch(2, () => void log.push('b1'));
+    dispatcher.dispatch(2, () => void log.push('b2'));
+    // b's jobs ended at once, in order; a2 waits behind a1
+    expect(log).toEqual(['a1:start', 'b1', 'b2']);
+    expect(dispatcher.running).toBe(1);
+  });
+
+  it('runs a long queue of jobs that finish at once without deepening the stack', async () => {
+    const dispatcher = new OrderedDispatcher(1);
+    const gated = gatedJob([], 'first');
+    dispatcher.dispatch(0, gated.job);
+    const order: number[] = [];
+    for (let i = 0; i < 100_000; i++) dispatcher.dispatch(i % 3, () => void order.push(i));
+    gated.gate.resolve();
+    await dispatcher.idle();
+    expect(order).toHaveLength(100_000);
+    // within a session, arrival order
+    for (const session of [0, 1, 2]) {
+      const mine = order.filter((i) => i % 3 === session);
+      expect(mine).toEqual([...mine].sort((a, b) => a - b));
+    }
+  });
+
   it('resolves idle() at once when nothing runs, and once everything finished otherwise', async () => {
     const dispatcher = new OrderedDispatcher(2);
     await dispatcher.idle();

@@ -11,6 +11,7 @@ import {
   type PlayerConnection,
   type HandlerContext,
 } from '@pitaya-ts/core';
+import { PendingWrites } from '../src/net/pending-writes';
 import { WriteCoalescer } from '../src/net/write-coalescer';
 import { Harness, RawClient, tcpAcceptor, waitFor } from './helpers';
 
@@ -105,29 +106,82 @@ describe('when answers are written out', () => {
   });
 });
 
-describe('WriteCoalescer', () => {
-  it('uncorks a released socket at once, and corks it again on the next write', async () => {
-    const server = net.createServer((socket) => socket.resume());
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const socket = net.connect((server.address() as net.AddressInfo).port, '127.0.0.1');
-    try {
-      await once(socket, 'connect');
-      const coalescer = new WriteCoalescer();
-      coalescer.hold(socket);
-      expect(socket.writableCorked).toBe(1);
-      coalescer.release(socket);
-      expect(socket.writableCorked).toBe(0);
-      coalescer.release(socket); // released already: nothing to undo
-      expect(socket.writableCorked).toBe(0);
-      coalescer.hold(socket);
-      expect(socket.writableCorked).toBe(1);
-      // what is still held goes at the end of the turn
-      await new Promise((resolve) => setImmediate(resolve));
-      expect(socket.writableCorked).toBe(0);
-    } finally {
+/** A connected pair of loopback sockets; `received()` is what the server side has read. */
+async function socketPair(): Promise<{ socket: net.Socket; received: () => Buffer; close: () => void }> {
+  const chunks: Buffer[] = [];
+  const server = net.createServer((peer) => peer.on('data', (chunk: Buffer) => chunks.push(chunk)));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const socket = net.connect((server.address() as net.AddressInfo).port, '127.0.0.1');
+  await once(socket, 'connect');
+  return {
+    socket,
+    received: () => Buffer.concat(chunks),
+    close: () => {
       socket.destroy();
       server.close();
+    },
+  };
+}
+
+describe('PendingWrites', () => {
+  it("sends a connection's held packets in one socket write, each in its WebSocket frame", async () => {
+    const pair = await socketPair();
+    try {
+      const framing = {
+        size: () => 2,
+        write: (target: Buffer, offset: number, length: number) => {
+          target[offset] = 0x82;
+          target[offset + 1] = length;
+          return offset + 2;
+        },
+      };
+      const pending = new PendingWrites(pair.socket, framing);
+      const write = jest.spyOn(pair.socket, 'write');
+      expect(pending.add(Buffer.from('one'))).toBe(true); // the first: its holder sees it flushed
+      expect(pending.add(Buffer.from('two!'))).toBe(false);
+      expect(write).not.toHaveBeenCalled();
+      pending.flush();
+      expect(write).toHaveBeenCalledTimes(1);
+      const expected = Buffer.from([0x82, 3, ...Buffer.from('one'), 0x82, 4, ...Buffer.from('two!')]);
+      await waitFor(() => pair.received().length === expected.length, 'the two frames');
+      expect(pair.received()).toEqual(expected);
+      pending.flush(); // nothing held: nothing written
+      expect(write).toHaveBeenCalledTimes(1);
+    } finally {
+      pair.close();
     }
+  });
+
+  it("is full at the socket's high-water mark, and says when a flush made room that no 'drain' will announce", async () => {
+    const pair = await socketPair();
+    try {
+      const pending = new PendingWrites(pair.socket);
+      const half = Buffer.alloc(pair.socket.writableHighWaterMark / 2);
+      pending.add(half);
+      expect(pending.full).toBe(false);
+      pending.add(half);
+      expect(pending.full).toBe(true);
+      // a fresh loopback socket takes 16 KiB at once: its writers waited, and must hear of it from the flush
+      expect(pending.flush()).toBe(true);
+      expect(pair.socket.writableNeedDrain).toBe(false);
+      expect(pending.full).toBe(false);
+      pending.add(half);
+      expect(pending.flush()).toBe(false); // was not full: nobody waits
+    } finally {
+      pair.close();
+    }
+  });
+});
+
+describe('WriteCoalescer', () => {
+  it('flushes what it holds at the end of the turn', async () => {
+    const coalescer = new WriteCoalescer();
+    const flushed: string[] = [];
+    coalescer.hold({ flush: () => flushed.push('a') });
+    coalescer.hold({ flush: () => flushed.push('b') });
+    expect(flushed).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(flushed).toEqual(['a', 'b']);
   });
 });

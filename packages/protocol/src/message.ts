@@ -50,6 +50,12 @@ export interface MessageEncodeOptions {
   /** zlib the body, and keep the result only when smaller. Never for pomelo-family peers. */
   compress?: boolean;
   zlib?: ZlibCodec;
+  /**
+   * Where the encoded bytes go. Each `new Uint8Array` is an ArrayBuffer of its own, which costs
+   * far more than the encoding of a small message: Node servers pass `Buffer.allocUnsafe`, whose
+   * small buffers are views into a shared pool.
+   */
+  allocate?: (length: number) => Uint8Array;
 }
 
 export interface MessageDecodeOptions {
@@ -127,7 +133,8 @@ function encodeInto(message: Message, options: MessageEncodeOptions, headerRoom:
   }
 
   const messageLength = 1 + idLength + routeLength + body.length;
-  const out = new Uint8Array(headerRoom + messageLength);
+  const length = headerRoom + messageLength;
+  const out = options.allocate ? options.allocate(length) : new Uint8Array(length);
   if (headerRoom > 0) writePacketHeader(out, 0, PacketType.Data, messageLength);
   let offset = headerRoom;
   out[offset++] = flag;

@@ -4,6 +4,7 @@ import {
   decodeHandshakeResponse,
   decodeMessage,
   decodePackets,
+  encodeDataPacket,
   encodeMessage,
   encodePacket,
   MAX_MESSAGE_ID,
@@ -52,6 +53,20 @@ describe('round trips', () => {
         expect(decoded).toEqual(message);
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it('a message encoded into memory it was given (not zeroed) is byte for byte the one encoded into fresh memory', () => {
+    // what a Node server does with Buffer.allocUnsafe: every byte of the space must be written
+    const dirty = (length: number) => new Uint8Array(length).fill(0xa5);
+    fc.assert(
+      fc.property(messageArb, fc.boolean(), fc.boolean(), (message, useDict, compress) => {
+        const dictionary = useDict ? RouteDictionary.fromRoutes([message.route, 'other.route']) : undefined;
+        const options = { dictionary, compress };
+        expect(encodeDataPacket(message, { ...options, allocate: dirty })).toEqual(encodeDataPacket(message, options));
+        expect(encodeMessage(message, { ...options, allocate: dirty })).toEqual(encodeMessage(message, options));
+      }),
+      { numRuns: 1000 },
     );
   });
 

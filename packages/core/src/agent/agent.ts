@@ -62,6 +62,23 @@ type State = 'handshake' | 'validating' | 'ack' | 'working' | 'closed';
 
 const isFromClient = (type: MessageType) => type === MessageType.Request || type === MessageType.Notify;
 
+/** Agents whose messages are all answered, waiting for the read being delivered to end. */
+let flushDue: Agent[] = [];
+
+/**
+ * Flushes the agent once the read being delivered is: a read's other messages may be answered at
+ * once too, and their answers share the write. Ticks run when the read's callback returns.
+ */
+function flushWhenDelivered(agent: Agent): void {
+  if (flushDue.push(agent) === 1) process.nextTick(flushAll);
+}
+
+function flushAll(): void {
+  const agents = flushDue;
+  flushDue = [];
+  for (const agent of agents) agent.flushAnswered();
+}
+
 /**
  * One client connection on a frontend (Pitaya's agent): handshake, heartbeat bookkeeping, the
  * bounded send queue, dispatch of messages, and the session's link to its client.
@@ -77,6 +94,7 @@ export class Agent implements SessionLink, MessageSender {
   /** Runs out while the socket has not drained for the write timeout. */
   private writeTimer: ReturnType<typeof setTimeout> | undefined;
   private inFlight = 0;
+  private flushQueued = false;
   /**
    * The messages read and not yet handled, oldest first (a session's messages settle in order);
    * made on the first message, as idle connections are many.
@@ -191,6 +209,10 @@ export class Agent implements SessionLink, MessageSender {
     if (++this.inFlight > this.env.dispatchBacklog) this.reading.pause(Pause.Backlog);
     this.env.dispatcher.dispatch(this.session.id, () => {
       const done = this.env.process(this, message, receivedAt);
+      if (done === undefined) {
+        this.settled();
+        return undefined;
+      }
       // not finally(): that costs a promise and a turn more; the dispatcher sees `done` itself
       const settled = () => this.settled();
       done.then(settled, settled);
@@ -209,9 +231,17 @@ export class Agent implements SessionLink, MessageSender {
 
   private settled(): void {
     this.handling?.shift();
-    // every message read is answered: its answers go now, not at the end of the turn
-    if (--this.inFlight === 0) this.conn.flush();
+    if (--this.inFlight === 0 && !this.flushQueued) {
+      this.flushQueued = true;
+      flushWhenDelivered(this);
+    }
     if (this.inFlight <= this.env.dispatchBacklog / 2) this.resume(Pause.Backlog);
+  }
+
+  /** Every message read is answered: the answers go now, in one write, not at the end of the turn. */
+  flushAnswered(): void {
+    this.flushQueued = false;
+    if (this.inFlight === 0) this.conn.flush();
   }
 
   /** Stops reading until the budget has paid for the bytes just inflated. */

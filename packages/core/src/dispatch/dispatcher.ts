@@ -1,6 +1,7 @@
 import { Fifo } from '../util/fifo';
 
-export type Job = () => Promise<void>;
+/** A message's handling: a promise while it waits on something, nothing when it finished at once. */
+export type Job = () => Promise<void> | undefined;
 
 /** Runs message handling with bounded concurrency, in arrival order within each session. */
 export interface Dispatcher {
@@ -30,6 +31,8 @@ export class OrderedDispatcher implements Dispatcher {
   private readonly queues = new Map<number, SessionQueue>();
   private readonly ready = new Fifo<SessionQueue>();
   private idleWaiters: (() => void)[] = [];
+  /** `finish` is running the ready queue further up the stack: jobs that end at once do not recurse. */
+  private draining = false;
 
   constructor(private readonly concurrency: number) {}
 
@@ -56,12 +59,14 @@ export class OrderedDispatcher implements Dispatcher {
 
   private run(queue: SessionQueue, job: Job): void {
     this.running++;
-    let done: Promise<void>;
+    let done: Promise<void> | undefined;
     try {
       done = job();
     } catch {
-      done = Promise.resolve();
+      done = undefined;
     }
+    // a job that finished at once costs no promise turn: the next one runs now
+    if (done === undefined) return this.finish(queue);
     const finish = () => this.finish(queue);
     done.then(finish, finish);
   }
@@ -73,8 +78,15 @@ export class OrderedDispatcher implements Dispatcher {
       queue.scheduled = false;
       this.queues.delete(queue.id);
     }
-    let next: SessionQueue | undefined;
-    while (this.running < this.concurrency && (next = this.ready.shift()) !== undefined) this.run(next, nextJob(next));
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      let next: SessionQueue | undefined;
+      while (this.running < this.concurrency && (next = this.ready.shift()) !== undefined)
+        this.run(next, nextJob(next));
+    } finally {
+      this.draining = false;
+    }
     if (this.running === 0 && this.queues.size === 0 && this.idleWaiters.length > 0) {
       for (const resolve of this.idleWaiters.splice(0)) resolve();
     }

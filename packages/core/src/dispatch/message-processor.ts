@@ -15,8 +15,11 @@ export interface MessageSender {
   respondError(id: number, error: PitayaError): void;
 }
 
-/** Handles one client message on behalf of its sender. */
-export type ProcessMessage = (sender: MessageSender, message: Message, receivedAt: number) => Promise<void>;
+/**
+ * Handles one client message on behalf of its sender. Returns a promise while the handling waits
+ * on something (an async handler, a forward), nothing when it finished at once.
+ */
+export type ProcessMessage = (sender: MessageSender, message: Message, receivedAt: number) => Promise<void> | undefined;
 
 /** Sends a message for another server type to a server of that type (standalone: PIT-404). */
 export type Forwarder = (
@@ -61,41 +64,96 @@ export class MessageProcessor {
     return this.tracer.activate(span, () => this.handle(sender, message, receivedAt, type, metadata, span));
   };
 
-  private async handle(
+  private handle(
     sender: MessageSender,
     message: Message,
     receivedAt: number,
     type: 'request' | 'notify',
     metadata: Record<string, unknown>,
     span: TraceSpan | undefined,
-  ): Promise<void> {
+  ): Promise<void> | undefined {
     const started = this.measuring || this.logging ? performance.now() : 0;
-    let routeName = message.route;
-    let code = '';
-    // a route this server serves keeps its label whatever the outcome
-    let served = false;
+    let route: ParsedRoute | undefined;
+    let answer: Uint8Array | Promise<Uint8Array>;
     try {
-      const route = this.routes.parse(message.route);
-      routeName = route.full;
-      let response: Uint8Array;
-      if (route.serverType === this.serverType) {
-        served = this.handlers.has(route);
-        const answer = this.handlers.run(route, type, sender.session, message.body, metadata);
-        response = answer instanceof Uint8Array ? answer : await answer;
-      } else {
-        response = await this.forward(route, type, sender.session, message, metadata);
-      }
-      if (type === 'request') sender.respond(message.id, response);
-      span?.end();
+      route = this.routes.parse(message.route);
+      answer =
+        route.serverType === this.serverType
+          ? this.handlers.run(route, type, sender.session, message.body, metadata)
+          : this.forward(route, type, sender.session, message, metadata);
     } catch (err) {
-      const error = asPitayaError(err);
-      code = error.code;
-      span?.end(error);
-      if (!PitayaError.is(err)) this.logger.error({ err, route: routeName }, 'handler failed');
-      if (type === 'request') sender.respondError(message.id, error);
-      // not `msg`: pino's message key, which would shadow the reason in the JSON line
-      else this.logger.warn({ route: routeName, code, reason: error.message }, 'notify failed');
+      this.failed(sender, message, type, metadata, span, route, err, receivedAt, started);
+      return undefined;
     }
+    // answered at once: no promise, no turn
+    if (answer instanceof Uint8Array) {
+      this.answered(sender, message, type, metadata, span, route, answer, receivedAt, started);
+      return undefined;
+    }
+    return answer.then(
+      (bytes) => this.answered(sender, message, type, metadata, span, route, bytes, receivedAt, started),
+      (err: unknown) => this.failed(sender, message, type, metadata, span, route, err, receivedAt, started),
+    );
+  }
+
+  private answered(
+    sender: MessageSender,
+    message: Message,
+    type: 'request' | 'notify',
+    metadata: Record<string, unknown>,
+    span: TraceSpan | undefined,
+    route: ParsedRoute,
+    response: Uint8Array,
+    receivedAt: number,
+    started: number,
+  ): void {
+    try {
+      if (type === 'request') sender.respond(message.id, response);
+    } catch (err) {
+      return this.failed(sender, message, type, metadata, span, route, err, receivedAt, started);
+    }
+    span?.end();
+    this.done(sender, type, metadata, route.full, this.serves(route), '', receivedAt, started);
+  }
+
+  private failed(
+    sender: MessageSender,
+    message: Message,
+    type: 'request' | 'notify',
+    metadata: Record<string, unknown>,
+    span: TraceSpan | undefined,
+    route: ParsedRoute | undefined,
+    err: unknown,
+    receivedAt: number,
+    started: number,
+  ): void {
+    const routeName = route?.full ?? message.route;
+    const error = asPitayaError(err);
+    span?.end(error);
+    if (!PitayaError.is(err)) this.logger.error({ err, route: routeName }, 'handler failed');
+    if (type === 'request') sender.respondError(message.id, error);
+    // not `msg`: pino's message key, which would shadow the reason in the JSON line
+    else this.logger.warn({ route: routeName, code: error.code, reason: error.message }, 'notify failed');
+    const served = route !== undefined && this.serves(route);
+    this.done(sender, type, metadata, routeName, served, error.code, receivedAt, started);
+  }
+
+  /** A route this server serves keeps its label in metrics whatever the outcome. */
+  private serves(route: ParsedRoute): boolean {
+    return route.serverType === this.serverType && this.handlers.has(route);
+  }
+
+  /** The debug line and the metrics of a handled message. */
+  private done(
+    sender: MessageSender,
+    type: 'request' | 'notify',
+    metadata: Record<string, unknown>,
+    routeName: string,
+    served: boolean,
+    code: string,
+    receivedAt: number,
+    started: number,
+  ): void {
     if (this.logging) {
       const ms = Math.round((performance.now() - started) * 100) / 100;
       const { id: session, uid } = sender.session;

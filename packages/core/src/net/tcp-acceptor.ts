@@ -5,7 +5,8 @@ import { AcceptDeadlines } from './accept-deadline';
 import type { Acceptor, AcceptorSettings, ConnectionHandlers, PlayerConnection } from './acceptor';
 import { addressOf, listen, readTls, type TlsFiles } from './listen';
 import { readProxyHeader } from './proxy-protocol';
-import { WriteCoalescer } from './write-coalescer';
+import { PendingWrites } from './pending-writes';
+import { WriteCoalescer, type HeldWrites } from './write-coalescer';
 
 export interface TcpAcceptorOptions {
   /** Every interface (0.0.0.0) by default, as Pitaya; 127.0.0.1 keeps it to this machine. */
@@ -15,13 +16,14 @@ export interface TcpAcceptorOptions {
 }
 
 /** A client connection over a TCP (or TLS) stream. */
-export class SocketConnection implements PlayerConnection {
+export class SocketConnection implements PlayerConnection, HeldWrites {
   remoteAddress: string;
   private handlers: ConnectionHandlers | undefined;
   private readonly decoder: PacketStreamDecoder;
   /** Bytes of a PROXY protocol header still being read, when the acceptor expects one. */
   private proxyHeader: Buffer | undefined;
   private closing = false;
+  private readonly pending: PendingWrites;
 
   constructor(
     private readonly socket: net.Socket,
@@ -32,6 +34,7 @@ export class SocketConnection implements PlayerConnection {
     this.remoteAddress = `${socket.remoteAddress}:${socket.remotePort}`;
     if (proxyProtocol) this.proxyHeader = Buffer.alloc(0);
     this.decoder = new PacketStreamDecoder({ maxPacketSize });
+    this.pending = new PendingWrites(socket);
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => this.handlers?.onDrain());
@@ -81,17 +84,16 @@ export class SocketConnection implements PlayerConnection {
   }
 
   get needsDrain(): boolean {
-    return this.socket.writableNeedDrain;
+    return this.socket.writableNeedDrain || this.pending.full;
   }
 
   write(packet: Uint8Array): void {
     if (this.socket.destroyed) return;
-    this.coalescer.hold(this.socket);
-    this.socket.write(packet);
+    if (this.pending.add(packet)) this.coalescer.hold(this);
   }
 
   flush(): void {
-    this.coalescer.release(this.socket);
+    if (this.pending.flush()) this.handlers?.onDrain();
   }
 
   pause(): void {
@@ -105,6 +107,7 @@ export class SocketConnection implements PlayerConnection {
   close(): void {
     if (this.closing) return;
     this.closing = true;
+    this.pending.flush();
     // end() sends what is queued first; destroy a peer that does not finish closing
     this.socket.end();
     // until the peer's end, what it sends is taken and ignored: a socket closed with unread bytes

@@ -6,7 +6,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { AcceptDeadlines } from './accept-deadline';
 import type { Acceptor, AcceptorSettings, ConnectionHandlers, PlayerConnection } from './acceptor';
 import { addressOf, listen, readTls, type TlsFiles } from './listen';
-import { WriteCoalescer } from './write-coalescer';
+import { PendingWrites } from './pending-writes';
+import { WriteCoalescer, type HeldWrites } from './write-coalescer';
 
 export interface WsAcceptorOptions {
   /** Every interface (0.0.0.0) by default, as Pitaya; 127.0.0.1 keeps it to this machine. */
@@ -20,32 +21,35 @@ export interface WsAcceptorOptions {
   http?: (request: http.IncomingMessage, response: http.ServerResponse) => void;
 }
 
-/** A server's WebSocket frame around `payload`: FIN, binary, not masked (RFC 6455 §5.2). */
-function binaryFrame(payload: Uint8Array): Buffer {
-  const length = payload.length;
-  const head = length < 126 ? 2 : length < 0x10000 ? 4 : 10;
-  const frame = Buffer.allocUnsafe(head + length);
-  frame[0] = 0x82;
-  if (length < 126) frame[1] = length;
-  else if (length < 0x10000) {
-    frame[1] = 126;
-    frame.writeUInt16BE(length, 2);
-  } else {
-    frame[1] = 127;
-    frame.writeUInt32BE(Math.floor(length / 2 ** 32), 2);
-    frame.writeUInt32BE(length >>> 0, 6);
-  }
-  frame.set(payload, head);
-  return frame;
-}
+/** The header of a server's WebSocket frame: FIN, binary, not masked (RFC 6455 §5.2). */
+const wsFraming = {
+  size: (length: number): number => (length < 126 ? 2 : length < 0x10000 ? 4 : 10),
+  write(target: Buffer, offset: number, length: number): number {
+    target[offset] = 0x82;
+    if (length < 126) {
+      target[offset + 1] = length;
+      return offset + 2;
+    }
+    if (length < 0x10000) {
+      target[offset + 1] = 126;
+      target.writeUInt16BE(length, offset + 2);
+      return offset + 4;
+    }
+    target[offset + 1] = 127;
+    target.writeUInt32BE(Math.floor(length / 2 ** 32), offset + 2);
+    target.writeUInt32BE(length >>> 0, offset + 6);
+    return offset + 10;
+  },
+};
 
 /** A client connection over WebSocket: one packet per binary frame out, frames read as a stream in. */
-export class WebSocketConnection implements PlayerConnection {
+export class WebSocketConnection implements PlayerConnection, HeldWrites {
   readonly remoteAddress: string;
   private handlers: ConnectionHandlers | undefined;
   // Pitaya reads WebSocket frames as one stream, so a packet may span frames or share one
   private readonly decoder: PacketStreamDecoder;
   private readonly socket: Socket;
+  private readonly pending: PendingWrites;
   private failed = false;
   private closing = false;
   private closeCode = 1000;
@@ -57,6 +61,9 @@ export class WebSocketConnection implements PlayerConnection {
     maxPacketSize: number,
   ) {
     this.socket = request.socket;
+    // the frames ws.send would write (perMessageDeflate is off), but a read's answers in one
+    // buffer and one write: ws's framing costs more than the copy
+    this.pending = new PendingWrites(this.socket, wsFraming);
     this.remoteAddress = `${request.socket.remoteAddress}:${request.socket.remotePort}`;
     this.decoder = new PacketStreamDecoder({ maxPacketSize });
     this.socket.setNoDelay(true);
@@ -89,20 +96,18 @@ export class WebSocketConnection implements PlayerConnection {
   }
 
   get needsDrain(): boolean {
-    return this.socket.writableNeedDrain;
+    return this.socket.writableNeedDrain || this.pending.full;
   }
 
   write(packet: Uint8Array): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
-    this.coalescer.hold(this.socket);
-    // the frame ws.send would write (perMessageDeflate is off), but in one buffer and one write
-    // instead of a header and a body: ws's framing costs more than the copy
-    this.socket.write(binaryFrame(packet));
+    if (this.pending.add(packet)) this.coalescer.hold(this);
   }
 
-  // through ws, not on the socket: ws resumes a socket it paused itself whenever its parser drains
   flush(): void {
-    this.coalescer.release(this.socket);
+    // after ws's close frame (the client closed), data frames would break the protocol
+    if (this.ws.readyState !== this.ws.OPEN) return this.pending.discard();
+    if (this.pending.flush()) this.handlers?.onDrain();
   }
 
   pause(): void {
@@ -116,6 +121,7 @@ export class WebSocketConnection implements PlayerConnection {
   close(): void {
     if (this.closing) return;
     this.closing = true;
+    this.flush();
     // the close frame follows what was written; the frames the client sent meanwhile are read up
     // to its close frame and ignored, so the close handshake completes
     this.ws.close(this.closeCode);

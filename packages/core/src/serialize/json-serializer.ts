@@ -3,17 +3,17 @@ import { PitayaError } from '../errors/pitaya-error';
 import type { Serializer } from './serializer';
 import { errorMessage } from '@pitaya-ts/protocol';
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
-// encode() allocates a fresh ArrayBuffer per call, several times the cost of encoding a small
-// body into scratch space and copying it out
-const scratch = new Uint8Array(16 * 1024);
+const EMPTY = new Uint8Array(0);
 
+/**
+ * JSON text as UTF-8. Buffer.from takes texts under 4 KiB from Node's shared pool: a fresh
+ * ArrayBuffer per body (TextEncoder.encode, or a copy out of scratch space) costs several times
+ * the encoding itself once the garbage collector's share is counted.
+ */
 function utf8(text: string | undefined): Uint8Array {
-  // JSON.stringify gives undefined for a function or a symbol: encode() makes that empty
-  // a UTF-16 code unit takes at most 3 bytes in UTF-8
-  if (text === undefined || text.length * 3 > scratch.length) return encoder.encode(text);
-  return scratch.slice(0, encoder.encodeInto(text, scratch).written);
+  // JSON.stringify gives undefined for a function or a symbol: an empty body
+  return text === undefined ? EMPTY : Buffer.from(text);
 }
 
 const QUOTE = 0x22;
@@ -53,7 +53,7 @@ export class JsonSerializer implements Serializer {
 
   marshal(value: unknown): Uint8Array {
     if (value instanceof Uint8Array) return value;
-    if (value === undefined) return new Uint8Array(0);
+    if (value === undefined) return EMPTY;
     return utf8(JSON.stringify(value));
   }
 

@@ -2,6 +2,8 @@ import { encodeDataPacket, MessageType, type RouteDictionary, type ZlibCodec } f
 
 // zlib seldom shrinks bodies this small, and trying costs more than the bytes it could save
 const COMPRESS_MIN_BYTES = 128;
+// small packets come from Node's shared pool rather than an ArrayBuffer each
+const allocate = (length: number): Buffer => Buffer.allocUnsafe(length);
 
 /** How messages towards clients are encoded on this server. */
 export class OutboundEncoder {
@@ -18,14 +20,14 @@ export class OutboundEncoder {
   response(id: number, body: Uint8Array, error: boolean, canInflate: boolean): Uint8Array {
     return encodeDataPacket(
       { type: MessageType.Response, id, route: '', body, error },
-      { compress: this.compress(body, canInflate), zlib: this.zlib },
+      { compress: this.compress(body, canInflate), zlib: this.zlib, allocate },
     );
   }
 
   push(route: string, body: Uint8Array, canInflate: boolean): Uint8Array {
     return encodeDataPacket(
       { type: MessageType.Push, id: 0, route, body, error: false },
-      { dictionary: this.dictionary, compress: this.compress(body, canInflate), zlib: this.zlib },
+      { dictionary: this.dictionary, compress: this.compress(body, canInflate), zlib: this.zlib, allocate },
     );
   }
 
