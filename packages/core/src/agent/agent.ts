@@ -20,7 +20,7 @@ import type { Dispatcher } from '../dispatch/dispatcher';
 import type { MessageSender, ProcessMessage } from '../dispatch/message-processor';
 import type { Logger } from '../logging/logger';
 import { Metric, type MetricsReporter } from '../metrics/metrics-reporter';
-import type { PlayerConnection } from '../net/acceptor';
+import type { ConnectionHandlers, PlayerConnection } from '../net/acceptor';
 import type { Serializer } from '../serialize/serializer';
 import type { FrontendSession, SessionLink } from '../session/frontend-session';
 import type { SessionLifecycle } from '../session/session-pool';
@@ -83,7 +83,7 @@ function flushAll(): void {
  * One client connection on a frontend (Pitaya's agent): handshake, heartbeat bookkeeping, the
  * bounded send queue, dispatch of messages, and the session's link to its client.
  */
-export class Agent implements SessionLink, MessageSender {
+export class Agent implements SessionLink, MessageSender, ConnectionHandlers {
   readonly session: FrontendSession;
   state: State = 'handshake';
   family: ClientFamily = 'pitaya';
@@ -114,13 +114,8 @@ export class Agent implements SessionLink, MessageSender {
     if (env.handshakeTimeoutMs > 0) {
       this.handshakeTimer = setTimeout(() => this.close('handshake timeout'), env.handshakeTimeoutMs);
     }
-    conn.setHandlers({
-      onPacket: (packet) => this.onPacket(packet),
-      onProtocolError: (error) => this.protocolError(error.message),
-      onDropped: () => env.reporter.reportCount(Metric.ExceededRateLimiting, {}, 1),
-      onDrain: () => this.flushQueue(),
-      onClose: () => this.onConnectionClosed(),
-    });
+    // the agent is its connection's handlers: no object and closures more per connection
+    conn.setHandlers(this);
   }
 
   get remoteAddress(): string {
@@ -132,7 +127,28 @@ export class Agent implements SessionLink, MessageSender {
     return this.family === 'pitaya';
   }
 
-  private onPacket(packet: Packet): void {
+  /** ConnectionHandlers: bad framing from the client. */
+  onProtocolError(error: ProtocolError): void {
+    this.protocolError(error.message);
+  }
+
+  /** ConnectionHandlers: a packet dropped by rate limiting. */
+  onDropped(): void {
+    this.env.reporter.reportCount(Metric.ExceededRateLimiting, {}, 1);
+  }
+
+  /** ConnectionHandlers: the socket takes writes again. */
+  onDrain(): void {
+    this.flushQueue();
+  }
+
+  /** ConnectionHandlers: the connection is gone. */
+  onClose(): void {
+    this.onConnectionClosed();
+  }
+
+  /** ConnectionHandlers: a packet from the client. */
+  onPacket(packet: Packet): void {
     this.lastReceived = Date.now();
     this.reading.deliver(packet);
   }

@@ -19,7 +19,14 @@ export abstract class WrappedConnection implements PlayerConnection {
   }
 
   setHandlers(handlers: ConnectionHandlers): void {
-    this.inner.setHandlers({ ...handlers, onPacket: (packet) => this.onPacket(packet, handlers) });
+    // not `{ ...handlers }`: the handlers may be a class instance (the agent), methods on its prototype
+    this.inner.setHandlers({
+      onPacket: (packet) => this.onPacket(packet, handlers),
+      onProtocolError: (error) => handlers.onProtocolError(error),
+      onDropped: (reason) => handlers.onDropped?.(reason),
+      onDrain: () => handlers.onDrain(),
+      onClose: () => handlers.onClose(),
+    });
   }
 
   write(packet: Uint8Array): void {

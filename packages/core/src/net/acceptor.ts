@@ -1,6 +1,9 @@
 import type { Packet, ProtocolError } from '@pitaya-ts/protocol';
 
-/** What a connection reports to its owner (the agent). */
+/**
+ * What a connection reports to its owner: the agent itself, whose methods these are (call them on
+ * the object; spreading it copies none of them).
+ */
 export interface ConnectionHandlers {
   onPacket(packet: Packet): void;
   /** Bad framing from the client: the connection must be closed. */

@@ -42,6 +42,13 @@ const wsFraming = {
   },
 };
 
+const CONNECTION = Symbol('connection');
+/** A ws WebSocket or its socket, carrying the connection its events are for. */
+interface Carrier {
+  [CONNECTION]?: WebSocketConnection;
+}
+const ignore = (): void => undefined;
+
 /** A client connection over WebSocket: one packet per binary frame out, frames read as a stream in. */
 export class WebSocketConnection implements PlayerConnection, HeldWrites {
   readonly remoteAddress: string;
@@ -67,11 +74,29 @@ export class WebSocketConnection implements PlayerConnection, HeldWrites {
     this.remoteAddress = `${request.socket.remoteAddress}:${request.socket.remotePort}`;
     this.decoder = new PacketStreamDecoder({ maxPacketSize });
     this.socket.setNoDelay(true);
-    ws.on('message', (data: Buffer, isBinary: boolean) => this.onFrame(data, isBinary));
-    this.socket.on('drain', () => this.handlers?.onDrain());
-    ws.on('error', () => undefined); // 'close' follows
-    ws.on('close', () => this.handlers?.onClose());
+    // listeners shared by every connection, finding theirs on the emitter: idle connections are
+    // many, and a closure each per event adds up (the emitter is their `this`: unbound on purpose)
+    /* eslint-disable @typescript-eslint/unbound-method -- shared listeners read their connection from `this` */
+    (ws as Carrier)[CONNECTION] = this;
+    (this.socket as Carrier)[CONNECTION] = this;
+    ws.on('message', WebSocketConnection.onMessage);
+    this.socket.on('drain', WebSocketConnection.onSocketDrain);
+    ws.on('error', ignore); // 'close' follows
+    ws.on('close', WebSocketConnection.onClose);
+    /* eslint-enable @typescript-eslint/unbound-method */
   }
+
+  private static readonly onMessage = function (this: object, data: Buffer, isBinary: boolean): void {
+    (this as Carrier)[CONNECTION]?.onFrame(data, isBinary);
+  };
+
+  private static readonly onSocketDrain = function (this: object): void {
+    (this as Carrier)[CONNECTION]?.handlers?.onDrain();
+  };
+
+  private static readonly onClose = function (this: object): void {
+    (this as Carrier)[CONNECTION]?.handlers?.onClose();
+  };
 
   setHandlers(handlers: ConnectionHandlers): void {
     this.handlers = handlers;
