@@ -137,16 +137,6 @@ export class Agent implements SessionLink, MessageSender, ConnectionHandlers {
     this.env.reporter.reportCount(Metric.ExceededRateLimiting, {}, 1);
   }
 
-  /** ConnectionHandlers: the socket takes writes again. */
-  onDrain(): void {
-    this.flushQueue();
-  }
-
-  /** ConnectionHandlers: the connection is gone. */
-  onClose(): void {
-    this.onConnectionClosed();
-  }
-
   /** ConnectionHandlers: a packet from the client. */
   onPacket(packet: Packet): void {
     this.lastReceived = Date.now();
@@ -319,7 +309,8 @@ export class Agent implements SessionLink, MessageSender, ConnectionHandlers {
     if (this.queue.length >= this.env.sendQueueLimit) this.reading.pause(Pause.SendQueue);
   }
 
-  private flushQueue(): void {
+  /** ConnectionHandlers: the socket takes writes again. */
+  onDrain(): void {
     let written = 0;
     while (written < this.queue.length && !this.conn.needsDrain) {
       const packet = this.queue[written++];
@@ -392,7 +383,8 @@ export class Agent implements SessionLink, MessageSender, ConnectionHandlers {
     this.conn.close();
   }
 
-  private onConnectionClosed(): void {
+  /** ConnectionHandlers: the connection is gone. */
+  onClose(): void {
     this.state = 'closed';
     clearTimeout(this.handshakeTimer);
     clearTimeout(this.writeTimer);

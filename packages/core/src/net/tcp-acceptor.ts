@@ -5,6 +5,7 @@ import { AcceptDeadlines } from './accept-deadline';
 import type { Acceptor, AcceptorSettings, ConnectionHandlers, PlayerConnection } from './acceptor';
 import { addressOf, listen, readTls, type TlsFiles } from './listen';
 import { readProxyHeader } from './proxy-protocol';
+import { EventOwners, ignoreEvent } from './event-owner';
 import { PendingWrites } from './pending-writes';
 import { WriteCoalescer, type HeldWrites } from './write-coalescer';
 
@@ -14,13 +15,6 @@ export interface TcpAcceptorOptions {
   port: number;
   tls?: TlsFiles;
 }
-
-const CONNECTION = Symbol('connection');
-/** A socket carrying the connection its events are for. */
-interface Carrier {
-  [CONNECTION]?: SocketConnection;
-}
-const ignore = (): void => undefined;
 
 /** A client connection over a TCP (or TLS) stream. */
 export class SocketConnection implements PlayerConnection, HeldWrites {
@@ -43,27 +37,28 @@ export class SocketConnection implements PlayerConnection, HeldWrites {
     this.decoder = new PacketStreamDecoder({ maxPacketSize });
     this.pending = new PendingWrites(socket);
     socket.setNoDelay(true);
-    // listeners shared by every connection, finding theirs on the socket: idle connections are
-    // many, and a closure each per event adds up (the emitter is their `this`: unbound on purpose)
+    // listeners shared by every connection (event-owner.ts): unbound on purpose, `this` is the socket
     /* eslint-disable @typescript-eslint/unbound-method -- shared listeners read their connection from `this` */
-    (socket as Carrier)[CONNECTION] = this;
+    SocketConnection.owners.own(socket, this);
     socket.on('data', SocketConnection.onSocketData);
     socket.on('drain', SocketConnection.onSocketDrain);
-    socket.on('error', ignore); // 'close' follows; nothing to add
+    socket.on('error', ignoreEvent); // 'close' follows; nothing to add
     socket.on('close', SocketConnection.onSocketClose);
     /* eslint-enable @typescript-eslint/unbound-method */
   }
 
+  private static readonly owners = new EventOwners<SocketConnection>();
+
   private static readonly onSocketData = function (this: object, chunk: Buffer): void {
-    (this as Carrier)[CONNECTION]?.onData(chunk);
+    SocketConnection.owners.of(this)?.onData(chunk);
   };
 
   private static readonly onSocketDrain = function (this: object): void {
-    (this as Carrier)[CONNECTION]?.handlers?.onDrain();
+    SocketConnection.owners.of(this)?.handlers?.onDrain();
   };
 
   private static readonly onSocketClose = function (this: object): void {
-    (this as Carrier)[CONNECTION]?.handlers?.onClose();
+    SocketConnection.owners.of(this)?.handlers?.onClose();
   };
 
   setHandlers(handlers: ConnectionHandlers): void {

@@ -6,6 +6,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { AcceptDeadlines } from './accept-deadline';
 import type { Acceptor, AcceptorSettings, ConnectionHandlers, PlayerConnection } from './acceptor';
 import { addressOf, listen, readTls, type TlsFiles } from './listen';
+import { EventOwners, ignoreEvent } from './event-owner';
 import { PendingWrites } from './pending-writes';
 import { WriteCoalescer, type HeldWrites } from './write-coalescer';
 
@@ -42,13 +43,6 @@ const wsFraming = {
   },
 };
 
-const CONNECTION = Symbol('connection');
-/** A ws WebSocket or its socket, carrying the connection its events are for. */
-interface Carrier {
-  [CONNECTION]?: WebSocketConnection;
-}
-const ignore = (): void => undefined;
-
 /** A client connection over WebSocket: one packet per binary frame out, frames read as a stream in. */
 export class WebSocketConnection implements PlayerConnection, HeldWrites {
   readonly remoteAddress: string;
@@ -74,28 +68,29 @@ export class WebSocketConnection implements PlayerConnection, HeldWrites {
     this.remoteAddress = `${request.socket.remoteAddress}:${request.socket.remotePort}`;
     this.decoder = new PacketStreamDecoder({ maxPacketSize });
     this.socket.setNoDelay(true);
-    // listeners shared by every connection, finding theirs on the emitter: idle connections are
-    // many, and a closure each per event adds up (the emitter is their `this`: unbound on purpose)
+    // listeners shared by every connection (event-owner.ts): unbound on purpose, `this` is the emitter
     /* eslint-disable @typescript-eslint/unbound-method -- shared listeners read their connection from `this` */
-    (ws as Carrier)[CONNECTION] = this;
-    (this.socket as Carrier)[CONNECTION] = this;
+    WebSocketConnection.owners.own(ws, this);
+    WebSocketConnection.owners.own(this.socket, this);
     ws.on('message', WebSocketConnection.onMessage);
     this.socket.on('drain', WebSocketConnection.onSocketDrain);
-    ws.on('error', ignore); // 'close' follows
+    ws.on('error', ignoreEvent); // 'close' follows
     ws.on('close', WebSocketConnection.onClose);
     /* eslint-enable @typescript-eslint/unbound-method */
   }
 
+  private static readonly owners = new EventOwners<WebSocketConnection>();
+
   private static readonly onMessage = function (this: object, data: Buffer, isBinary: boolean): void {
-    (this as Carrier)[CONNECTION]?.onFrame(data, isBinary);
+    WebSocketConnection.owners.of(this)?.onFrame(data, isBinary);
   };
 
   private static readonly onSocketDrain = function (this: object): void {
-    (this as Carrier)[CONNECTION]?.handlers?.onDrain();
+    WebSocketConnection.owners.of(this)?.handlers?.onDrain();
   };
 
   private static readonly onClose = function (this: object): void {
-    (this as Carrier)[CONNECTION]?.handlers?.onClose();
+    WebSocketConnection.owners.of(this)?.handlers?.onClose();
   };
 
   setHandlers(handlers: ConnectionHandlers): void {
