@@ -24,13 +24,22 @@ export type { SessionLifecycle } from './session/session-pool';
 export { MemorySessionPool } from './session/memory-session-pool';
 export { FrontendSession, type SessionBinder, type SessionLink } from './session/frontend-session';
 export { BackendSession, type BackendSessionOps } from './cluster/backend-session';
+export { PushedSessions, takeForwardPlace, FORWARD_PLACE_KEY, type ForwardPlace } from './cluster/pushed-sessions';
+export { SessionTurns, FORWARDS_METADATA_KEY, FORWARDS_IN_ORDER } from './cluster/session-turns';
 export { MemoryGroupService } from './groups/memory-group-service';
 export { DefaultUserMessenger } from './cluster/default-user-messenger';
 export { OrderedDispatcher } from './dispatch/dispatcher';
 export { LeakyBucket } from './net/rate-limiting-acceptor';
 
 // The server's own parts, as TOKENS name them (rebind with care: they are the request pipeline)
-export type { Forwarder, MessageProcessor, MessageSender, ProcessMessage } from './dispatch/message-processor';
+export type {
+  Forwarder,
+  ForwardOrder,
+  MessageProcessor,
+  MessageSender,
+  ProcessMessage,
+} from './dispatch/message-processor';
+export type { SessionForwards } from './dispatch/session-forwards';
 export type { HandlerService } from './handler/handler-service';
 export type { RemoteService } from './handler/remote-service';
 export type { ConnectionManager } from './agent/connection-manager';

@@ -139,6 +139,73 @@ describe('OrderedDispatcher', () => {
   });
 });
 
+describe('OrderedDispatcher.pass', () => {
+  it("starts the session's next job while the one that passed still runs and holds its slot", async () => {
+    const dispatcher = new OrderedDispatcher(10);
+    const log: string[] = [];
+    const first = gatedJob(log, 'a1');
+    const second = gatedJob(log, 'a2');
+    const third = gatedJob(log, 'a3');
+    dispatcher.dispatch(1, first.job);
+    dispatcher.dispatch(1, second.job);
+    dispatcher.dispatch(1, third.job);
+    expect(log).toEqual(['a1:start']);
+    dispatcher.pass(1);
+    expect(log).toEqual(['a1:start', 'a2:start']);
+    expect(dispatcher.running).toBe(2);
+    // the second ends before the first: the third starts behind it, the first still runs
+    second.gate.resolve();
+    await flush();
+    expect(log).toEqual(['a1:start', 'a2:start', 'a2:end', 'a3:start']);
+    first.gate.resolve();
+    expect(dispatcher.running).toBe(2);
+    third.gate.resolve();
+    await dispatcher.idle();
+    expect(dispatcher.running).toBe(0);
+    // a session with nothing running has no turn to pass
+    dispatcher.pass(1);
+    expect(dispatcher.running).toBe(0);
+  });
+
+  it('keeps the bound: a job let start by a pass waits for a slot', async () => {
+    const dispatcher = new OrderedDispatcher(1);
+    const log: string[] = [];
+    const first = gatedJob(log, 'a1');
+    const second = gatedJob(log, 'a2');
+    dispatcher.dispatch(1, first.job);
+    dispatcher.dispatch(1, second.job);
+    dispatcher.pass(1);
+    expect(log).toEqual(['a1:start']);
+    first.gate.resolve();
+    await flush();
+    expect(log).toEqual(['a1:start', 'a1:end', 'a2:start']);
+    second.gate.resolve();
+    await dispatcher.idle();
+  });
+
+  it('lets a job that came after the pass start at once, and the job that passed end on its own', async () => {
+    const dispatcher = new OrderedDispatcher(10);
+    const log: string[] = [];
+    const first = gatedJob(log, 'a1');
+    const second = gatedJob(log, 'a2');
+    dispatcher.dispatch(1, first.job);
+    dispatcher.pass(1);
+    dispatcher.dispatch(1, second.job);
+    expect(log).toEqual(['a1:start', 'a2:start']);
+    // the first ends while the second holds the turn: a third job still waits for the second
+    first.gate.resolve();
+    await flush();
+    const third = gatedJob(log, 'a3');
+    dispatcher.dispatch(1, third.job);
+    expect(log).toEqual(['a1:start', 'a2:start', 'a1:end']);
+    second.gate.resolve();
+    await flush();
+    expect(log).toEqual(['a1:start', 'a2:start', 'a1:end', 'a2:end', 'a3:start']);
+    third.gate.resolve();
+    await dispatcher.idle();
+  });
+});
+
 describe('dispatch through a server', () => {
   const harness = new Harness();
   afterEach(() => harness.cleanup());

@@ -45,6 +45,8 @@ const failed = (server: ServerInfo, reason: string) =>
 export class NatsRpcClient implements RpcClient {
   readonly clustered = true;
   readonly transport = 'NATS';
+  // one connection: NATS delivers one publisher's messages on a subject in the order published
+  readonly ordered = true;
   private nc: NatsConnection | undefined;
   private inbox = '';
   private inboxSubscription: Subscription | undefined;

@@ -22,4 +22,5 @@ clusterSuite('NATS RPC and etcd discovery (real servers)', () => [natsRpcModule(
     'pitaya.cluster.sd.etcd.prefix': `test-${process.pid}/`,
     'pitaya.cluster.sd.etcd.shutdown.delay': '0ms',
   }),
+  pipelined: true,
 });

@@ -216,11 +216,11 @@ export class Agent implements SessionLink, MessageSender, ConnectionHandlers {
     this.env.dispatcher.dispatch(this.session.id, () => {
       const done = this.env.process(this, message, receivedAt);
       if (done === undefined) {
-        this.settled();
+        this.settled(message);
         return undefined;
       }
       // not finally(): that costs a promise and a turn more; the dispatcher sees `done` itself
-      const settled = () => this.settled();
+      const settled = () => this.settled(message);
       done.then(settled, settled);
       return done;
     });
@@ -235,8 +235,9 @@ export class Agent implements SessionLink, MessageSender, ConnectionHandlers {
     else this.env.logger.debug({ session: this.session.id, route: head.route, reason: message }, 'notify dropped');
   }
 
-  private settled(): void {
-    this.handling?.shift();
+  private settled(message: Message): void {
+    // in the order read, but for pipelined forwards answered out of order (a timeout, a retry)
+    this.handling?.remove(message);
     if (--this.inFlight === 0 && !this.flushQueued) {
       this.flushQueued = true;
       flushWhenDelivered(this);
@@ -341,6 +342,10 @@ export class Agent implements SessionLink, MessageSender, ConnectionHandlers {
   respondError(id: number, error: PitayaError): void {
     const body = this.env.serializer.marshalError(error.toWire());
     this.send(this.env.outbound.response(id, body, true, this.canInflate));
+  }
+
+  pass(): void {
+    this.env.dispatcher.pass(this.session.id);
   }
 
   push(route: string, body: unknown): void {

@@ -11,6 +11,7 @@ import type { Module } from '../modules/module';
 import type { Acceptor } from '../net/acceptor';
 import type { PipelineRef } from '../pipeline/pipeline';
 import type { ServerInfo } from '../rpc/service-discovery';
+import { FORWARDS_IN_ORDER, FORWARDS_METADATA_KEY } from '../cluster/session-turns';
 import { TOKENS } from '../tokens';
 import { clusterModule } from './modules/cluster.module';
 import { connectionsModule } from './modules/connections.module';
@@ -83,7 +84,8 @@ export async function bootstrap<A extends ConfigSchema = NoAppKeys>(
     type: serverType,
     frontend: options.frontend ?? acceptors.length > 0,
     hostname: os.hostname(),
-    metadata: options.metadata ?? {},
+    // what pitaya-ts servers do beyond Pitaya, for the others to know
+    metadata: { [FORWARDS_METADATA_KEY]: FORWARDS_IN_ORDER, ...options.metadata },
   };
   const logger =
     options.logger ??

@@ -14,12 +14,20 @@ import { markDeadline } from './deadline';
 import { ACK, type BindMessage, type PushMessage } from '../wire/protos';
 import { within } from '../util/within';
 import type { Tracer } from '../tracing/tracer';
+import { PushedSessions, takeForwardPlace } from './pushed-sessions';
+import { SessionTurns } from './session-turns';
 
 /** The caller's `reqTimeout`, in ms. */
 function requestTimeout(request: RpcRequest): number | undefined {
   const raw = request.metadata.reqTimeout;
   return typeof raw === 'string' || typeof raw === 'number' ? parseDuration(raw) : undefined;
 }
+
+/** How long a session pushed by a forward without a deadline is kept for the ones behind it. */
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+/** A frontend's session, among all the frontends'. */
+const sessionKey = (request: RpcRequest) => `${request.frontendId}/${request.session?.id ?? 0}`;
 
 export interface ClusterRequestHandlerDeps {
   self: ServerInfo;
@@ -42,12 +50,20 @@ export interface ClusterRequestHandlerDeps {
  */
 export class ClusterRequestHandler implements RpcHandler {
   private readonly tracing: boolean;
+  /** Forwarded messages of one session run one after the other, in the order they arrived. */
+  private readonly turns = new SessionTurns();
+  private readonly pushed = new PushedSessions();
 
   constructor(private readonly deps: ClusterRequestHandlerDeps) {
     this.tracing = deps.tracer.enabled;
   }
 
-  async handle(request: RpcRequest): Promise<RpcResponse> {
+  handle(request: RpcRequest): Promise<RpcResponse> {
+    if (request.type !== RpcType.Sys || !request.session) return this.handleNow(request);
+    return this.turns.run(sessionKey(request), () => this.handleNow(request));
+  }
+
+  private async handleNow(request: RpcRequest): Promise<RpcResponse> {
     const span = this.tracing ? this.deps.tracer.rpcReceived(request) : undefined;
     try {
       const timeoutMs = requestTimeout(request);
@@ -82,7 +98,7 @@ export class ClusterRequestHandler implements RpcHandler {
   private async sys(request: RpcRequest): Promise<Uint8Array> {
     const route = this.deps.routes.parse(request.msg.route);
     const notify = request.msg.type === RpcMsgType.Notify;
-    const session = BackendSession.fromSnapshot(request.session, request.frontendId, this.deps.sessionOps);
+    const session = this.backendSession(request);
     const data = await this.deps.handlers.handle(
       route,
       notify ? 'notify' : 'request',
@@ -91,6 +107,23 @@ export class ClusterRequestHandler implements RpcHandler {
       request.metadata,
     );
     return notify ? ACK : data;
+  }
+
+  /**
+   * The session a forwarded message is handled with. A forward sent while earlier ones were on
+   * their way gets what those pushed to its frontend since its snapshot was taken.
+   */
+  private backendSession(request: RpcRequest): BackendSession {
+    const place = takeForwardPlace(request.metadata);
+    if (place === undefined)
+      return BackendSession.fromSnapshot(request.session, request.frontendId, this.deps.sessionOps);
+    const key = sessionKey(request);
+    const timeoutMs = requestTimeout(request) ?? DEFAULT_TIMEOUT_MS;
+    return BackendSession.fromSnapshot(
+      this.pushed.snapshotFor(key, place, request.session),
+      request.frontendId,
+      this.pushed.recording(key, place.seq, timeoutMs, this.deps.sessionOps),
+    );
   }
 
   private user(request: RpcRequest): Promise<Uint8Array> {

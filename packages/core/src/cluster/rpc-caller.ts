@@ -10,6 +10,7 @@ import type { Tracer } from '../tracing/tracer';
 import { timeoutWithin } from './deadline';
 import { InFlightCalls, type InFlightCall } from './in-flight-calls';
 import { within } from '../util/within';
+import { FORWARD_PLACE_KEY, type ForwardPlace } from './pushed-sessions';
 
 /** No server has it: routes' methods never start with `_`. */
 const PROBE_ROUTE = 'sys.__probe';
@@ -24,6 +25,8 @@ export interface SysCallOptions extends CallOptions {
   session: RpcSession;
   messageId: number;
   notify: boolean;
+  /** Where the forward stands among its session's forwards on their way (pipelined ones only). */
+  place?: ForwardPlace;
 }
 
 /**
@@ -62,6 +65,11 @@ export class RpcCaller {
     clearInterval(this.prober);
   }
 
+  /** Calls to one server reach it in the order made (`RpcClient.ordered`). */
+  get ordered(): boolean {
+    return this.client.ordered === true;
+  }
+
   /** User RPC: a remote of `target`, argument and result serialized. */
   async user(target: ServerInfo, route: string, arg: Uint8Array, options: CallOptions): Promise<Uint8Array> {
     if (target.id === this.self.id) {
@@ -95,7 +103,7 @@ export class RpcCaller {
           type: options.notify ? RpcMsgType.Notify : RpcMsgType.Request,
         },
         frontendId: this.self.id,
-        metadata: this.metadata(route, options.metadata, timeoutMs),
+        metadata: this.metadata(route, options.metadata, timeoutMs, options.place),
       },
       timeoutMs,
     );
@@ -116,9 +124,15 @@ export class RpcCaller {
     }, graceMs).unref();
   }
 
-  private metadata(route: string, metadata: Record<string, unknown> | undefined, timeoutMs: number) {
+  private metadata(
+    route: string,
+    metadata: Record<string, unknown> | undefined,
+    timeoutMs: number,
+    place?: ForwardPlace,
+  ) {
     return {
       ...metadata,
+      ...(place && { [FORWARD_PLACE_KEY]: [place.seq, place.answered] }),
       'req-start-time': Date.now() * 1e6,
       'req-route': route,
       'peer.id': this.self.id,

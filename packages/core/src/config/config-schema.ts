@@ -269,6 +269,11 @@ export const CONFIG_SCHEMA = {
     "Messages handled at once (local and forwarded); one session's messages are always handled in order",
     1,
   ),
+  'pitaya.concurrency.handler.pipeline': int(
+    10,
+    'Forwards of one session on their way at once to a server that handles them in order, each in a dispatch slot; 1: each waits for the previous answer (pitaya-ts)',
+    1,
+  ),
 
   // sessions
   'pitaya.session.unique': bool(true, 'A session binding a uid already bound elsewhere kicks the older session'),

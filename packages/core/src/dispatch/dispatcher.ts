@@ -7,6 +7,11 @@ export type Job = () => Promise<void> | undefined;
 export interface Dispatcher {
   /** Queues a job behind the session's earlier ones. */
   dispatch(sessionId: number, job: Job): void;
+  /**
+   * The session's running job lets the next one start before it ends (a forward sent, in order,
+   * to a server that handles the session's messages in order); it keeps its slot until it ends.
+   */
+  pass(sessionId: number): void;
   /** Jobs running now. */
   readonly running: number;
   /** Resolves once nothing is queued or running. */
@@ -17,8 +22,10 @@ interface SessionQueue {
   id: number;
   /** Jobs behind the running one; made on the first such job (most sessions never have one). */
   jobs: Fifo<Job> | undefined;
-  /** running, or waiting in the ready queue */
-  scheduled: boolean;
+  /** Its latest job runs and has not passed the session's turn on. */
+  holding: boolean;
+  /** Jobs started: which run a job that ends was, and whether it still holds the turn. */
+  runs: number;
 }
 
 /**
@@ -31,7 +38,7 @@ export class OrderedDispatcher implements Dispatcher {
   private readonly queues = new Map<number, SessionQueue>();
   private readonly ready = new Fifo<SessionQueue>();
   private idleWaiters: (() => void)[] = [];
-  /** `finish` is running the ready queue further up the stack: jobs that end at once do not recurse. */
+  /** `drain` is running the ready queue further up the stack: jobs that end at once do not recurse. */
   private draining = false;
 
   constructor(private readonly concurrency: number) {}
@@ -42,7 +49,7 @@ export class OrderedDispatcher implements Dispatcher {
       (queue.jobs ??= new Fifo()).push(job);
       return; // it runs or waits for a slot already: the job follows
     }
-    const fresh: SessionQueue = { id: sessionId, jobs: undefined, scheduled: true };
+    const fresh: SessionQueue = { id: sessionId, jobs: undefined, holding: false, runs: 0 };
     this.queues.set(sessionId, fresh);
     if (this.running < this.concurrency) this.run(fresh, job);
     else {
@@ -57,8 +64,18 @@ export class OrderedDispatcher implements Dispatcher {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  pass(sessionId: number): void {
+    const queue = this.queues.get(sessionId);
+    if (!queue?.holding) return;
+    queue.holding = false;
+    this.next(queue);
+    this.drain();
+  }
+
   private run(queue: SessionQueue, job: Job): void {
     this.running++;
+    queue.holding = true;
+    const run = ++queue.runs;
     let done: Promise<void> | undefined;
     try {
       done = job();
@@ -66,18 +83,27 @@ export class OrderedDispatcher implements Dispatcher {
       done = undefined;
     }
     // a job that finished at once costs no promise turn: the next one runs now
-    if (done === undefined) return this.finish(queue);
-    const finish = () => this.finish(queue);
-    done.then(finish, finish);
+    if (done === undefined) return this.ended(queue, run);
+    const ended = () => this.ended(queue, run);
+    done.then(ended, ended);
   }
 
-  private finish(queue: SessionQueue): void {
+  private ended(queue: SessionQueue, run: number): void {
     this.running--;
-    if (queue.jobs !== undefined && queue.jobs.length > 0) this.ready.push(queue);
-    else {
-      queue.scheduled = false;
-      this.queues.delete(queue.id);
+    if (queue.holding && queue.runs === run) {
+      queue.holding = false;
+      this.next(queue);
     }
+    this.drain();
+  }
+
+  /** The session's turn goes to its next job, which waits for a slot; with none, the session leaves. */
+  private next(queue: SessionQueue): void {
+    if (queue.jobs !== undefined && queue.jobs.length > 0) this.ready.push(queue);
+    else this.queues.delete(queue.id);
+  }
+
+  private drain(): void {
     if (this.draining) return;
     this.draining = true;
     try {

@@ -7,12 +7,15 @@ import type { ParsedRoute, RouteParser } from '../routing/route';
 import type { Session } from '../session/session';
 import type { HandlerService } from '../handler/handler-service';
 import type { TraceSpan, Tracer } from '../tracing/tracer';
+import { SessionForwards } from './session-forwards';
 
 /** The client a message came from, as the processor answers it: the agent, on a frontend. */
 export interface MessageSender {
   readonly session: Session;
   respond(id: number, body: Uint8Array): void;
   respondError(id: number, error: PitayaError): void;
+  /** Lets the session's next message start before this one is answered (`Dispatcher.pass`). */
+  pass?(): void;
 }
 
 /**
@@ -21,7 +24,10 @@ export interface MessageSender {
  */
 export type ProcessMessage = (sender: MessageSender, message: Message, receivedAt: number) => Promise<void> | undefined;
 
-/** Sends a message for another server type to a server of that type (standalone: PIT-404). */
+/**
+ * Sends a message for another server type to a server of that type (standalone: PIT-404). A
+ * forwarder may ignore `order`: the session's next message then waits for this one's answer.
+ */
 export type Forwarder = (
   route: ParsedRoute,
   type: 'request' | 'notify',
@@ -29,7 +35,20 @@ export type Forwarder = (
   message: Message,
   /** The message's context (`request.id`...), propagated to the server that handles it. */
   metadata: Record<string, unknown>,
+  order?: ForwardOrder,
 ) => Promise<Uint8Array>;
+
+/** How a forwarder pipelines a session's forwards without breaking their order. */
+export interface ForwardOrder {
+  /** The session's earlier forwards that let this one start and are not answered yet. */
+  readonly earlier: SessionForwards;
+  /**
+   * This forward, numbered `seq`, is on its way to `target`, behind the earlier ones, and that
+   * server handles the session's messages in the order sent: the session's next message may start.
+   * An attempt that fails is `earlier.answered(seq)` at once (its retry is sent anew).
+   */
+  sent(seq: number, target: string): void;
+}
 
 /**
  * Handles one client message end to end: route, local handler or forward, response or error,
@@ -40,6 +59,8 @@ export class MessageProcessor {
   /** A line per message at debug level; looked up once, not per message. */
   private readonly logging: boolean;
   private readonly tracing: boolean;
+  /** Sessions with forwards between their start and their answer: what runs here waits for them. */
+  private readonly forwards = new Map<number, SessionForwards>();
 
   constructor(
     private readonly serverType: string,
@@ -77,10 +98,14 @@ export class MessageProcessor {
     let answer: Uint8Array | Promise<Uint8Array>;
     try {
       route = this.routes.parse(message.route);
-      answer =
-        route.serverType === this.serverType
-          ? this.handlers.run(route, type, sender.session, message.body, metadata)
-          : this.forward(route, type, sender.session, message, metadata);
+      if (route.serverType === this.serverType) {
+        // after the session's forwards still on their way: its messages are handled in order
+        const earlier = this.forwards.size > 0 ? this.forwards.get(sender.session.id) : undefined;
+        if (earlier !== undefined && earlier.count > 0) {
+          return earlier.atMost(0).then(() => this.handle(sender, message, receivedAt, type, metadata, span));
+        }
+        answer = this.handlers.run(route, type, sender.session, message.body, metadata);
+      } else answer = this.forwardInOrder(route, type, sender, message, metadata);
     } catch (err) {
       this.failed(sender, message, type, metadata, span, route, err, receivedAt, started);
       return undefined;
@@ -94,6 +119,42 @@ export class MessageProcessor {
       (bytes) => this.answered(sender, message, type, metadata, span, route, bytes, receivedAt, started),
       (err: unknown) => this.failed(sender, message, type, metadata, span, route, err, receivedAt, started),
     );
+  }
+
+  /** Forwards a message; the forwarder may let the session's next message start before the answer. */
+  private forwardInOrder(
+    route: ParsedRoute,
+    type: 'request' | 'notify',
+    sender: MessageSender,
+    message: Message,
+    metadata: Record<string, unknown>,
+  ): Promise<Uint8Array> {
+    const { id } = sender.session;
+    let earlier = this.forwards.get(id);
+    if (earlier === undefined) this.forwards.set(id, (earlier = new SessionForwards()));
+    const forwards = earlier;
+    forwards.holders++;
+    let seq = 0;
+    let answered = false;
+    const order: ForwardOrder = {
+      earlier: forwards,
+      sent: (number, target) => {
+        if (answered) return;
+        // again when the first attempt found its server unreachable: the turn passed already
+        const first = seq === 0;
+        seq = number;
+        forwards.sent(seq, target);
+        if (first) sender.pass?.();
+      },
+    };
+    const settle = () => {
+      answered = true;
+      if (seq !== 0) forwards.answered(seq);
+      if (--forwards.holders === 0) this.forwards.delete(id);
+    };
+    const answer = this.forward(route, type, sender.session, message, metadata, order);
+    answer.then(settle, settle);
+    return answer;
   }
 
   private answered(

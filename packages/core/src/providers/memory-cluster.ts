@@ -159,6 +159,8 @@ export class MemoryServiceDiscovery implements ServiceDiscovery {
 export class MemoryRpcClient implements RpcClient {
   readonly clustered = true;
   readonly transport = 'Memory';
+  // each call waits one turn (setImmediate), and turns run in the order they were taken
+  readonly ordered = true;
 
   constructor(private readonly cluster: MemoryCluster) {}
 

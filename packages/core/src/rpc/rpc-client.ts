@@ -16,6 +16,12 @@ export interface RpcClient {
    * (gRPC's); otherwise `pitaya.cluster.rpc.client.nats.requesttimeout`.
    */
   readonly requestTimeoutMs?: number;
+  /**
+   * Capability: calls to one server reach its handler in the order they were made (one NATS
+   * connection does that). Then a frontend sends a session's forwards to a server that handles
+   * them in order without waiting for each answer.
+   */
+  readonly ordered?: boolean;
   /** Names the traces of its calls as Pitaya does (`NATS` makes `NATS RPC Call` spans). */
   readonly transport?: string;
   start(): Promise<void>;

@@ -22,4 +22,16 @@ export class Fifo<T> {
     }
     return item;
   }
+
+  /** Takes an item out wherever it is: at the head, as `shift`, when items leave in order. */
+  remove(item: T): boolean {
+    if (this.head < this.items.length && this.items[this.head] === item) {
+      this.shift();
+      return true;
+    }
+    const at = this.items.indexOf(item, this.head);
+    if (at < 0) return false;
+    this.items.splice(at, 1);
+    return true;
+  }
 }

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { ContainerModule } from 'inversify';
 import { PitayaError } from '@pitaya-ts/client';
 import { waitFor } from '@pitaya-ts/testing';
+import { TOKENS } from '@pitaya-ts/core';
 import { held, RoomHandler, startCluster, type TestCluster } from './fixtures';
 
 /**
@@ -13,6 +14,8 @@ export interface ClusterSuiteSetup {
   afterAll?: () => Promise<void>;
   /** Configuration every server gets (read after beforeAll: it may name the servers started there). */
   config?: () => Record<string, unknown>;
+  /** The transport keeps the order of calls (`RpcClient.ordered`): a session's forwards are pipelined. */
+  pipelined?: boolean;
 }
 
 export function clusterSuite(title: string, providers: () => ContainerModule[], setup: ClusterSuiteSetup = {}) {
@@ -148,6 +151,35 @@ export function clusterSuite(title: string, providers: () => ContainerModule[], 
         from: undefined,
       });
     });
+
+    it("handles a session's messages in the order sent, each seeing the session as the earlier ones left it", async () => {
+      const client = await cluster.client();
+      await client.request('connector.entry.login', { uid: `ga-${name}` });
+      // sent at once, not waiting for answers: forwards to the room, and every fifth one a frontend handler
+      const answers = Array.from({ length: 20 }, (_, i) =>
+        i % 5 === 4 ? client.request('connector.entry.seen', {}) : client.request('room.room.append', { n: i }),
+      );
+      const results = (await Promise.all(answers)) as { seen: number[] }[];
+      const appended = (upTo: number) => Array.from({ length: upTo + 1 }, (_, i) => i).filter((i) => i % 5 !== 4);
+      results.forEach((result, i) => expect(result.seen).toEqual(appended(i)));
+    });
+
+    if (setup.pipelined) {
+      it("sends a session's forwards to the server that handles them without waiting for each answer", async () => {
+        const client = await cluster.client();
+        const dispatcher = cluster.connectors[0]!.container.get(TOKENS.Dispatcher);
+        const first = client.request('room.room.held', {});
+        const rest = [1, 2, 3].map((n) => client.request('room.room.append', { n }));
+        // each on its way, in its own dispatch slot, while the first is still held on the room
+        await waitFor(() => dispatcher.running === 4 && held.count === 1);
+        const local = client.request('connector.entry.seen', {});
+        held.release();
+        await expect(first).resolves.toEqual({ released: true });
+        await expect(Promise.all(rest)).resolves.toEqual([{ seen: [1] }, { seen: [1, 2] }, { seen: [1, 2, 3] }]);
+        // the frontend handler waited for the forwards before it
+        await expect(local).resolves.toEqual({ seen: [1, 2, 3] });
+      });
+    }
 
     it('times out a slow forwarded request with PIT-408 and Pitaya metadata', async () => {
       const client = await cluster.client();

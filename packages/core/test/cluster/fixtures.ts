@@ -47,6 +47,12 @@ export class EntryHandler {
     await session.bind(body.uid);
     return { ok: true, frontend: session.frontend };
   }
+
+  /** What the backend's `append` left in the session, as the frontend holds it. */
+  @Request()
+  seen(_body: unknown, { session }: HandlerContext) {
+    return { seen: session.get('seen') ?? [] };
+  }
 }
 
 /** A backend handler that exercises what a backend session can do. */
@@ -81,6 +87,15 @@ export class RoomHandler {
     for (const [k, v] of Object.entries(body)) session.set(k, v);
     await session.pushToFront();
     return { ok: true };
+  }
+
+  /** Adds `n` to the session's `seen` list, pushed to the frontend. */
+  @Request()
+  async append(body: { n: number }, { session }: HandlerContext) {
+    const seen = [...(session.get<number[]>('seen') ?? []), body.n];
+    session.set('seen', seen);
+    await session.pushToFront();
+    return { seen };
   }
 
   @Request()

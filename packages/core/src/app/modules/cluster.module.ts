@@ -48,7 +48,12 @@ export function clusterModule(): ContainerModule {
     );
     bind(TOKENS.Forwarder).toDynamicValue((ctx) =>
       ctx.get(TOKENS.RpcClient).clustered
-        ? clusterForwarder(ctx.get(TOKENS.Router), ctx.get(TOKENS.RpcCaller), requestTimeoutMs(ctx))
+        ? clusterForwarder(
+            ctx.get(TOKENS.Router),
+            ctx.get(TOKENS.RpcCaller),
+            requestTimeoutMs(ctx),
+            ctx.get(TOKENS.Config).get('pitaya.concurrency.handler.pipeline'),
+          )
         : standaloneForwarder,
     );
     bind(TOKENS.BackendSessionOps).toDynamicValue(
