@@ -271,7 +271,7 @@ export const CONFIG_SCHEMA = {
   ),
   'pitaya.concurrency.handler.pipeline': int(
     10,
-    'Forwards of one session on their way at once to a server that handles them in order, each in a dispatch slot; 1: each waits for the previous answer (pitaya-ts)',
+    "A session's forwards on their way at once to a backend that orders them; 1: each waits for its answer (pitaya-ts)",
     1,
   ),
 
