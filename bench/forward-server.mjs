@@ -41,7 +41,7 @@ const kind = process.argv[2];
 const grpc = kind.endsWith('-grpc');
 
 /** `pitaya.*` values common to both pitaya-ts servers. */
-const clusterConfig = ({ natsUrl, etcdEndpoint, prefix, dispatch }) => ({
+const clusterConfig = ({ natsUrl, etcdEndpoint, prefix, dispatch, pipeline }) => ({
   ...(grpc
     ? {
         'pitaya.cluster.rpc.server.grpc.port': 0,
@@ -59,6 +59,7 @@ const clusterConfig = ({ natsUrl, etcdEndpoint, prefix, dispatch }) => ({
   // (the defaults, 30 processed and 75 waiting, refuse the rest with PIT-500 by design)
   'pitaya.buffer.cluster.rpc.server.nats.messages': 2000,
   ...(dispatch ? { 'pitaya.concurrency.handler.dispatch': dispatch } : {}),
+  ...(pipeline ? { 'pitaya.concurrency.handler.pipeline': pipeline } : {}),
 });
 
 /** The providers of both pitaya-ts servers; `tracing`: @pitaya-ts/tracing, on or off, exporting over OTLP. */

@@ -40,6 +40,8 @@ const ATTACK_SECONDS = setting('BENCH_ATTACK_SECONDS', 5);
 const KILL_CLIENTS = setting('BENCH_KILL_CLIENTS', 100);
 // BENCH_FORWARD_DISPATCH=n: `pitaya.concurrency.handler.dispatch` of the pitaya-ts servers (default: the framework's)
 const DISPATCH = process.env.BENCH_FORWARD_DISPATCH ? Number(process.env.BENCH_FORWARD_DISPATCH) : undefined;
+// BENCH_FORWARD_PIPELINE=n: `pitaya.concurrency.handler.pipeline` of the pitaya-ts servers (1: not pipelined)
+const PIPELINE = process.env.BENCH_FORWARD_PIPELINE ? Number(process.env.BENCH_FORWARD_PIPELINE) : undefined;
 // sections: echo, broadcast, memory, floors (the echo beside the floors and pinus, C client),
 // forward (the forwarded path and the NATS restart), kill (a room server killed under forwarded
 // load), forward-grpc (the forwarded path over gRPC beside NATS), forward-floors (the forwarded
@@ -245,6 +247,7 @@ async function withForwardServers({ nats, etcd }, names, fn, cpus = undefined, e
     etcdEndpoint: etcd.endpoint,
     prefix: `bench-${process.pid}-${++forwardRuns}/`,
     dispatch: DISPATCH,
+    pipeline: PIPELINE,
     ...extra,
   };
   const procs = {};

@@ -7,6 +7,7 @@ import {
   type RpcRequest,
   type RpcResponse,
 } from '@pitaya-ts/core/provider';
+import { EndOfTurn } from './end-of-turn';
 import { connectNats } from './nats-connection';
 import { subjects } from './subjects';
 
@@ -56,6 +57,7 @@ export class NatsRpcClient implements RpcClient {
   /** Calls made while the connection is down, with their request. */
   private held: { call: Call; payload: Uint8Array }[] = [];
   private down = false;
+  private readonly publishes = new EndOfTurn();
   private sweeper: ReturnType<typeof setInterval> | undefined;
 
   constructor(private readonly options: NatsRpcClientOptions) {}
@@ -88,6 +90,8 @@ export class NatsRpcClient implements RpcClient {
   }
 
   async stop(): Promise<void> {
+    // the calls made this turn go before the connection drains: they are in flight, failed below
+    this.publishes.flush();
     await this.nc?.drain().catch(() => undefined);
     this.failAll('connection closed');
     clearInterval(this.sweeper);
@@ -134,6 +138,11 @@ export class NatsRpcClient implements RpcClient {
   private send(nc: NatsConnection, call: Call, payload: Uint8Array): void {
     const token = (++this.nextToken).toString(36);
     this.inFlight.set(token, call);
+    // in the order called, with the other calls of this turn: one write to NATS
+    this.publishes.add(() => this.publish(nc, call, payload, token));
+  }
+
+  private publish(nc: NatsConnection, call: Call, payload: Uint8Array, token: string): void {
     try {
       this.inboxSubscription ??= nc.subscribe(`${this.inbox}*`, { callback: (err, msg) => this.answer(err, msg) });
       nc.publish(call.subject, payload, { reply: this.inbox + token });

@@ -10,6 +10,7 @@ import {
   type ServerInfo,
 } from '@pitaya-ts/core';
 import { protos, settlesWithin, type RpcHandler } from '@pitaya-ts/core/provider';
+import { EndOfTurn } from './end-of-turn';
 import { connectNats } from './nats-connection';
 
 /** A subscription callback that skips the errors NATS reports for the subscription itself. */
@@ -45,6 +46,7 @@ export class NatsRpcServer implements RpcServer {
   /** RPCs being handled: answered with an error if they outlast the stop's timeout. */
   private readonly running = new Set<Msg>();
   private readonly waiting: Msg[] = [];
+  private readonly answers = new EndOfTurn();
   /** Stopping: RPCs that come now are not run, and their callers are told so. */
   private stopping = false;
   /** Called once nothing runs or waits, while stopping. */
@@ -83,6 +85,7 @@ export class NatsRpcServer implements RpcServer {
     // they have in flight here, which it is about to answer
     this.stopping = true;
     await this.idle(timeoutMs);
+    this.answers.flush();
     this.answerUnfinished();
     // flushes the answers before closing
     await nc.drain().catch(() => undefined);
@@ -157,7 +160,8 @@ export class NatsRpcServer implements RpcServer {
     }
     // not running any more: answered with an error already, past the stop's timeout
     if (!this.running.delete(msg)) return;
-    this.reply(msg, answer);
+    // with the other answers of this turn: one write to NATS
+    this.answers.add(() => this.reply(msg, answer));
     const next = this.waiting.shift();
     if (next) void this.process(next);
     else if (this.running.size === 0) this.onIdle?.();
