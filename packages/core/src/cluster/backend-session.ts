@@ -42,12 +42,19 @@ export class BackendSession extends SessionValues implements Session {
     data: Record<string, unknown>,
     readonly frontendId: string,
     private readonly ops: BackendSessionOps,
+    /** Told each session the frontend took (bind, `pushToFront`). */
+    private readonly pushed?: (session: RpcSession) => void,
   ) {
     super();
     this.setData(data);
   }
 
-  static fromSnapshot(snapshot: RpcSession | undefined, frontendId: string, ops: BackendSessionOps): BackendSession {
+  static fromSnapshot(
+    snapshot: RpcSession | undefined,
+    frontendId: string,
+    ops: BackendSessionOps,
+    pushed?: (session: RpcSession) => void,
+  ): BackendSession {
     return new BackendSession(
       snapshot?.id ?? 0,
       // an unbound session's uid travels as ""
@@ -55,6 +62,7 @@ export class BackendSession extends SessionValues implements Session {
       decodeSessionData(snapshot?.data),
       frontendId,
       ops,
+      pushed,
     );
   }
 
@@ -64,12 +72,16 @@ export class BackendSession extends SessionValues implements Session {
 
   async bind(uid: string): Promise<void> {
     checkBind(this, uid);
-    await this.ops.bindOnFrontend(this.frontendId, this.snapshot(uid));
+    const session = this.snapshot(uid);
+    await this.ops.bindOnFrontend(this.frontendId, session);
     this.uid = uid;
+    this.pushed?.(session);
   }
 
   async pushToFront(): Promise<void> {
-    await this.ops.pushSessionToFrontend(this.frontendId, this.snapshot());
+    const session = this.snapshot();
+    await this.ops.pushSessionToFrontend(this.frontendId, session);
+    this.pushed?.(session);
   }
 
   private boundUid(action: string): string {

@@ -122,7 +122,8 @@ export class ClusterRequestHandler implements RpcHandler {
     return BackendSession.fromSnapshot(
       this.pushed.snapshotFor(key, place, request.session),
       request.frontendId,
-      this.pushed.recording(key, place.seq, timeoutMs, this.deps.sessionOps),
+      this.deps.sessionOps,
+      this.pushed.recorder(key, place.seq, timeoutMs),
     );
   }
 

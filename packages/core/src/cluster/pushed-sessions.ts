@@ -1,5 +1,4 @@
 import type { RpcSession } from '../wire/rpc-messages';
-import type { BackendSessionOps } from './backend-session';
 
 /** Where a forward stands among its session's forwards: Pitaya's metadata carries it as `[seq, answered]`. */
 export interface ForwardPlace {
@@ -11,11 +10,14 @@ export interface ForwardPlace {
 
 export const FORWARD_PLACE_KEY = 'pitaya-ts.order';
 
-/** Takes the forward's place out of the request's metadata (the handler's calls do not carry it on). */
+/**
+ * Takes the forward's place out of the request's metadata: the handler's calls do not carry it on
+ * (undefined, not deleted: JSON leaves it out, and the object keeps its fast shape).
+ */
 export function takeForwardPlace(metadata: Record<string, unknown>): ForwardPlace | undefined {
   const raw = metadata[FORWARD_PLACE_KEY];
   if (raw === undefined) return undefined;
-  Reflect.deleteProperty(metadata, FORWARD_PLACE_KEY);
+  metadata[FORWARD_PLACE_KEY] = undefined;
   if (!Array.isArray(raw) || typeof raw[0] !== 'number' || typeof raw[1] !== 'number') return undefined;
   return { seq: raw[0], answered: raw[1] };
 }
@@ -49,21 +51,9 @@ export class PushedSessions {
     return pushed.session;
   }
 
-  /** The session operations of one forward, remembering what it pushes to its frontend. */
-  recording(key: string, seq: number, timeoutMs: number, ops: BackendSessionOps): BackendSessionOps {
-    const remember = (session: RpcSession) => this.remember(key, { seq, session, expires: Date.now() + timeoutMs });
-    return {
-      bindOnFrontend: async (frontendId, session) => {
-        await ops.bindOnFrontend(frontendId, session);
-        remember(session);
-      },
-      pushSessionToFrontend: async (frontendId, session) => {
-        await ops.pushSessionToFrontend(frontendId, session);
-        remember(session);
-      },
-      kickOnFrontend: (frontendId, uid) => ops.kickOnFrontend(frontendId, uid),
-      pushToUser: (frontendId, uid, route, body) => ops.pushToUser(frontendId, uid, route, body),
-    };
+  /** What a forward calls with each session its frontend took from it. */
+  recorder(key: string, seq: number, timeoutMs: number): (session: RpcSession) => void {
+    return (session) => this.remember(key, { seq, session, expires: Date.now() + timeoutMs });
   }
 
   get size(): number {

@@ -5,26 +5,38 @@
 export const FORWARDS_METADATA_KEY = 'pitaya-ts.forwards';
 export const FORWARDS_IN_ORDER = 'in-order';
 
-const ignore = () => undefined;
+type Work = () => void;
 
 /** Runs the work of each key (a frontend's session) one after the other, in the order it came. */
 export class SessionTurns {
-  /** The last work of each key with work not settled yet. */
-  private readonly last = new Map<string, Promise<void>>();
+  /** Keys with work running, and the work waiting behind it (made for the second one only). */
+  private readonly keys = new Map<string, Work[] | undefined>();
 
   run<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const before = this.last.get(key);
-    const result = before === undefined ? work() : before.then(work);
-    const settled = result.then(ignore, ignore);
-    this.last.set(key, settled);
-    void settled.then(() => {
-      if (this.last.get(key) === settled) this.last.delete(key);
+    if (!this.keys.has(key)) {
+      this.keys.set(key, undefined);
+      return this.start(key, work);
+    }
+    return new Promise<T>((resolve, reject) => {
+      const waiting = this.keys.get(key) ?? [];
+      waiting.push(() => void this.start(key, work).then(resolve, reject));
+      this.keys.set(key, waiting);
     });
-    return result;
   }
 
   /** Keys with work running or waiting. */
   get size(): number {
-    return this.last.size;
+    return this.keys.size;
+  }
+
+  private start<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const result = work();
+    const next = () => {
+      const following = this.keys.get(key)?.shift();
+      if (following) following();
+      else this.keys.delete(key);
+    };
+    result.then(next, next);
+    return result;
   }
 }
