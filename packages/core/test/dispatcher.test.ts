@@ -140,8 +140,8 @@ describe('OrderedDispatcher', () => {
 });
 
 describe('OrderedDispatcher.pass', () => {
-  it("starts the session's next job while the one that passed still runs and holds its slot", async () => {
-    const dispatcher = new OrderedDispatcher(10);
+  it("starts the session's next job in its slot while the one that passed still runs", async () => {
+    const dispatcher = new OrderedDispatcher(10, 10);
     const log: string[] = [];
     const first = gatedJob(log, 'a1');
     const second = gatedJob(log, 'a2');
@@ -152,13 +152,12 @@ describe('OrderedDispatcher.pass', () => {
     expect(log).toEqual(['a1:start']);
     dispatcher.pass(1);
     expect(log).toEqual(['a1:start', 'a2:start']);
-    expect(dispatcher.running).toBe(2);
+    expect([dispatcher.running, dispatcher.runningJobs]).toEqual([1, 2]);
     // the second ends before the first: the third starts behind it, the first still runs
     second.gate.resolve();
     await flush();
     expect(log).toEqual(['a1:start', 'a2:start', 'a2:end', 'a3:start']);
     first.gate.resolve();
-    expect(dispatcher.running).toBe(2);
     third.gate.resolve();
     await dispatcher.idle();
     expect(dispatcher.running).toBe(0);
@@ -167,8 +166,31 @@ describe('OrderedDispatcher.pass', () => {
     expect(dispatcher.running).toBe(0);
   });
 
-  it('keeps the bound: a job let start by a pass waits for a slot', async () => {
-    const dispatcher = new OrderedDispatcher(1);
+  it('runs at most ridesPerSlot jobs of a session in its slot, then it waits its turn behind the others', async () => {
+    const dispatcher = new OrderedDispatcher(1, 2);
+    const log: string[] = [];
+    const [a1, a2, a3, b1] = ['a1', 'a2', 'a3', 'b1'].map((name) => gatedJob(log, name));
+    dispatcher.dispatch(1, a1!.job);
+    dispatcher.dispatch(1, a2!.job);
+    dispatcher.dispatch(1, a3!.job);
+    dispatcher.dispatch(2, b1!.job);
+    dispatcher.pass(1);
+    dispatcher.pass(1);
+    expect(log).toEqual(['a1:start', 'a2:start']);
+    a1!.gate.resolve();
+    a2!.gate.resolve();
+    await flush();
+    // the slot went to the session that waited for it
+    expect(log).toEqual(['a1:start', 'a2:start', 'a1:end', 'a2:end', 'b1:start']);
+    b1!.gate.resolve();
+    await flush();
+    expect(log.slice(-2)).toEqual(['b1:end', 'a3:start']);
+    a3!.gate.resolve();
+    await dispatcher.idle();
+  });
+
+  it('with one job per slot, a pass lets nothing start before the job ends', async () => {
+    const dispatcher = new OrderedDispatcher(10);
     const log: string[] = [];
     const first = gatedJob(log, 'a1');
     const second = gatedJob(log, 'a2');
@@ -184,7 +206,7 @@ describe('OrderedDispatcher.pass', () => {
   });
 
   it('lets a job that came after the pass start at once, and the job that passed end on its own', async () => {
-    const dispatcher = new OrderedDispatcher(10);
+    const dispatcher = new OrderedDispatcher(10, 10);
     const log: string[] = [];
     const first = gatedJob(log, 'a1');
     const second = gatedJob(log, 'a2');

@@ -9,21 +9,29 @@ export interface Dispatcher {
   dispatch(sessionId: number, job: Job): void;
   /**
    * The session's running job lets the next one start before it ends (a forward sent, in order,
-   * to a server that handles the session's messages in order); it keeps its slot until it ends.
+   * to a server that handles the session's messages in order).
    */
   pass(sessionId: number): void;
-  /** Jobs running now. */
+  /** Slots taken now: sessions with jobs running. */
   readonly running: number;
+  /** Jobs running now: several in a slot when a session's forwards are pipelined. */
+  readonly runningJobs: number;
   /** Resolves once nothing is queued or running. */
   idle(): Promise<void>;
 }
 
 interface SessionQueue {
   id: number;
-  /** Jobs behind the running one; made on the first such job (most sessions never have one). */
+  /** Jobs not started yet; made on the first such job (most sessions never have one). */
   jobs: Fifo<Job> | undefined;
+  /** Its jobs running: it holds a slot while there is one. */
+  active: number;
   /** Its latest job runs and has not passed the session's turn on. */
   holding: boolean;
+  /** Waits in the ready queue for a slot. */
+  queued: boolean;
+  /** Jobs started since it took its slot. */
+  rides: number;
   /** Jobs started: which run a job that ends was, and whether it still holds the turn. */
   runs: number;
 }
@@ -31,30 +39,48 @@ interface SessionQueue {
 /**
  * Pitaya's `pitaya.concurrency.handler.dispatch` bound, with one more guarantee Pitaya lacks
  * (its #179/#312): a session's messages never overtake each other. Sessions take turns for the
- * slots in FIFO order, so one busy session cannot starve the others.
+ * slots in FIFO order, so one busy session cannot starve the others. A session holds one slot at
+ * most: the jobs a running one lets start (`pass`: forwards pipelined in order) run in it, up to
+ * `ridesPerSlot` in all, then the session gives the slot up and waits for its turn again.
  */
 export class OrderedDispatcher implements Dispatcher {
+  /** Slots taken: sessions with jobs running. */
   running = 0;
+  runningJobs = 0;
   private readonly queues = new Map<number, SessionQueue>();
   private readonly ready = new Fifo<SessionQueue>();
   private idleWaiters: (() => void)[] = [];
   /** `drain` is running the ready queue further up the stack: jobs that end at once do not recurse. */
   private draining = false;
 
-  constructor(private readonly concurrency: number) {}
+  constructor(
+    private readonly concurrency: number,
+    private readonly ridesPerSlot = 1,
+  ) {}
 
   dispatch(sessionId: number, job: Job): void {
     const queue = this.queues.get(sessionId);
     if (queue) {
       (queue.jobs ??= new Fifo()).push(job);
-      return; // it runs or waits for a slot already: the job follows
+      // its turn is taken, or it waits for a slot: the job follows; or it joins the ones running
+      this.advance(queue);
+      return;
     }
-    const fresh: SessionQueue = { id: sessionId, jobs: undefined, holding: false, runs: 0 };
+    const fresh: SessionQueue = {
+      id: sessionId,
+      jobs: undefined,
+      active: 0,
+      holding: false,
+      queued: false,
+      rides: 0,
+      runs: 0,
+    };
     this.queues.set(sessionId, fresh);
-    if (this.running < this.concurrency) this.run(fresh, job);
+    if (this.running < this.concurrency) this.take(fresh, job);
     else {
       fresh.jobs = new Fifo();
       fresh.jobs.push(job);
+      fresh.queued = true;
       this.ready.push(fresh);
     }
   }
@@ -68,12 +94,21 @@ export class OrderedDispatcher implements Dispatcher {
     const queue = this.queues.get(sessionId);
     if (!queue?.holding) return;
     queue.holding = false;
-    this.next(queue);
+    this.advance(queue);
     this.drain();
   }
 
-  private run(queue: SessionQueue, job: Job): void {
+  /** A slot for the session, and its job. */
+  private take(queue: SessionQueue, job: Job): void {
     this.running++;
+    queue.rides = 0;
+    this.run(queue, job);
+  }
+
+  private run(queue: SessionQueue, job: Job): void {
+    this.runningJobs++;
+    queue.active++;
+    queue.rides++;
     queue.holding = true;
     const run = ++queue.runs;
     let done: Promise<void> | undefined;
@@ -89,18 +124,29 @@ export class OrderedDispatcher implements Dispatcher {
   }
 
   private ended(queue: SessionQueue, run: number): void {
-    this.running--;
-    if (queue.holding && queue.runs === run) {
-      queue.holding = false;
-      this.next(queue);
-    }
+    this.runningJobs--;
+    queue.active--;
+    if (queue.holding && queue.runs === run) queue.holding = false;
+    if (queue.active === 0) this.running--;
+    this.advance(queue);
     this.drain();
   }
 
-  /** The session's turn goes to its next job, which waits for a slot; with none, the session leaves. */
-  private next(queue: SessionQueue): void {
-    if (queue.jobs !== undefined && queue.jobs.length > 0) this.ready.push(queue);
-    else this.queues.delete(queue.id);
+  /** The session's turn is free: its next job joins its slot, or it waits for one, or it leaves. */
+  private advance(queue: SessionQueue): void {
+    if (queue.holding || queue.queued) return;
+    const next = queue.jobs?.length ? queue.jobs : undefined;
+    if (queue.active > 0) {
+      // within its slot, as many as it may; past that, it waits for them to end
+      if (next && queue.rides < this.ridesPerSlot) this.run(queue, nextJob(queue));
+      return;
+    }
+    if (!next) {
+      this.queues.delete(queue.id);
+      return;
+    }
+    queue.queued = true;
+    this.ready.push(queue);
   }
 
   private drain(): void {
@@ -108,8 +154,10 @@ export class OrderedDispatcher implements Dispatcher {
     this.draining = true;
     try {
       let next: SessionQueue | undefined;
-      while (this.running < this.concurrency && (next = this.ready.shift()) !== undefined)
-        this.run(next, nextJob(next));
+      while (this.running < this.concurrency && (next = this.ready.shift()) !== undefined) {
+        next.queued = false;
+        this.take(next, nextJob(next));
+      }
     } finally {
       this.draining = false;
     }

@@ -170,8 +170,9 @@ export function clusterSuite(title: string, providers: () => ContainerModule[], 
         const dispatcher = cluster.connectors[0]!.container.get(TOKENS.Dispatcher);
         const first = client.request('room.room.held', {});
         const rest = [1, 2, 3].map((n) => client.request('room.room.append', { n }));
-        // each on its way, in its own dispatch slot, while the first is still held on the room
-        await waitFor(() => dispatcher.running === 4 && held.count === 1);
+        // each on its way, in the session's one dispatch slot, while the first is still held on the room
+        await waitFor(() => dispatcher.runningJobs === 4 && held.count === 1);
+        expect(dispatcher.running).toBe(1);
         const local = client.request('connector.entry.seen', {});
         held.release();
         await expect(first).resolves.toEqual({ released: true });

@@ -33,7 +33,12 @@ export function defaultsModule(): ContainerModule {
     bind(TOKENS.SessionPool).toService(MemorySessionPool);
     bind(TOKENS.SessionLifecycle).toService(MemorySessionPool);
     bind(TOKENS.Dispatcher).toDynamicValue(
-      (ctx) => new OrderedDispatcher(ctx.get(TOKENS.Config).get('pitaya.concurrency.handler.dispatch')),
+      (ctx) =>
+        new OrderedDispatcher(
+          ctx.get(TOKENS.Config).get('pitaya.concurrency.handler.dispatch'),
+          // a session's pipelined forwards ride on its slot
+          ctx.get(TOKENS.Config).get('pitaya.concurrency.handler.pipeline'),
+        ),
     );
     bind(TOKENS.UserMessenger).toDynamicValue(
       (ctx) =>
