@@ -83,6 +83,9 @@ function flushAll(): void {
  * One client connection on a frontend (Pitaya's agent): handshake, heartbeat bookkeeping, the
  * bounded send queue, dispatch of messages, and the session's link to its client.
  */
+/** Never pushed to: an agent makes its own queue when a packet has to wait. */
+const NOTHING_QUEUED: Uint8Array[] = [];
+
 export class Agent implements SessionLink, MessageSender, ConnectionHandlers {
   readonly session: FrontendSession;
   state: State = 'handshake';
@@ -90,7 +93,8 @@ export class Agent implements SessionLink, MessageSender, ConnectionHandlers {
   lastReceived: number;
   /** Messages dropped because the client did not read fast enough. */
   dropped = 0;
-  private readonly queue: Uint8Array[] = [];
+  /** Packets waiting for the socket to drain: the shared empty array until there is one. */
+  private queue: Uint8Array[] = NOTHING_QUEUED;
   /** Runs out while the socket has not drained for the write timeout. */
   private writeTimer: ReturnType<typeof setTimeout> | undefined;
   private inFlight = 0;
@@ -110,7 +114,7 @@ export class Agent implements SessionLink, MessageSender, ConnectionHandlers {
   ) {
     this.lastReceived = Date.now();
     this.session = env.pool.create(this);
-    this.reading = new ReadPauses(conn, (packet) => this.handle(packet));
+    this.reading = new ReadPauses(conn, this);
     if (env.handshakeTimeoutMs > 0) {
       this.handshakeTimer = setTimeout(() => this.close('handshake timeout'), env.handshakeTimeoutMs);
     }
@@ -143,7 +147,8 @@ export class Agent implements SessionLink, MessageSender, ConnectionHandlers {
     this.reading.deliver(packet);
   }
 
-  private handle(packet: Packet): void {
+  /** ReadPauses: a packet read, to handle now. */
+  handlePacket(packet: Packet): void {
     switch (packet.type) {
       case PacketType.Heartbeat:
         return;
@@ -305,6 +310,7 @@ export class Agent implements SessionLink, MessageSender, ConnectionHandlers {
       return;
     }
     if (this.queue.length === 0) this.watchWrites();
+    if (this.queue === NOTHING_QUEUED) this.queue = [];
     this.queue.push(packet);
     // a client that does not read what it is sent is not read either
     if (this.queue.length >= this.env.sendQueueLimit) this.reading.pause(Pause.SendQueue);

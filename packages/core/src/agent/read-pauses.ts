@@ -27,7 +27,8 @@ export class ReadPauses {
 
   constructor(
     private readonly conn: PlayerConnection,
-    private readonly handle: (packet: Packet) => void,
+    /** Handles a packet (the agent itself: no closure per connection). */
+    private readonly handler: { handlePacket(packet: Packet): void },
   ) {}
 
   get paused(): boolean {
@@ -36,7 +37,7 @@ export class ReadPauses {
 
   /** Handles a packet from the transport now, or once reading resumes. */
   deliver(packet: Packet): void {
-    if (this.pausedBy === 0 || this.stopped) this.handle(packet);
+    if (this.pausedBy === 0 || this.stopped) this.handler.handlePacket(packet);
     else (this.held ??= new Fifo()).push(packet);
   }
 
@@ -50,7 +51,7 @@ export class ReadPauses {
     if ((this.pausedBy & reason) === 0) return false;
     this.pausedBy &= ~reason;
     let packet: Packet | undefined;
-    while (this.pausedBy === 0 && (packet = this.held?.shift()) !== undefined) this.handle(packet);
+    while (this.pausedBy === 0 && (packet = this.held?.shift()) !== undefined) this.handler.handlePacket(packet);
     if (this.pausedBy !== 0 || this.stopped) return false;
     this.conn.resume();
     return true;
@@ -62,7 +63,7 @@ export class ReadPauses {
     if (this.pausedBy === 0) this.conn.pause();
     this.stopped = true;
     let packet: Packet | undefined;
-    while ((packet = this.held?.shift()) !== undefined) this.handle(packet);
+    while ((packet = this.held?.shift()) !== undefined) this.handler.handlePacket(packet);
   }
 
   /** Forgets what was held: the connection is closing. */

@@ -12,7 +12,9 @@ export type FrameHeaderSize = (length: number) => number;
  * write, rather than Node's cork, writev and a request object per packet.
  */
 export class PendingWrites {
-  private readonly packets: Uint8Array[] = [];
+  /** The first packet held; the others, in an array made on the first flush of several (idle connections are many). */
+  private first: Uint8Array | undefined;
+  private rest: Uint8Array[] | undefined;
   private bytes = 0;
 
   constructor(
@@ -24,7 +26,12 @@ export class PendingWrites {
   /** Holds a packet. True when nothing was held before: the caller sees that it gets flushed. */
   add(packet: Uint8Array): boolean {
     this.bytes += packet.length + (this.framing?.size(packet.length) ?? 0);
-    return this.packets.push(packet) === 1;
+    if (this.first === undefined) {
+      this.first = packet;
+      return true;
+    }
+    (this.rest ??= []).push(packet);
+    return false;
   }
 
   /**
@@ -37,7 +44,8 @@ export class PendingWrites {
 
   /** Forgets what is held: the connection is closing, and its peer will not read it. */
   discard(): void {
-    this.packets.length = 0;
+    this.first = undefined;
+    if (this.rest) this.rest.length = 0;
     this.bytes = 0;
   }
 
@@ -46,27 +54,30 @@ export class PendingWrites {
    * no 'drain' will come then, yet the writers wait for one.
    */
   flush(): boolean {
-    const packets = this.packets;
-    const count = packets.length;
-    if (count === 0) return false;
+    const first = this.first;
+    if (first === undefined) return false;
+    const rest = this.rest;
     const full = this.full;
-    const only = packets[0];
     let out: Uint8Array;
-    if (count === 1 && only !== undefined && this.framing === undefined) out = only;
+    if ((rest === undefined || rest.length === 0) && this.framing === undefined) out = first;
     else {
       const buffer = Buffer.allocUnsafe(this.bytes);
-      let offset = 0;
-      for (const packet of packets) {
-        if (this.framing) offset = this.framing.write(buffer, offset, packet.length);
-        buffer.set(packet, offset);
-        offset += packet.length;
-      }
+      let offset = this.put(buffer, 0, first);
+      if (rest) for (const packet of rest) offset = this.put(buffer, offset, packet);
       out = buffer;
     }
-    packets.length = 0;
+    this.first = undefined;
+    if (rest) rest.length = 0;
     this.bytes = 0;
     if (this.socket.destroyed) return false;
     this.socket.write(out);
     return full && !this.socket.writableNeedDrain;
+  }
+
+  /** Copies a packet, framed, into the write's buffer; returns where the next one goes. */
+  private put(buffer: Buffer, offset: number, packet: Uint8Array): number {
+    if (this.framing) offset = this.framing.write(buffer, offset, packet.length);
+    buffer.set(packet, offset);
+    return offset + packet.length;
   }
 }

@@ -177,7 +177,13 @@ export class WsAcceptor implements Acceptor {
     server.on('connection', deadlines.accepted);
     // a frame cannot be larger than the largest packet. Not given the server: ws would re-emit its
     // errors, and a port in use would crash the process instead of failing listen()
-    const wss = new WebSocketServer({ noServer: true, maxPayload: maxPacketSize, perMessageDeflate: false });
+    // not tracking its clients: the connection manager has them, and ws's set and close listener per client add up
+    const wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: maxPacketSize,
+      perMessageDeflate: false,
+      clientTracking: false,
+    });
     this.wss = wss;
     server.on('upgrade', (request: http.IncomingMessage, socket: Socket, head: Buffer) =>
       wss.handleUpgrade(request, socket, head, (ws) => {
