@@ -39,7 +39,8 @@ export type {
   MessageSender,
   ProcessMessage,
 } from './dispatch/message-processor';
-export type { SessionForwards } from './dispatch/session-forwards';
+export { SessionForwards } from './dispatch/session-forwards';
+export { clusterForwarder, standaloneForwarder } from './cluster/cluster-forwarder';
 export type { HandlerService } from './handler/handler-service';
 export type { RemoteService } from './handler/remote-service';
 export type { ConnectionManager } from './agent/connection-manager';

@@ -30,13 +30,18 @@ export function clusterForwarder(router: Router, caller: RpcCaller, timeoutMs: n
     message: Message,
     metadata: Record<string, unknown>,
     order?: ForwardOrder,
-  ) =>
-    routeAndCall(router, route.serverType, route.full, session, message.body, async (target) => {
+  ) => {
+    /** Sent once already: the turn passed, so a retry elsewhere is waited for as a pipelined one. */
+    let passed = false;
+    return routeAndCall(router, route.serverType, route.full, session, message.body, async (target) => {
       const pipelined = order !== undefined && pipelines(target);
       const earlier = order?.earlier;
-      if (earlier !== undefined && earlier.count > 0) {
-        // behind forwards to this same server, within the depth; behind none anywhere else
-        await earlier.atMost(pipelined && earlier.target === target.id ? depth - 1 : 0);
+      // behind forwards to this same server, within the depth; behind none anywhere else. Checked
+      // again on waking: others (retries found unreachable) may have been woken and sent first
+      while (earlier !== undefined && earlier.count > 0) {
+        const limit = pipelined && earlier.target === target.id ? depth - 1 : 0;
+        if (earlier.count <= limit) break;
+        await earlier.atMost(limit);
       }
       const seq = ++numbered;
       const answer = caller.sys(target, route.full, message.body, {
@@ -48,14 +53,16 @@ export function clusterForwarder(router: Router, caller: RpcCaller, timeoutMs: n
         timeoutMs,
         ...(pipelined && { place: { seq, answered: order.earlier.answeredBefore(seq) } }),
       });
-      if (!pipelined) return answer;
+      if (order === undefined || !(pipelined || passed)) return answer;
       order.sent(seq, target.id);
+      passed = true;
       // a server found unreachable did not handle it: the retry elsewhere must not wait for it
       return answer.catch((err: unknown) => {
         order.earlier.answered(seq);
         throw err;
       });
     });
+  };
 }
 
 /** A server on its own: there is no server of another type to forward to. */

@@ -1,4 +1,4 @@
-import { parseDuration } from '../config/duration';
+import { formatDuration, parseDuration } from '../config/duration';
 import type { OutboundEncoder } from '../serialize/outbound';
 import type { HandlerService } from '../handler/handler-service';
 import { asPitayaError, PitayaError } from '../errors/pitaya-error';
@@ -23,7 +23,7 @@ function requestTimeout(request: RpcRequest): number | undefined {
   return typeof raw === 'string' || typeof raw === 'number' ? parseDuration(raw) : undefined;
 }
 
-/** How long a session pushed by a forward without a deadline is kept for the ones behind it. */
+/** The deadline of a forward that came without one (its session's next forwards wait for it). */
 const DEFAULT_TIMEOUT_MS = 60_000;
 
 /** A frontend's session, among all the frontends'. */
@@ -59,14 +59,24 @@ export class ClusterRequestHandler implements RpcHandler {
   }
 
   handle(request: RpcRequest): Promise<RpcResponse> {
-    if (request.type !== RpcType.Sys || !request.session) return this.handleNow(request);
-    return this.turns.run(sessionKey(request), () => this.handleNow(request));
+    if (request.type !== RpcType.Sys || !request.session) return this.handleNow(request, undefined);
+    // the caller's clock runs from now, not from the forward's turn
+    const arrived = performance.now();
+    return this.turns.run(sessionKey(request), () => this.handleNow(request, arrived));
   }
 
-  private async handleNow(request: RpcRequest): Promise<RpcResponse> {
+  /** `arrived`: a forward that waited for its session's turn since then. */
+  private async handleNow(request: RpcRequest, arrived: number | undefined): Promise<RpcResponse> {
     const span = this.tracing ? this.deps.tracer.rpcReceived(request) : undefined;
     try {
-      const timeoutMs = requestTimeout(request);
+      // a forward without a deadline still gets one: the session's next forwards wait for it
+      let timeoutMs = requestTimeout(request) ?? (arrived === undefined ? undefined : DEFAULT_TIMEOUT_MS);
+      if (timeoutMs !== undefined && arrived !== undefined) {
+        // whole ms: the caller's timer, started first, fires first (and an unqueued forward's is the same)
+        timeoutMs -= Math.floor(performance.now() - arrived);
+        // its caller has given up: run, it would overlap what the caller does next
+        if (timeoutMs <= 0) throw this.late(request);
+      }
       // the calls the handler makes with the request's metadata get less time than the caller waits
       if (timeoutMs) markDeadline(request.metadata, timeoutMs);
       const work = span ? this.deps.tracer.activate(span, () => this.run(request)) : this.run(request);
@@ -89,10 +99,18 @@ export class ClusterRequestHandler implements RpcHandler {
 
   /** Past the caller's `reqTimeout`, nobody waits for the answer: stop waiting here too. */
   private withDeadline(work: Promise<Uint8Array>, request: RpcRequest, timeoutMs: number): Promise<Uint8Array> {
+    return within(
+      timeoutMs,
+      () => this.late(request),
+      (resolve, reject) => void work.then(resolve, reject),
+    );
+  }
+
+  private late(request: RpcRequest): PitayaError {
     const { route } = request.msg;
-    const late = () =>
-      PitayaError.timeout(`${route} did not finish within ${String(request.metadata.reqTimeout)}`, { route });
-    return within(timeoutMs, late, (resolve, reject) => void work.then(resolve, reject));
+    const raw = request.metadata.reqTimeout;
+    const deadline = typeof raw === 'string' ? raw : formatDuration(requestTimeout(request) ?? DEFAULT_TIMEOUT_MS);
+    return PitayaError.timeout(`${route} did not finish within ${deadline}`, { route });
   }
 
   private async sys(request: RpcRequest): Promise<Uint8Array> {
