@@ -18,18 +18,24 @@ function gatedJob(log: string[], name: string): { job: () => Promise<void>; gate
 
 const flush = () => new Promise((resolve) => setImmediate(resolve));
 
+/** Gated jobs of one session, dispatched in the order named; their gates, in that order. */
+function dispatchGated(dispatcher: Dispatcher, log: string[], sessionId: number, ...names: string[]) {
+  return names.map((name) => {
+    const gated = gatedJob(log, name);
+    dispatcher.dispatch(sessionId, gated.job);
+    return gated.gate;
+  });
+}
+
 describe('OrderedDispatcher', () => {
   it("runs one session's jobs in arrival order, each after the previous one finished", async () => {
     const dispatcher = new OrderedDispatcher(10);
     const log: string[] = [];
-    const first = gatedJob(log, 'a1');
-    const second = gatedJob(log, 'a2');
-    dispatcher.dispatch(1, first.job);
-    dispatcher.dispatch(1, second.job);
-    second.gate.resolve(); // the later job is ready first: it still waits its turn
+    const [first, second] = dispatchGated(dispatcher, log, 1, 'a1', 'a2');
+    second!.resolve(); // the later job is ready first: it still waits its turn
     await flush();
     expect(log).toEqual(['a1:start']);
-    first.gate.resolve();
+    first!.resolve();
     await dispatcher.idle();
     expect(log).toEqual(['a1:start', 'a1:end', 'a2:start', 'a2:end']);
   });
@@ -143,22 +149,17 @@ describe('OrderedDispatcher.pass', () => {
   it("starts the session's next job in its slot while the one that passed still runs", async () => {
     const dispatcher = new OrderedDispatcher(10, 10);
     const log: string[] = [];
-    const first = gatedJob(log, 'a1');
-    const second = gatedJob(log, 'a2');
-    const third = gatedJob(log, 'a3');
-    dispatcher.dispatch(1, first.job);
-    dispatcher.dispatch(1, second.job);
-    dispatcher.dispatch(1, third.job);
+    const [first, second, third] = dispatchGated(dispatcher, log, 1, 'a1', 'a2', 'a3');
     expect(log).toEqual(['a1:start']);
     dispatcher.pass(1);
     expect(log).toEqual(['a1:start', 'a2:start']);
     expect([dispatcher.running, dispatcher.runningJobs]).toEqual([1, 2]);
     // the second ends before the first: the third starts behind it, the first still runs
-    second.gate.resolve();
+    second!.resolve();
     await flush();
     expect(log).toEqual(['a1:start', 'a2:start', 'a2:end', 'a3:start']);
-    first.gate.resolve();
-    third.gate.resolve();
+    first!.resolve();
+    third!.resolve();
     await dispatcher.idle();
     expect(dispatcher.running).toBe(0);
     // a session with nothing running has no turn to pass
@@ -169,39 +170,33 @@ describe('OrderedDispatcher.pass', () => {
   it('runs at most ridesPerSlot jobs of a session in its slot, then it waits its turn behind the others', async () => {
     const dispatcher = new OrderedDispatcher(1, 2);
     const log: string[] = [];
-    const [a1, a2, a3, b1] = ['a1', 'a2', 'a3', 'b1'].map((name) => gatedJob(log, name));
-    dispatcher.dispatch(1, a1!.job);
-    dispatcher.dispatch(1, a2!.job);
-    dispatcher.dispatch(1, a3!.job);
-    dispatcher.dispatch(2, b1!.job);
+    const [a1, a2, a3] = dispatchGated(dispatcher, log, 1, 'a1', 'a2', 'a3');
+    const [b1] = dispatchGated(dispatcher, log, 2, 'b1');
     dispatcher.pass(1);
     dispatcher.pass(1);
     expect(log).toEqual(['a1:start', 'a2:start']);
-    a1!.gate.resolve();
-    a2!.gate.resolve();
+    a1!.resolve();
+    a2!.resolve();
     await flush();
     // the slot went to the session that waited for it
     expect(log).toEqual(['a1:start', 'a2:start', 'a1:end', 'a2:end', 'b1:start']);
-    b1!.gate.resolve();
+    b1!.resolve();
     await flush();
     expect(log.slice(-2)).toEqual(['b1:end', 'a3:start']);
-    a3!.gate.resolve();
+    a3!.resolve();
     await dispatcher.idle();
   });
 
   it('with one job per slot, a pass lets nothing start before the job ends', async () => {
     const dispatcher = new OrderedDispatcher(10);
     const log: string[] = [];
-    const first = gatedJob(log, 'a1');
-    const second = gatedJob(log, 'a2');
-    dispatcher.dispatch(1, first.job);
-    dispatcher.dispatch(1, second.job);
+    const [first, second] = dispatchGated(dispatcher, log, 1, 'a1', 'a2');
     dispatcher.pass(1);
     expect(log).toEqual(['a1:start']);
-    first.gate.resolve();
+    first!.resolve();
     await flush();
     expect(log).toEqual(['a1:start', 'a1:end', 'a2:start']);
-    second.gate.resolve();
+    second!.resolve();
     await dispatcher.idle();
   });
 

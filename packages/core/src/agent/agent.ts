@@ -79,13 +79,13 @@ function flushAll(): void {
   for (const agent of agents) agent.flushAnswered();
 }
 
+/** Never pushed to: an agent makes its own queue when a packet has to wait. */
+const NOTHING_QUEUED: Uint8Array[] = [];
+
 /**
  * One client connection on a frontend (Pitaya's agent): handshake, heartbeat bookkeeping, the
  * bounded send queue, dispatch of messages, and the session's link to its client.
  */
-/** Never pushed to: an agent makes its own queue when a packet has to wait. */
-const NOTHING_QUEUED: Uint8Array[] = [];
-
 export class Agent implements SessionLink, MessageSender, ConnectionHandlers {
   readonly session: FrontendSession;
   state: State = 'handshake';

@@ -74,12 +74,13 @@ export class ClusterRequestHandler implements RpcHandler {
       if (timeoutMs !== undefined && arrived !== undefined) {
         // whole ms: the caller's timer, started first, fires first (and an unqueued forward's is the same)
         timeoutMs -= Math.floor(performance.now() - arrived);
-        // its caller has given up: run, it would overlap what the caller does next
+        // its caller has given up: run now, it would overlap what the caller does next
         if (timeoutMs <= 0) throw this.late(request);
       }
       // the calls the handler makes with the request's metadata get less time than the caller waits
       if (timeoutMs) markDeadline(request.metadata, timeoutMs);
-      const work = span ? this.deps.tracer.activate(span, () => this.run(request)) : this.run(request);
+      const run = () => this.run(request, timeoutMs);
+      const work = span ? this.deps.tracer.activate(span, run) : run();
       const data = timeoutMs ? await this.withDeadline(work, request, timeoutMs) : await work;
       span?.end();
       return { data };
@@ -93,8 +94,9 @@ export class ClusterRequestHandler implements RpcHandler {
     }
   }
 
-  private run(request: RpcRequest): Promise<Uint8Array> {
-    return request.type === RpcType.Sys ? this.sys(request) : this.user(request);
+  /** `timeoutMs`: what is left of the caller's deadline. */
+  private run(request: RpcRequest, timeoutMs: number | undefined): Promise<Uint8Array> {
+    return request.type === RpcType.Sys ? this.sys(request, timeoutMs) : this.user(request);
   }
 
   /** Past the caller's `reqTimeout`, nobody waits for the answer: stop waiting here too. */
@@ -113,10 +115,10 @@ export class ClusterRequestHandler implements RpcHandler {
     return PitayaError.timeout(`${route} did not finish within ${deadline}`, { route });
   }
 
-  private async sys(request: RpcRequest): Promise<Uint8Array> {
+  private async sys(request: RpcRequest, timeoutMs: number | undefined): Promise<Uint8Array> {
     const route = this.deps.routes.parse(request.msg.route);
     const notify = request.msg.type === RpcMsgType.Notify;
-    const session = this.backendSession(request);
+    const session = this.backendSession(request, timeoutMs);
     const data = await this.deps.handlers.handle(
       route,
       notify ? 'notify' : 'request',
@@ -131,17 +133,17 @@ export class ClusterRequestHandler implements RpcHandler {
    * The session a forwarded message is handled with. A forward sent while earlier ones were on
    * their way gets what those pushed to its frontend since its snapshot was taken.
    */
-  private backendSession(request: RpcRequest): BackendSession {
+  private backendSession(request: RpcRequest, timeoutMs: number | undefined): BackendSession {
     const place = takeForwardPlace(request.metadata);
     if (place === undefined)
       return BackendSession.fromSnapshot(request.session, request.frontendId, this.deps.sessionOps);
     const key = sessionKey(request);
-    const timeoutMs = requestTimeout(request) ?? DEFAULT_TIMEOUT_MS;
     return BackendSession.fromSnapshot(
       this.pushed.snapshotFor(key, place, request.session),
       request.frontendId,
       this.deps.sessionOps,
-      this.pushed.recorder(key, place.seq, timeoutMs),
+      // kept while the forwards behind it may come: until its caller's deadline
+      this.pushed.recorder(key, place.seq, timeoutMs ?? DEFAULT_TIMEOUT_MS),
     );
   }
 

@@ -32,9 +32,12 @@ export class SessionForwards {
     if (at >= 0) this.unanswered.splice(at, 1);
     if (this.unanswered.length === 0) this.target = undefined;
     if (this.waiters.length === 0) return;
-    const still = this.waiters.filter((waiter) => waiter.limit < this.unanswered.length);
-    for (const waiter of this.waiters) if (waiter.limit >= this.unanswered.length) waiter.resolve();
-    this.waiters = still;
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const waiter of waiters) {
+      if (waiter.limit >= this.unanswered.length) waiter.resolve();
+      else this.waiters.push(waiter);
+    }
   }
 
   /** Resolves once at most `limit` are unanswered (0: all answered). */
