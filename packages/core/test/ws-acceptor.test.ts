@@ -2,6 +2,17 @@ import 'reflect-metadata';
 import { once } from 'node:events';
 import * as net from 'node:net';
 import WebSocket from 'ws';
+import {
+  decodeMessage,
+  decodePackets,
+  encodeDataPacket,
+  encodeHandshakeRequest,
+  encodePacket,
+  handshakeAckPacket,
+  MessageType,
+  PacketType,
+  type Packet,
+} from '@pitaya-ts/protocol';
 import { Handler, WsAcceptor, type PitayaApp } from '@pitaya-ts/core';
 import { ControlClient, Harness, urlOf, waitFor } from './helpers';
 
@@ -126,6 +137,88 @@ describe('WebSocket acceptor', () => {
     ws.send('hello');
     const [code] = (await once(ws, 'close')) as [number];
     expect(code).toBe(1003);
+  });
+
+  it('reads packets as one stream across frames: a packet split over messages and fragments, several in one frame', async () => {
+    const { app } = await start();
+    const ws = new WebSocket(urlOf(app));
+    const packets: Packet[] = [];
+    ws.on('message', (data: Buffer) => packets.push(...decodePackets(data)));
+    await once(ws, 'open');
+    const stream = Buffer.concat([
+      encodePacket(
+        PacketType.Handshake,
+        encodeHandshakeRequest({ sys: { platform: 'node', libVersion: '1' }, user: {} }),
+      ),
+      handshakeAckPacket(),
+      encodeDataPacket({
+        type: MessageType.Request,
+        id: 7,
+        route: 'game.ping.ping',
+        body: Buffer.from('{}'),
+        error: false,
+      }),
+    ]);
+    const [a, b, c] = [stream.length - 20, stream.length - 8, stream.length];
+    ws.send(stream.subarray(0, a)); // the handshake, the ack and the request's head
+    ws.send(stream.subarray(a, b), { fin: false }); // the rest in one message of two fragments
+    ws.send(stream.subarray(b, c), { fin: true });
+    await waitFor(() => packets.some((packet) => packet.type === PacketType.Data), 5000, 'the response');
+    const response = decodeMessage(packets.find((packet) => packet.type === PacketType.Data)!.body);
+    expect([response.type, response.id, Buffer.from(response.body).toString()]).toEqual([
+      MessageType.Response,
+      7,
+      '"pong"',
+    ]);
+    ws.close();
+  });
+
+  it('answers a ping with a pong carrying its payload', async () => {
+    const { app } = await start();
+    const ws = new WebSocket(urlOf(app));
+    await once(ws, 'open');
+    ws.ping('are you there');
+    const [payload] = (await once(ws, 'pong')) as [Buffer];
+    expect(payload.toString()).toBe('are you there');
+    ws.close();
+  });
+
+  it("answers a client's close frame with its code and reason, and the session ends", async () => {
+    const { app } = await start();
+    const ws = new WebSocket(urlOf(app), ['pitaya-json', 'another']);
+    await once(ws, 'open');
+    await waitFor(() => app.sessions.count === 2, 5000, 'its session'); // and the control client's
+    // the first subprotocol offered is accepted: browsers fail a connection whose offer goes unanswered
+    expect(ws.protocol).toBe('pitaya-json');
+    ws.close(4001, 'bye now');
+    const [code, reason] = (await once(ws, 'close')) as [number, Buffer];
+    expect([code, reason.toString()]).toEqual([4001, 'bye now']);
+    await waitFor(() => app.sessions.count === 1, 5000, 'its session to end');
+  });
+
+  it('fails a connection whose frames break RFC 6455 with close code 1002, serving the others', async () => {
+    const { app, control } = await start();
+    const peer = await Peer.open(app);
+    peer.socket.write(upgradeHead());
+    await waitFor(() => peer.received.includes('\r\n\r\n'), 5000, 'the upgrade');
+    expect(peer.received).toMatch(/^HTTP\/1\.1 101 /);
+    peer.socket.write(Buffer.from([0x82, 0x01, 0x00])); // a frame from a client must be masked
+    await waitFor(() => peer.isClosed, 5000, 'the connection to fail');
+    const frames = Buffer.from(peer.received.slice(peer.received.indexOf('\r\n\r\n') + 4), 'latin1');
+    expect([...frames.subarray(0, 4)]).toEqual([0x88, 0x02, 0x03, 0xea]); // close, 1002
+    await control.expectServed();
+  });
+
+  it('refuses an upgrade request with a bad key or version with 400, saying which versions it speaks', async () => {
+    const { app } = await start();
+    const version = await Peer.open(app);
+    version.socket.write(upgradeHead().replace('Version: 13', 'Version: 12'));
+    await waitFor(() => version.isClosed, 5000, 'the refusal');
+    expect(version.received).toMatch(/^HTTP\/1\.1 400 [^]*Sec-WebSocket-Version: 13, 8\r\n/);
+    const key = await Peer.open(app);
+    key.socket.write(upgradeHead().replace('cGl0YXlhLXRzIHRlc3QhIQ==', 'short'));
+    await waitFor(() => key.isClosed, 5000, 'the refusal');
+    expect(key.received).toMatch(/^HTTP\/1\.1 400 [^]*Sec-WebSocket-Key/);
   });
 
   it('makes start() fail when its port is taken', async () => {

@@ -132,7 +132,7 @@ export class Agent implements SessionLink, MessageSender, ConnectionHandlers {
   }
 
   /** ConnectionHandlers: bad framing from the client. */
-  onProtocolError(error: ProtocolError): void {
+  onProtocolError(error: Error): void {
     this.protocolError(error.message);
   }
 

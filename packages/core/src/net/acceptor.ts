@@ -1,4 +1,4 @@
-import type { Packet, ProtocolError } from '@pitaya-ts/protocol';
+import type { Packet } from '@pitaya-ts/protocol';
 
 /**
  * What a connection reports to its owner: the agent itself, whose methods these are (call them on
@@ -6,8 +6,8 @@ import type { Packet, ProtocolError } from '@pitaya-ts/protocol';
  */
 export interface ConnectionHandlers {
   onPacket(packet: Packet): void;
-  /** Bad framing from the client: the connection must be closed. */
-  onProtocolError(error: ProtocolError): void;
+  /** Bad framing from the client (a ProtocolError, or the transport's own): the connection must be closed. */
+  onProtocolError(error: Error): void;
   /** A packet dropped before reaching the agent (rate limiting). */
   onDropped?(reason: 'ratelimit'): void;
   /** The socket can take more writes. */

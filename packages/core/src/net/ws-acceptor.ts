@@ -2,13 +2,14 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import type { Socket } from 'node:net';
 import { PacketStreamDecoder, ProtocolError } from '@pitaya-ts/protocol';
-import { WebSocketServer, type WebSocket } from 'ws';
 import { AcceptDeadlines } from './accept-deadline';
 import type { Acceptor, AcceptorSettings, ConnectionHandlers, PlayerConnection } from './acceptor';
 import { addressOf, listen, readTls, type TlsFiles } from './listen';
 import { EventOwners, ignoreEvent } from './event-owner';
 import { PendingWrites } from './pending-writes';
 import { WriteCoalescer, type HeldWrites } from './write-coalescer';
+import { CloseCode, WsFrameError, WsFrameReader, type WsFrameHandlers } from './ws-frame-reader';
+import { acceptUpgrade } from './ws-handshake';
 
 export interface WsAcceptorOptions {
   /** Every interface (0.0.0.0) by default, as Pitaya; 127.0.0.1 keeps it to this machine. */
@@ -22,74 +23,106 @@ export interface WsAcceptorOptions {
   http?: (request: http.IncomingMessage, response: http.ServerResponse) => void;
 }
 
-/** The header of a server's WebSocket frame: FIN, binary, not masked (RFC 6455 §5.2). */
+/** The header of a server's WebSocket frame: FIN and `opcode`, not masked (RFC 6455 §5.2). */
+function writeFrameHeader(target: Buffer, offset: number, length: number, opcode = OPCODE_BINARY): number {
+  target[offset] = 0x80 | opcode;
+  if (length < 126) {
+    target[offset + 1] = length;
+    return offset + 2;
+  }
+  if (length < 0x10000) {
+    target[offset + 1] = 126;
+    target.writeUInt16BE(length, offset + 2);
+    return offset + 4;
+  }
+  target[offset + 1] = 127;
+  target.writeUInt32BE(Math.floor(length / 2 ** 32), offset + 2);
+  target.writeUInt32BE(length >>> 0, offset + 6);
+  return offset + 10;
+}
+
+const OPCODE_BINARY = 0x2;
+const OPCODE_CLOSE = 0x8;
+const OPCODE_PONG = 0xa;
+
+/** Packets leave in binary frames. */
 const wsFraming = {
   size: (length: number): number => (length < 126 ? 2 : length < 0x10000 ? 4 : 10),
-  write(target: Buffer, offset: number, length: number): number {
-    target[offset] = 0x82;
-    if (length < 126) {
-      target[offset + 1] = length;
-      return offset + 2;
-    }
-    if (length < 0x10000) {
-      target[offset + 1] = 126;
-      target.writeUInt16BE(length, offset + 2);
-      return offset + 4;
-    }
-    target[offset + 1] = 127;
-    target.writeUInt32BE(Math.floor(length / 2 ** 32), offset + 2);
-    target.writeUInt32BE(length >>> 0, offset + 6);
-    return offset + 10;
-  },
+  write: (target: Buffer, offset: number, length: number): number => writeFrameHeader(target, offset, length),
 };
 
-/** A client connection over WebSocket: one packet per binary frame out, frames read as a stream in. */
-export class WebSocketConnection implements PlayerConnection, HeldWrites {
+/** A control frame (a close or a pong): its payload is 125 bytes at most. */
+function controlFrame(opcode: number, payload: Uint8Array): Buffer {
+  const frame = Buffer.allocUnsafe(2 + payload.length);
+  frame.set(payload, writeFrameHeader(frame, 0, payload.length, opcode));
+  return frame;
+}
+
+/** A close frame's payload: the code, and the peer's reason when it is echoed. */
+function closePayload(code: number, reason: Uint8Array = Buffer.alloc(0)): Buffer {
+  if (code === CloseCode.NoCode) return Buffer.alloc(0); // the peer gave none: none is echoed
+  const payload = Buffer.allocUnsafe(2 + reason.length);
+  payload.writeUInt16BE(code, 0);
+  payload.set(reason, 2);
+  return payload;
+}
+
+/**
+ * A client connection over WebSocket, on the socket the upgrade left: one packet per binary frame
+ * out, frames read as a stream in (Pitaya reads them so: a packet may span frames or share one).
+ * Frames are read and written here rather than by the `ws` package: its receiver (a Writable
+ * stream and two events per message) and its sender cost more per request than the framing.
+ */
+export class WebSocketConnection implements PlayerConnection, HeldWrites, WsFrameHandlers {
   readonly remoteAddress: string;
   private handlers: ConnectionHandlers | undefined;
-  // Pitaya reads WebSocket frames as one stream, so a packet may span frames or share one
   private readonly decoder: PacketStreamDecoder;
-  private readonly socket: Socket;
+  private readonly frames: WsFrameReader;
   private readonly pending: PendingWrites;
+  /** The client sent something that is not packets: what follows is ignored. */
   private failed = false;
+  /** The close handshake has begun (either side): no more data frames go out. */
   private closing = false;
-  private closeCode = 1000;
+  private closeSent = false;
+  private closeCode: number = CloseCode.Normal;
 
   constructor(
-    private readonly ws: WebSocket,
-    request: http.IncomingMessage,
+    private readonly socket: Socket,
     private readonly coalescer: WriteCoalescer,
     maxPacketSize: number,
   ) {
-    this.socket = request.socket;
-    // the frames ws.send would write (perMessageDeflate is off), but a read's answers in one
-    // buffer and one write: ws's framing costs more than the copy
-    this.pending = new PendingWrites(this.socket, wsFraming);
-    this.remoteAddress = `${request.socket.remoteAddress}:${request.socket.remotePort}`;
+    this.pending = new PendingWrites(socket, wsFraming);
+    this.remoteAddress = `${socket.remoteAddress}:${socket.remotePort}`;
     this.decoder = new PacketStreamDecoder({ maxPacketSize });
-    this.socket.setNoDelay(true);
-    // listeners shared by every connection (event-owner.ts): unbound on purpose, `this` is the emitter
+    this.frames = new WsFrameReader(this);
+    socket.setNoDelay(true);
+    // listeners shared by every connection (event-owner.ts): unbound on purpose, `this` is the socket
     /* eslint-disable @typescript-eslint/unbound-method -- shared listeners read their connection from `this` */
-    WebSocketConnection.owners.own(ws, this);
-    WebSocketConnection.owners.own(this.socket, this);
-    ws.on('message', WebSocketConnection.onMessage);
-    this.socket.on('drain', WebSocketConnection.onSocketDrain);
-    ws.on('error', ignoreEvent); // 'close' follows
-    ws.on('close', WebSocketConnection.onClose);
+    WebSocketConnection.owners.own(socket, this);
+    socket.on('data', WebSocketConnection.onSocketData);
+    socket.on('drain', WebSocketConnection.onSocketDrain);
+    socket.on('end', WebSocketConnection.onSocketEnd);
+    socket.on('error', ignoreEvent); // 'close' follows
+    socket.on('close', WebSocketConnection.onSocketClose);
     /* eslint-enable @typescript-eslint/unbound-method */
   }
 
   private static readonly owners = new EventOwners<WebSocketConnection>();
 
-  private static readonly onMessage = function (this: object, data: Buffer, isBinary: boolean): void {
-    WebSocketConnection.owners.of(this)?.onFrame(data, isBinary);
+  private static readonly onSocketData = function (this: object, chunk: Buffer): void {
+    WebSocketConnection.owners.of(this)?.onSocketData(chunk);
   };
 
   private static readonly onSocketDrain = function (this: object): void {
     WebSocketConnection.owners.of(this)?.handlers?.onDrain();
   };
 
-  private static readonly onClose = function (this: object): void {
+  /** The client half-closed without a close frame: the server's half closes too. */
+  private static readonly onSocketEnd = function (this: Socket): void {
+    this.end();
+  };
+
+  private static readonly onSocketClose = function (this: object): void {
     WebSocketConnection.owners.of(this)?.handlers?.onClose();
   };
 
@@ -97,15 +130,25 @@ export class WebSocketConnection implements PlayerConnection, HeldWrites {
     this.handlers = handlers;
   }
 
-  private onFrame(data: Buffer, isBinary: boolean): void {
+  private onSocketData(chunk: Buffer): void {
+    try {
+      this.frames.push(chunk);
+    } catch (err) {
+      // frames that break the protocol cannot be read further: the connection fails (RFC 6455 §7.1.7)
+      if (!(err instanceof WsFrameError)) throw err;
+      this.closeCode = err.code;
+      this.failed = true;
+      this.handlers?.onProtocolError(err);
+      this.close();
+    }
+  }
+
+  /** WsFrameHandlers: packet bytes. */
+  onBinary(bytes: Buffer): void {
     if (this.failed || this.closing) return;
     let packets;
     try {
-      if (!isBinary) {
-        this.closeCode = 1003; // unsupported data
-        throw new ProtocolError('ERR_PACKET_TYPE', 'text frame: packets travel in binary frames');
-      }
-      packets = this.decoder.push(data);
+      packets = this.decoder.push(bytes);
     } catch (err) {
       // ignore what follows, but keep reading: the close handshake needs the client's close frame
       this.failed = true;
@@ -115,39 +158,71 @@ export class WebSocketConnection implements PlayerConnection, HeldWrites {
     for (const packet of packets) this.handlers?.onPacket(packet);
   }
 
+  /** WsFrameHandlers: packets travel in binary frames only. */
+  onText(): void {
+    if (this.failed || this.closing) return;
+    this.failed = true;
+    this.closeCode = CloseCode.UnsupportedData;
+    this.handlers?.onProtocolError(new ProtocolError('ERR_PACKET_TYPE', 'text frame: packets travel in binary frames'));
+  }
+
+  /** WsFrameHandlers */
+  onPing(payload: Buffer): void {
+    if (!this.closeSent) this.socket.write(controlFrame(OPCODE_PONG, payload));
+  }
+
+  /** WsFrameHandlers: the client closes; the server's close frame answers it, then the socket ends. */
+  onClose(code: number, reason: Buffer): void {
+    if (!this.closeSent) {
+      this.closing = true;
+      this.flushHeld();
+      this.sendClose(code, reason);
+    }
+    this.socket.end();
+  }
+
   get needsDrain(): boolean {
     return this.socket.writableNeedDrain || this.pending.full;
   }
 
   write(packet: Uint8Array): void {
-    if (this.ws.readyState !== this.ws.OPEN) return;
+    if (this.closing || this.socket.destroyed) return;
     if (this.pending.add(packet)) this.coalescer.hold(this);
   }
 
   flush(): void {
-    // after ws's close frame (the client closed), data frames would break the protocol
-    if (this.ws.readyState !== this.ws.OPEN) return this.pending.discard();
+    if (this.closeSent) return this.pending.discard(); // data frames after a close frame break the protocol
+    this.flushHeld();
+  }
+
+  private flushHeld(): void {
     if (this.pending.flush()) this.handlers?.onDrain();
   }
 
   pause(): void {
-    this.ws.pause();
+    this.socket.pause();
   }
 
   resume(): void {
-    this.ws.resume();
+    this.socket.resume();
   }
 
   close(): void {
-    if (this.closing) return;
+    if (this.closeSent || this.socket.destroyed) return;
     this.closing = true;
-    this.flush();
-    // the close frame follows what was written; the frames the client sent meanwhile are read up
-    // to its close frame and ignored, so the close handshake completes
-    this.ws.close(this.closeCode);
-    this.ws.resume();
+    this.flushHeld();
+    this.sendClose(this.closeCode);
+    // the client's close frame ends the socket; frames that cannot be read will not bring one
+    if (this.frames.unreadable) this.socket.end();
+    // the frames the client sends meanwhile are read up to its close frame and ignored
+    this.socket.resume();
     // a peer that never answers the close frame is cut off
-    setTimeout(() => this.ws.terminate(), 1000).unref();
+    setTimeout(() => this.socket.destroy(), 1000).unref();
+  }
+
+  private sendClose(code: number, reason?: Uint8Array): void {
+    this.closeSent = true;
+    if (this.socket.writable) this.socket.write(controlFrame(OPCODE_CLOSE, closePayload(code, reason)));
   }
 }
 
@@ -159,7 +234,6 @@ function upgradeRequired(_request: http.IncomingMessage, response: http.ServerRe
 export class WsAcceptor implements Acceptor {
   readonly protocol = 'ws';
   private server: http.Server | undefined;
-  private wss: WebSocketServer | undefined;
   private readonly coalescer = new WriteCoalescer();
 
   constructor(private readonly options: WsAcceptorOptions) {}
@@ -175,22 +249,13 @@ export class WsAcceptor implements Acceptor {
     this.server = server;
     const deadlines = new AcceptDeadlines(handshakeTimeoutMs);
     server.on('connection', deadlines.accepted);
-    // a frame cannot be larger than the largest packet. Not given the server: ws would re-emit its
-    // errors, and a port in use would crash the process instead of failing listen()
-    // not tracking its clients: the connection manager has them, and ws's set and close listener per client add up
-    const wss = new WebSocketServer({
-      noServer: true,
-      maxPayload: maxPacketSize,
-      perMessageDeflate: false,
-      clientTracking: false,
+    server.on('upgrade', (request: http.IncomingMessage, socket: Socket, head: Buffer) => {
+      if (!acceptUpgrade(request, socket)) return;
+      deadlines.met(socket);
+      onConnection(new WebSocketConnection(socket, this.coalescer, maxPacketSize));
+      // frames the client sent right behind its request, read with it
+      if (head.length > 0) socket.unshift(head);
     });
-    this.wss = wss;
-    server.on('upgrade', (request: http.IncomingMessage, socket: Socket, head: Buffer) =>
-      wss.handleUpgrade(request, socket, head, (ws) => {
-        deadlines.met(socket);
-        onConnection(new WebSocketConnection(ws, request, this.coalescer, maxPacketSize));
-      }),
-    );
     const answer = this.options.http ?? upgradeRequired;
     server.on('request', (request: http.IncomingMessage, response: http.ServerResponse) => {
       try {
@@ -208,7 +273,6 @@ export class WsAcceptor implements Acceptor {
     if (!server?.listening) return;
     // stop accepting; open WebSockets are closed by the server's shutdown
     server.close();
-    this.wss?.close();
   }
 
   address(): { host: string; port: number } | undefined {
