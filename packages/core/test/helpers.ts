@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import * as net from 'node:net';
 import { Writable } from 'node:stream';
 import pino from 'pino';
+import WebSocket from 'ws';
 import { connect, type ClientOptions, type PitayaClient } from '@pitaya-ts/client';
 import {
   decodeHandshakeResponse,
@@ -252,4 +253,20 @@ export class RawClient {
   data(): Packet[] {
     return this.packets.filter((p) => p.type === PacketType.Data);
   }
+}
+
+interface FrameOptions {
+  fin: boolean;
+  opcode: number;
+  mask: boolean;
+  readOnly: boolean;
+  rsv1: boolean;
+}
+/** The `ws` package's frame encoder, which its clients send with (its type declarations leave it out). */
+const { Sender } = WebSocket as unknown as { Sender: { frame(data: Buffer, options: FrameOptions): Buffer[] } };
+
+/** A client's WebSocket frame as the `ws` package writes it: masked, with a random key each time. */
+export function clientFrame(payload: Uint8Array | string, opcode = 0x2, fin = true): Buffer {
+  const data = Buffer.from(payload);
+  return Buffer.concat(Sender.frame(data, { fin, opcode, mask: true, readOnly: true, rsv1: false }));
 }

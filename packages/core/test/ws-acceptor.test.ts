@@ -14,7 +14,7 @@ import {
   type Packet,
 } from '@pitaya-ts/protocol';
 import { Handler, WsAcceptor, type PitayaApp } from '@pitaya-ts/core';
-import { ControlClient, Harness, urlOf, waitFor } from './helpers';
+import { clientFrame, ControlClient, Harness, urlOf, waitFor } from './helpers';
 
 @Handler()
 class PingHandler {
@@ -207,6 +207,23 @@ describe('WebSocket acceptor', () => {
     const frames = Buffer.from(peer.received.slice(peer.received.indexOf('\r\n\r\n') + 4), 'latin1');
     expect([...frames.subarray(0, 4)]).toEqual([0x88, 0x02, 0x03, 0xea]); // close, 1002
     await control.expectServed();
+  });
+
+  it('reads the frames a client sends right behind its upgrade request, and ends when the client does', async () => {
+    const { app } = await start();
+    const peer = await Peer.open(app);
+    const hello = encodePacket(
+      PacketType.Handshake,
+      encodeHandshakeRequest({ sys: { platform: 'node', libVersion: '1' }, user: {} }),
+    );
+    peer.socket.write(Buffer.concat([Buffer.from(upgradeHead(), 'latin1'), clientFrame(hello)]));
+    // the handshake reply: a binary frame holding a handshake packet
+    await waitFor(() => peer.received.includes('\x82'), 5000, 'the handshake reply');
+    const frames = Buffer.from(peer.received.slice(peer.received.indexOf('\r\n\r\n') + 4), 'latin1');
+    expect([frames[0], frames[2]]).toEqual([0x82, PacketType.Handshake]);
+    await waitFor(() => app.sessions.count === 2, 5000, 'its session');
+    peer.socket.end(); // no close frame: the server's half closes too, and the session ends
+    await waitFor(() => peer.isClosed && app.sessions.count === 1, 5000, 'the close');
   });
 
   it('refuses an upgrade request with a bad key or version with 400, saying which versions it speaks', async () => {

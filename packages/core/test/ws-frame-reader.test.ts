@@ -1,16 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import WebSocket from 'ws';
 import { WsFrameError, WsFrameReader, type WsFrameHandlers } from '../src/net/ws-frame-reader';
-
-interface FrameOptions {
-  fin: boolean;
-  opcode: number;
-  mask: boolean;
-  readOnly: boolean;
-  rsv1: boolean;
-}
-/** The `ws` package's frame encoder, which its clients send with (its type declarations leave it out). */
-const { Sender } = WebSocket as unknown as { Sender: { frame(data: Buffer, options: FrameOptions): Buffer[] } };
+import { clientFrame as frame } from './helpers';
 
 /** What the reader reported, in order. */
 class Heard implements WsFrameHandlers {
@@ -40,12 +30,6 @@ class Heard implements WsFrameHandlers {
 }
 
 const OPCODE = { continuation: 0, text: 1, binary: 2, close: 8, ping: 9, pong: 10 } as const;
-
-/** A client's frame as the `ws` package masks it (a random key each time), not as the reader reads it. */
-function frame(payload: Buffer | string, opcode: number = OPCODE.binary, fin = true): Buffer {
-  const data = Buffer.from(payload);
-  return Buffer.concat(Sender.frame(data, { fin, opcode, mask: true, readOnly: true, rsv1: false }));
-}
 
 /** A frame written byte by byte, to break the rules: a 4-byte zero mask unless `masked` is false. */
 function rawFrame(first: number, length: number, payload = Buffer.alloc(0), masked = true, extended?: Buffer): Buffer {

@@ -117,9 +117,8 @@ export class WebSocketConnection implements PlayerConnection, HeldWrites, WsFram
     WebSocketConnection.owners.of(this)?.handlers?.onDrain();
   };
 
-  /** The client half-closed without a close frame: the server's half closes too. */
-  private static readonly onSocketEnd = function (this: Socket): void {
-    this.end();
+  private static readonly onSocketEnd = function (this: object): void {
+    WebSocketConnection.owners.of(this)?.onSocketEnd();
   };
 
   private static readonly onSocketClose = function (this: object): void {
@@ -141,6 +140,12 @@ export class WebSocketConnection implements PlayerConnection, HeldWrites, WsFram
       this.handlers?.onProtocolError(err);
       this.close();
     }
+  }
+
+  /** The client half-closed without a close frame: nothing more goes out, the server's half closes too. */
+  private onSocketEnd(): void {
+    this.closing = true;
+    this.socket.end();
   }
 
   /** WsFrameHandlers: packet bytes. */

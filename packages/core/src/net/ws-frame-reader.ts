@@ -62,8 +62,11 @@ const protocolError = (message: string) => new WsFrameError(CloseCode.ProtocolEr
  * Throws a WsFrameError for what the RFC says must fail the connection; after one it reads no more.
  */
 export class WsFrameReader {
-  /** A header split across reads, gathered (2 + 8 bytes of length + 4 of mask at most). */
-  private readonly header = Buffer.alloc(14);
+  /**
+   * A header split across reads, gathered (2 + 8 bytes of length + 4 of mask at most); made the
+   * first time one is, as idle connections are many.
+   */
+  private header: Buffer | undefined;
   private headerBytes = 0;
   /** Reading a frame's payload (else its header). */
   private inPayload = false;
@@ -116,13 +119,14 @@ export class WsFrameReader {
       }
     }
     // gathered: first the two bytes that tell the header's size, then the rest of it
-    const wanted = this.headerBytes < 2 ? 2 : headerSize(this.header[1]!);
+    const header = (this.header ??= Buffer.alloc(14));
+    const wanted = this.headerBytes < 2 ? 2 : headerSize(header[1]!);
     const taken = Math.min(wanted - this.headerBytes, available);
-    chunk.copy(this.header, this.headerBytes, at, at + taken);
+    chunk.copy(header, this.headerBytes, at, at + taken);
     this.headerBytes += taken;
-    if (this.headerBytes === wanted && (wanted > 2 || headerSize(this.header[1]!) === 2)) {
+    if (this.headerBytes === wanted && (wanted > 2 || headerSize(header[1]!) === 2)) {
       this.headerBytes = 0;
-      this.startFrame(this.header, 0);
+      this.startFrame(header, 0);
     }
     return at + taken;
   }
