@@ -25,7 +25,7 @@ const shapes = (name, fallback) =>
     const [conns, inflight] = counts.split('x').map(Number);
     return { mode, conns, inflight };
   });
-const ECHO_SHAPES = shapes('BENCH_FLOOR_SHAPES', 'ws:1x1,ws:100x10,ws:1000x1,tcp:100x10,tcp:1000x1');
+const ECHO_SHAPES = shapes('BENCH_FLOOR_SHAPES', 'ws:1x1,ws:100x10,ws:1000x1,tcp:1x1,tcp:100x10,tcp:1000x1');
 const FORWARD_SHAPES = shapes('BENCH_FORWARD_FLOOR_SHAPES', 'ws:1x1,ws:1x10,ws:10x10,ws:100x10,ws:1000x1,tcp:1000x1');
 // BENCH_BEFORE=<a checkout of another version, built>: section 8 measures its pitaya-ts server too,
 // as `before`, in place of pinus: a change's before and after in the same rounds

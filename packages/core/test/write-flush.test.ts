@@ -88,13 +88,20 @@ async function handshaken(log: CallLog): Promise<RawClient> {
 }
 
 describe('when answers are written out', () => {
-  it('flushes once every message of a read is answered, not after each answer', async () => {
+  it('sends the answers to the requests of one read in one socket write, at the end of the read', async () => {
     const log = new CallLog();
     const raw = await handshaken(log);
+    const writes = jest.spyOn(net.Socket.prototype, 'write');
     // three pipelined requests in one write: one read on the server
     raw.send(Buffer.concat([1, 2, 3].map((id) => request('game.echo.echo', id))));
     await waitFor(() => raw.data().length === 3, 'the three answers');
-    expect(log.calls).toEqual(['write', 'write', 'write', 'flush']);
+    const byServer = writes.mock.contexts.filter(
+      (socket) => (socket as net.Socket).remotePort === raw.socket.localPort,
+    );
+    writes.mockRestore();
+    expect(byServer.length).toBe(1);
+    // each answer, handled at once, asked for its flush: the connection held them to the read's end
+    expect(log.calls).toEqual(['write', 'flush', 'write', 'flush', 'write', 'flush']);
   });
 
   it('keeps a push and the answer of the same request together', async () => {
@@ -178,8 +185,8 @@ describe('WriteCoalescer', () => {
   it('flushes what it holds at the end of the turn', async () => {
     const coalescer = new WriteCoalescer();
     const flushed: string[] = [];
-    coalescer.hold({ flush: () => flushed.push('a') });
-    coalescer.hold({ flush: () => flushed.push('b') });
+    coalescer.hold({ flushHeld: () => flushed.push('a') });
+    coalescer.hold({ flushHeld: () => flushed.push('b') });
     expect(flushed).toEqual([]);
     await new Promise((resolve) => setImmediate(resolve));
     expect(flushed).toEqual(['a', 'b']);

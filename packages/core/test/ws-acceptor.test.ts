@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { once } from 'node:events';
+import { EventEmitter, once } from 'node:events';
+import type { IncomingMessage } from 'node:http';
 import * as net from 'node:net';
 import WebSocket from 'ws';
 import {
@@ -14,6 +15,7 @@ import {
   type Packet,
 } from '@pitaya-ts/protocol';
 import { Handler, WsAcceptor, type PitayaApp } from '@pitaya-ts/core';
+import { acceptUpgrade } from '../src/net/ws-handshake';
 import { clientFrame, ControlClient, Harness, urlOf, waitFor } from './helpers';
 
 @Handler()
@@ -224,6 +226,79 @@ describe('WebSocket acceptor', () => {
     await waitFor(() => app.sessions.count === 2, 5000, 'its session');
     peer.socket.end(); // no close frame: the server's half closes too, and the session ends
     await waitFor(() => peer.isClosed && app.sessions.count === 1, 5000, 'the close');
+  });
+
+  it('does not throw the error of a socket reset while its upgrade is refused', () => {
+    // the HTTP server stops listening for a socket's errors when it hands it over for the upgrade
+    const socket = Object.assign(new EventEmitter(), {
+      readable: true,
+      writable: true,
+      write: () => true,
+      end: () => undefined,
+      destroy: () => undefined,
+    });
+    const request = {
+      method: 'GET',
+      headers: { upgrade: 'websocket', 'sec-websocket-key': 'bad', 'sec-websocket-version': '13' },
+    };
+    expect(acceptUpgrade(request as unknown as IncomingMessage, socket as unknown as net.Socket)).toBe(false);
+    expect(() => socket.emit('error', new Error('read ECONNRESET'))).not.toThrow();
+  });
+
+  it('cuts a client that sends its close frame but never its FIN, and the session ends', async () => {
+    const { app } = await start();
+    const socket = net.connect({ port: app.acceptors[0]!.address()!.port, host: '127.0.0.1', allowHalfOpen: true });
+    socket.on('error', () => undefined);
+    const ended = once(socket, 'end');
+    let received = Buffer.alloc(0);
+    socket.on('data', (chunk: Buffer) => (received = Buffer.concat([received, chunk])));
+    socket.write(upgradeHead());
+    await waitFor(() => received.includes('\r\n\r\n'), 5000, 'the upgrade');
+    await waitFor(() => app.sessions.count === 2, 5000, 'its session');
+    socket.write(clientFrame(Buffer.from([0x03, 0xe8]), 0x8)); // close, 1000; the socket stays half open
+    await ended;
+    const frames = received.subarray(received.indexOf('\r\n\r\n') + 4);
+    expect([...frames]).toEqual([0x88, 0x02, 0x03, 0xe8]); // the close frame, echoed, then the server's FIN
+    // the client's FIN never comes: the server does not wait for it forever
+    await waitFor(() => app.sessions.count === 1, 10_000, 'its session to end');
+    socket.destroy();
+  });
+
+  it('answers no pongs while a pinging client reads nothing: its pings cannot fill the memory', async () => {
+    const { app } = await start();
+    const peer = await Peer.open(app);
+    peer.socket.write(upgradeHead());
+    await waitFor(() => peer.received.includes('\r\n\r\n'), 5000, 'the upgrade');
+    peer.socket.pause();
+    // more pongs than the kernel's socket buffers hold (~20 MB): the rest would wait in the process
+    const pings = 150_000;
+    const ping = clientFrame(Buffer.alloc(125, 0x70), 0x9);
+    const batch = Buffer.concat(Array.from({ length: 1000 }, () => ping));
+    for (let i = 0; i < pings / 1000; i++) {
+      if (!peer.socket.write(batch)) await once(peer.socket, 'drain');
+    }
+    // a handshake behind them: its reply follows the pongs answered
+    const hello = encodePacket(
+      PacketType.Handshake,
+      encodeHandshakeRequest({ sys: { platform: 'node', libVersion: '1' }, user: {} }),
+    );
+    peer.socket.write(clientFrame(hello));
+    const before = peer.received.length;
+    peer.socket.resume();
+    await waitFor(() => peer.received.includes('"heartbeat"'), 30_000, 'the handshake reply');
+    const pongBytes = 2 + 125;
+    const pongs = Math.floor((peer.received.length - before) / pongBytes);
+    expect(pongs).toBeGreaterThan(0);
+    expect(pongs).toBeLessThan(pings);
+  });
+
+  it('closes a connection sending a packet larger than pitaya.conn.maxpacketsize with 1009', async () => {
+    const { app } = await start();
+    const ws = new WebSocket(urlOf(app));
+    await once(ws, 'open');
+    ws.send(Buffer.from([PacketType.Handshake, 0xff, 0xff, 0xff])); // a packet of 16 MiB announced
+    const [code] = (await once(ws, 'close')) as [number];
+    expect(code).toBe(1009);
   });
 
   it('refuses an upgrade request with a bad key or version with 400, saying which versions it speaks', async () => {

@@ -62,23 +62,6 @@ type State = 'handshake' | 'validating' | 'ack' | 'working' | 'closed';
 
 const isFromClient = (type: MessageType) => type === MessageType.Request || type === MessageType.Notify;
 
-/** Agents whose messages are all answered, waiting for the read being delivered to end. */
-let flushDue: Agent[] = [];
-
-/**
- * Flushes the agent once the read being delivered is: a read's other messages may be answered at
- * once too, and their answers share the write. Ticks run when the read's callback returns.
- */
-function flushWhenDelivered(agent: Agent): void {
-  if (flushDue.push(agent) === 1) process.nextTick(flushAll);
-}
-
-function flushAll(): void {
-  const agents = flushDue;
-  flushDue = [];
-  for (const agent of agents) agent.flushAnswered();
-}
-
 /** Never pushed to: an agent makes its own queue when a packet has to wait. */
 const NOTHING_QUEUED: Uint8Array[] = [];
 
@@ -98,7 +81,6 @@ export class Agent implements SessionLink, MessageSender, ConnectionHandlers {
   /** Runs out while the socket has not drained for the write timeout. */
   private writeTimer: ReturnType<typeof setTimeout> | undefined;
   private inFlight = 0;
-  private flushQueued = false;
   /**
    * The messages read and not yet handled, oldest first (a session's messages settle in order);
    * made on the first message, as idle connections are many.
@@ -243,17 +225,10 @@ export class Agent implements SessionLink, MessageSender, ConnectionHandlers {
   private settled(message: Message): void {
     // in the order read, but for pipelined forwards answered out of order (a timeout, a retry)
     this.handling?.remove(message);
-    if (--this.inFlight === 0 && !this.flushQueued) {
-      this.flushQueued = true;
-      flushWhenDelivered(this);
-    }
+    // every message read is answered: the answers go now, in one write (a connection delivering
+    // a read sends them once the read's other messages have had their turn)
+    if (--this.inFlight === 0) this.conn.flush();
     if (this.inFlight <= this.env.dispatchBacklog / 2) this.resume(Pause.Backlog);
-  }
-
-  /** Every message read is answered: the answers go now, in one write, not at the end of the turn. */
-  flushAnswered(): void {
-    this.flushQueued = false;
-    if (this.inFlight === 0) this.conn.flush();
   }
 
   /** Stops reading until the budget has paid for the bytes just inflated. */

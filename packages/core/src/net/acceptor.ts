@@ -23,7 +23,8 @@ export interface PlayerConnection {
   write(packet: Uint8Array): void;
   /**
    * Sends what was written now rather than at the end of the turn: the agent calls it once every
-   * message read is answered, when nothing more is coming to share the write with.
+   * message read is answered. A connection delivering a read's packets sends at the read's end,
+   * so that the answers to its other packets share the write (cork and uncork around a read).
    */
   flush(): void;
   /** True while the socket's buffer is over its high-water mark. */

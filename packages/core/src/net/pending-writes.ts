@@ -16,6 +16,9 @@ export class PendingWrites {
   private first: Uint8Array | undefined;
   private rest: Uint8Array[] | undefined;
   private bytes = 0;
+  /** The connection is delivering a read's packets; a flush asked for meanwhile is due at its end. */
+  private reading = false;
+  private flushDue = false;
 
   constructor(
     private readonly socket: Socket,
@@ -50,6 +53,30 @@ export class PendingWrites {
   }
 
   /**
+   * The connection delivers a read: flushes wait for its end, for its other answers. (An exception
+   * out of a delivery leaves this set: it is reset by the next read, and the end of the turn
+   * flushes what is held whatever it says.)
+   */
+  readStarts(): void {
+    this.reading = true;
+  }
+
+  /** The read is delivered: a flush asked for meanwhile happens now. True as `flush()`. */
+  readEnds(): boolean {
+    this.reading = false;
+    if (!this.flushDue) return false;
+    this.flushDue = false;
+    return this.flush();
+  }
+
+  /** A flush now, or at the end of the read being delivered. True as `flush()`. */
+  flushSoon(): boolean {
+    if (!this.reading) return this.flush();
+    this.flushDue = true;
+    return false;
+  }
+
+  /**
    * Writes what is held, in one socket write. True when it was full and the socket took it all:
    * no 'drain' will come then, yet the writers wait for one.
    */
@@ -69,7 +96,7 @@ export class PendingWrites {
     this.first = undefined;
     if (rest) rest.length = 0;
     this.bytes = 0;
-    if (this.socket.destroyed) return false;
+    if (!this.socket.writable) return false; // ended or destroyed: its peer reads no more
     this.socket.write(out);
     return full && !this.socket.writableNeedDrain;
   }

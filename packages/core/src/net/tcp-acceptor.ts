@@ -80,7 +80,9 @@ export class SocketConnection implements PlayerConnection, HeldWrites {
       this.handlers?.onProtocolError(err as ProtocolError);
       return;
     }
+    this.pending.readStarts();
     for (const packet of packets) this.handlers?.onPacket(packet);
+    if (this.pending.readEnds()) this.handlers?.onDrain();
   }
 
   /** The client's bytes after the PROXY header, once it is complete. */
@@ -107,11 +109,15 @@ export class SocketConnection implements PlayerConnection, HeldWrites {
   }
 
   write(packet: Uint8Array): void {
-    if (this.socket.destroyed) return;
+    if (this.closing || this.socket.destroyed) return;
     if (this.pending.add(packet)) this.coalescer.hold(this);
   }
 
   flush(): void {
+    if (this.pending.flushSoon()) this.handlers?.onDrain();
+  }
+
+  flushHeld(): void {
     if (this.pending.flush()) this.handlers?.onDrain();
   }
 

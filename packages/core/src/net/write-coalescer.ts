@@ -1,6 +1,7 @@
 /** What the coalescer flushes at the end of a turn: a connection's held writes. */
 export interface HeldWrites {
-  flush(): void;
+  /** Writes what is held now, whatever else waits (a read being delivered). */
+  flushHeld(): void;
 }
 
 /**
@@ -25,6 +26,6 @@ export class WriteCoalescer {
     const held = this.held;
     this.held = [];
     this.scheduled = false;
-    for (const writes of held) writes.flush();
+    for (const writes of held) writes.flushHeld();
   };
 }

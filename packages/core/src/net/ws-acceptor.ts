@@ -84,6 +84,8 @@ export class WebSocketConnection implements PlayerConnection, HeldWrites, WsFram
   /** The close handshake has begun (either side): no more data frames go out. */
   private closing = false;
   private closeSent = false;
+  /** The client's close frame came: nothing after it is read. */
+  private closeReceived = false;
   private closeCode: number = CloseCode.Normal;
 
   constructor(
@@ -130,6 +132,8 @@ export class WebSocketConnection implements PlayerConnection, HeldWrites, WsFram
   }
 
   private onSocketData(chunk: Buffer): void {
+    if (this.closeReceived) return;
+    this.pending.readStarts();
     try {
       this.frames.push(chunk);
     } catch (err) {
@@ -140,6 +144,7 @@ export class WebSocketConnection implements PlayerConnection, HeldWrites, WsFram
       this.handlers?.onProtocolError(err);
       this.close();
     }
+    if (this.pending.readEnds()) this.handlers?.onDrain();
   }
 
   /** The client half-closed without a close frame: nothing more goes out, the server's half closes too. */
@@ -157,7 +162,9 @@ export class WebSocketConnection implements PlayerConnection, HeldWrites, WsFram
     } catch (err) {
       // ignore what follows, but keep reading: the close handshake needs the client's close frame
       this.failed = true;
-      this.handlers?.onProtocolError(err as ProtocolError);
+      const error = err as ProtocolError;
+      this.closeCode = error.code === 'ERR_PACKET_TOO_LARGE' ? CloseCode.TooBig : CloseCode.ProtocolError;
+      this.handlers?.onProtocolError(error);
       return;
     }
     for (const packet of packets) this.handlers?.onPacket(packet);
@@ -171,13 +178,18 @@ export class WebSocketConnection implements PlayerConnection, HeldWrites, WsFram
     this.handlers?.onProtocolError(new ProtocolError('ERR_PACKET_TYPE', 'text frame: packets travel in binary frames'));
   }
 
-  /** WsFrameHandlers */
+  /**
+   * WsFrameHandlers: a pong answers, unless the client is not reading what it is sent (RFC 6455
+   * §5.5.3 lets a server answer only the latest ping): a ping flood must not fill the memory.
+   */
   onPing(payload: Buffer): void {
-    if (!this.closeSent) this.socket.write(controlFrame(OPCODE_PONG, payload));
+    if (this.closeSent || this.socket.writableNeedDrain) return;
+    this.socket.write(controlFrame(OPCODE_PONG, payload));
   }
 
   /** WsFrameHandlers: the client closes; the server's close frame answers it, then the socket ends. */
   onClose(code: number, reason: Buffer): void {
+    this.closeReceived = true;
     if (!this.closeSent) {
       this.closing = true;
       this.flushHeld();
@@ -197,10 +209,11 @@ export class WebSocketConnection implements PlayerConnection, HeldWrites, WsFram
 
   flush(): void {
     if (this.closeSent) return this.pending.discard(); // data frames after a close frame break the protocol
-    this.flushHeld();
+    if (this.pending.flushSoon()) this.handlers?.onDrain();
   }
 
-  private flushHeld(): void {
+  flushHeld(): void {
+    if (this.closeSent) return this.pending.discard();
     if (this.pending.flush()) this.handlers?.onDrain();
   }
 
@@ -221,13 +234,13 @@ export class WebSocketConnection implements PlayerConnection, HeldWrites, WsFram
     if (this.frames.unreadable) this.socket.end();
     // the frames the client sends meanwhile are read up to its close frame and ignored
     this.socket.resume();
-    // a peer that never answers the close frame is cut off
-    setTimeout(() => this.socket.destroy(), 1000).unref();
   }
 
   private sendClose(code: number, reason?: Uint8Array): void {
     this.closeSent = true;
     if (this.socket.writable) this.socket.write(controlFrame(OPCODE_CLOSE, closePayload(code, reason)));
+    // a peer that never finishes the close (no close frame, no FIN, or not reading) is cut off
+    setTimeout(() => this.socket.destroy(), 1000).unref();
   }
 }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
+import { ignoreEvent } from './event-owner';
 
 /** RFC 6455 §1.3: what a server appends to the client's key before hashing it. */
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
@@ -16,6 +17,9 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
  * offers is accepted, as browsers fail a connection whose offer goes unanswered.
  */
 export function acceptUpgrade(request: IncomingMessage, socket: Socket): boolean {
+  // the HTTP server no longer listens for the socket's errors: one (a reset while the answer is
+  // written) would otherwise be thrown; the socket destroys itself, and the connection listens next
+  socket.on('error', ignoreEvent);
   const { upgrade, 'sec-websocket-key': key } = request.headers;
   const version = Number(request.headers['sec-websocket-version']);
   if (request.method !== 'GET') return refuse(socket, 405, 'Invalid HTTP method');
@@ -41,6 +45,7 @@ export function acceptUpgrade(request: IncomingMessage, socket: Socket): boolean
       (protocols.length > 0 ? `Sec-WebSocket-Protocol: ${protocols[0]}\r\n` : '') +
       '\r\n',
   );
+  socket.off('error', ignoreEvent);
   return true;
 }
 
