@@ -19,10 +19,18 @@ const harness = new Harness();
 afterEach(() => harness.cleanup());
 afterEach(() => RawClient.destroyAll());
 
+let release: () => void = () => undefined;
+
 @Handler()
 class EchoHandler {
   echo(body: unknown): unknown {
     return body;
+  }
+
+  /** Answers once the test lets it. */
+  async held(): Promise<string> {
+    await new Promise<void>((resolve) => (release = resolve));
+    return 'released';
   }
 
   async pushThenAnswer(_body: unknown, ctx: HandlerContext): Promise<string> {
@@ -104,6 +112,16 @@ describe('when answers are written out', () => {
     expect(log.calls).toEqual(['write', 'flush', 'write', 'flush', 'write', 'flush']);
   });
 
+  it("sends a read's answers at the end of the turn when another of its messages is still being handled", async () => {
+    const log = new CallLog();
+    const raw = await handshaken(log);
+    raw.send(Buffer.concat([request('game.echo.echo', 1), request('game.echo.held', 2)]));
+    // the first answer does not wait for the second
+    await waitFor(() => raw.data().length === 1, 'the first answer');
+    release();
+    await waitFor(() => raw.data().length === 2, 'the second answer');
+  });
+
   it('keeps a push and the answer of the same request together', async () => {
     const log = new CallLog();
     const raw = await handshaken(log);
@@ -175,6 +193,39 @@ describe('PendingWrites', () => {
       expect(pending.full).toBe(false);
       pending.add(half);
       expect(pending.flush()).toBe(false); // was not full: nobody waits
+    } finally {
+      pair.close();
+    }
+  });
+});
+
+describe('PendingWrites while a read is delivered', () => {
+  it("holds a flush to the read's end, and says what the end leaves held for the end of the turn", async () => {
+    const pair = await socketPair();
+    try {
+      const pending = new PendingWrites(pair.socket);
+      const write = jest.spyOn(pair.socket, 'write');
+      pending.readStarts();
+      // the read's end will flush or hand it on: no end-of-turn flush is needed for it
+      expect(pending.add(Buffer.from('one'))).toBe(false);
+      expect(pending.flushSoon()).toBe(false);
+      expect(write).not.toHaveBeenCalled(); // the read's other answers may still come
+      expect(pending.add(Buffer.from('two'))).toBe(false);
+      pending.readEnds();
+      expect(write).toHaveBeenCalledTimes(1);
+      expect(pending.holding).toBe(false);
+      // a packet while a read is delivered, and no flush asked for (an answer still awaited)
+      pending.readStarts();
+      pending.add(Buffer.from('three'));
+      pending.readEnds();
+      expect(write).toHaveBeenCalledTimes(1);
+      expect(pending.holding).toBe(true); // the connection hands it to the end of the turn
+      pending.flush();
+      await waitFor(() => pair.received().toString() === 'onetwothree', 'the bytes');
+      // outside a read, the first packet held is for the end of the turn again
+      expect(pending.add(Buffer.from('four'))).toBe(true);
+      expect(pending.flushSoon()).toBe(false); // written at once: nothing was full
+      expect(write).toHaveBeenCalledTimes(3);
     } finally {
       pair.close();
     }

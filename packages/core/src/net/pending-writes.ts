@@ -26,12 +26,15 @@ export class PendingWrites {
     private readonly framing?: { size: FrameHeaderSize; write: FrameHeader },
   ) {}
 
-  /** Holds a packet. True when nothing was held before: the caller sees that it gets flushed. */
+  /**
+   * Holds a packet. True when nothing was held before and no read is being delivered: the caller
+   * sees that it gets flushed (a read's end does, see `readEnds`).
+   */
   add(packet: Uint8Array): boolean {
     this.bytes += packet.length + (this.framing?.size(packet.length) ?? 0);
     if (this.first === undefined) {
       this.first = packet;
-      return true;
+      return !this.reading;
     }
     (this.rest ??= []).push(packet);
     return false;
@@ -61,12 +64,22 @@ export class PendingWrites {
     this.reading = true;
   }
 
-  /** The read is delivered: a flush asked for meanwhile happens now. True as `flush()`. */
+  /**
+   * The read is delivered: a flush asked for meanwhile happens now. True as `flush()`. What is
+   * still held then (answers still awaited, a push meanwhile) is `holding`: the caller sees that it
+   * gets flushed at the end of the turn. (No flush is scheduled for each read: at one request per
+   * read, the next event-loop phase it would cost is most of what the answer costs.)
+   */
   readEnds(): boolean {
     this.reading = false;
     if (!this.flushDue) return false;
     this.flushDue = false;
     return this.flush();
+  }
+
+  /** Packets are held, waiting for a flush. */
+  get holding(): boolean {
+    return this.first !== undefined;
   }
 
   /** A flush now, or at the end of the read being delivered. True as `flush()`. */

@@ -83,6 +83,7 @@ export class SocketConnection implements PlayerConnection, HeldWrites {
     this.pending.readStarts();
     for (const packet of packets) this.handlers?.onPacket(packet);
     if (this.pending.readEnds()) this.handlers?.onDrain();
+    if (this.pending.holding) this.coalescer.hold(this);
   }
 
   /** The client's bytes after the PROXY header, once it is complete. */

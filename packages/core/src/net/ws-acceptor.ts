@@ -145,6 +145,7 @@ export class WebSocketConnection implements PlayerConnection, HeldWrites, WsFram
       this.close();
     }
     if (this.pending.readEnds()) this.handlers?.onDrain();
+    if (this.pending.holding) this.coalescer.hold(this);
   }
 
   /** The client half-closed without a close frame: nothing more goes out, the server's half closes too. */
