@@ -185,6 +185,20 @@ describe('WebSocket acceptor', () => {
     ws.close();
   });
 
+  it('answers the latest of the pings that came in one read, with one pong', async () => {
+    const { app } = await start();
+    const peer = await Peer.open(app);
+    peer.socket.write(upgradeHead());
+    await waitFor(() => peer.received.includes('\r\n\r\n'), 5000, 'the upgrade');
+    const head = peer.received.length;
+    // 100 pings in one write, read at once on the loopback
+    peer.socket.write(Buffer.concat(Array.from({ length: 100 }, (_, i) => clientFrame(`ping ${i}`.padEnd(8), 0x9))));
+    await waitFor(() => peer.received.includes('ping 99'), 5000, 'the pong of the last ping');
+    const pongs = peer.received.slice(head).split('\x8a\x08').filter(Boolean);
+    expect(pongs.length).toBeLessThan(100);
+    expect(pongs.at(-1)).toBe('ping 99 ');
+  });
+
   it("answers a client's close frame with its code and reason, and the session ends", async () => {
     const { app } = await start();
     const ws = new WebSocket(urlOf(app), ['pitaya-json', 'another']);

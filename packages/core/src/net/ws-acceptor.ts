@@ -86,6 +86,8 @@ export class WebSocketConnection implements PlayerConnection, HeldWrites, WsFram
   private closeSent = false;
   /** The client's close frame came: nothing after it is read. */
   private closeReceived = false;
+  /** The payload of the latest ping of the read being delivered: it is answered at the read's end. */
+  private pinged: Buffer | undefined;
   private closeCode: number = CloseCode.Normal;
 
   constructor(
@@ -146,6 +148,18 @@ export class WebSocketConnection implements PlayerConnection, HeldWrites, WsFram
     }
     if (this.pending.readEnds()) this.handlers?.onDrain();
     if (this.pending.holding) this.coalescer.hold(this);
+    if (this.pinged) this.pong(this.pinged);
+  }
+
+  /**
+   * Answers the read's latest ping (RFC 6455 §5.5.3 lets a server answer only the latest): pings
+   * cost one write per read, however many came; none while the client is not reading what it is
+   * sent, so that a ping flood cannot fill the memory.
+   */
+  private pong(payload: Buffer): void {
+    this.pinged = undefined;
+    if (this.closeSent || this.socket.writableNeedDrain) return;
+    this.socket.write(controlFrame(OPCODE_PONG, payload));
   }
 
   /** The client half-closed without a close frame: nothing more goes out, the server's half closes too. */
@@ -179,13 +193,9 @@ export class WebSocketConnection implements PlayerConnection, HeldWrites, WsFram
     this.handlers?.onProtocolError(new ProtocolError('ERR_PACKET_TYPE', 'text frame: packets travel in binary frames'));
   }
 
-  /**
-   * WsFrameHandlers: a pong answers, unless the client is not reading what it is sent (RFC 6455
-   * §5.5.3 lets a server answer only the latest ping): a ping flood must not fill the memory.
-   */
+  /** WsFrameHandlers: answered at the end of the read (`pong`). */
   onPing(payload: Buffer): void {
-    if (this.closeSent || this.socket.writableNeedDrain) return;
-    this.socket.write(controlFrame(OPCODE_PONG, payload));
+    this.pinged = payload;
   }
 
   /** WsFrameHandlers: the client closes; the server's close frame answers it, then the socket ends. */
