@@ -55,6 +55,12 @@ class Peer {
   }
 }
 
+/** A Pitaya client's handshake packet. */
+const HELLO = encodePacket(
+  PacketType.Handshake,
+  encodeHandshakeRequest({ sys: { platform: 'node', libVersion: '1' }, user: {} }),
+);
+
 const upgradeHead = (extra = '') =>
   'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
   `Sec-WebSocket-Key: cGl0YXlhLXRzIHRlc3QhIQ==\r\nSec-WebSocket-Version: 13\r\n${extra}\r\n`;
@@ -148,10 +154,7 @@ describe('WebSocket acceptor', () => {
     ws.on('message', (data: Buffer) => packets.push(...decodePackets(data)));
     await once(ws, 'open');
     const stream = Buffer.concat([
-      encodePacket(
-        PacketType.Handshake,
-        encodeHandshakeRequest({ sys: { platform: 'node', libVersion: '1' }, user: {} }),
-      ),
+      HELLO,
       handshakeAckPacket(),
       encodeDataPacket({
         type: MessageType.Request,
@@ -228,11 +231,7 @@ describe('WebSocket acceptor', () => {
   it('reads the frames a client sends right behind its upgrade request, and ends when the client does', async () => {
     const { app } = await start();
     const peer = await Peer.open(app);
-    const hello = encodePacket(
-      PacketType.Handshake,
-      encodeHandshakeRequest({ sys: { platform: 'node', libVersion: '1' }, user: {} }),
-    );
-    peer.socket.write(Buffer.concat([Buffer.from(upgradeHead(), 'latin1'), clientFrame(hello)]));
+    peer.socket.write(Buffer.concat([Buffer.from(upgradeHead(), 'latin1'), clientFrame(HELLO)]));
     // the handshake reply: a binary frame holding a handshake packet
     await waitFor(() => peer.received.includes('\x82'), 5000, 'the handshake reply');
     const frames = Buffer.from(peer.received.slice(peer.received.indexOf('\r\n\r\n') + 4), 'latin1');
@@ -292,11 +291,7 @@ describe('WebSocket acceptor', () => {
       if (!peer.socket.write(batch)) await once(peer.socket, 'drain');
     }
     // a handshake behind them: its reply follows the pongs answered
-    const hello = encodePacket(
-      PacketType.Handshake,
-      encodeHandshakeRequest({ sys: { platform: 'node', libVersion: '1' }, user: {} }),
-    );
-    peer.socket.write(clientFrame(hello));
+    peer.socket.write(clientFrame(HELLO));
     const before = peer.received.length;
     peer.socket.resume();
     await waitFor(() => peer.received.includes('"heartbeat"'), 30_000, 'the handshake reply');

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { WsFrameError, WsFrameReader, type WsFrameHandlers } from '../src/net/ws-frame-reader';
+import { Opcode, WsFrameError, WsFrameReader, type WsFrameHandlers } from '../src/net/ws-frame-reader';
 import { clientFrame as frame } from './helpers';
 
 /** What the reader reported, in order. */
@@ -28,8 +28,6 @@ class Heard implements WsFrameHandlers {
     return Buffer.concat(this.binary);
   }
 }
-
-const OPCODE = { continuation: 0, text: 1, binary: 2, close: 8, ping: 9, pong: 10 } as const;
 
 /** A frame written byte by byte, to break the rules: a 4-byte zero mask unless `masked` is false. */
 function rawFrame(first: number, length: number, payload = Buffer.alloc(0), masked = true, extended?: Buffer): Buffer {
@@ -69,7 +67,7 @@ describe('WsFrameReader', () => {
     const stream = Buffer.concat([
       frame(payloads[0]!),
       frame(payloads[1]!),
-      frame(payloads[2]!, OPCODE.ping),
+      frame(payloads[2]!, Opcode.Ping),
       frame(payloads[3]!),
     ]);
     const expected = Buffer.concat([payloads[0]!, payloads[1]!, payloads[3]!]);
@@ -85,11 +83,11 @@ describe('WsFrameReader', () => {
 
   it('reads a fragmented message in order, with control frames between its fragments', () => {
     const heard = read(
-      frame('abc', OPCODE.binary, false),
-      frame('hello', OPCODE.ping),
-      frame('def', OPCODE.continuation, false),
-      frame('', OPCODE.pong),
-      frame('ghi', OPCODE.continuation, true),
+      frame('abc', Opcode.Binary, false),
+      frame('hello', Opcode.Ping),
+      frame('def', Opcode.Continuation, false),
+      frame('', Opcode.Pong),
+      frame('ghi', Opcode.Continuation, true),
       frame('next'),
     );
     expect(heard.bytes.toString()).toBe('abcdefghinext');
@@ -97,40 +95,40 @@ describe('WsFrameReader', () => {
   });
 
   it('reports a text message once, fragments included, and hands none of its bytes on', () => {
-    const heard = read(frame('not ', OPCODE.text, false), frame('packets', OPCODE.continuation), frame('bin'));
+    const heard = read(frame('not ', Opcode.Text, false), frame('packets', Opcode.Continuation), frame('bin'));
     expect(heard.events).toEqual(['text']);
     expect(heard.bytes.toString()).toBe('bin');
   });
 
   it("reads the close frame's code and reason; an empty one is 1005", () => {
     const payload = Buffer.concat([Buffer.from([0x0f, 0xa1]), Buffer.from('bye ✓')]);
-    expect(read(frame(payload, OPCODE.close)).events).toEqual(['close 4001 bye ✓']);
-    expect(read(frame('', OPCODE.close)).events).toEqual(['close 1005 ']);
+    expect(read(frame(payload, Opcode.Close)).events).toEqual(['close 4001 bye ✓']);
+    expect(read(frame('', Opcode.Close)).events).toEqual(['close 1005 ']);
   });
 
   it('fails the connection on what RFC 6455 forbids, with its close code, and reads nothing after', () => {
     const cases: [string, Buffer, number][] = [
-      ['RSV1', rawFrame(0x80 | 0x40 | OPCODE.binary, 0), 1002],
-      ['RSV2', rawFrame(0x80 | 0x20 | OPCODE.binary, 0), 1002],
-      ['unmasked', rawFrame(0x80 | OPCODE.binary, 1, Buffer.from('x'), false), 1002],
+      ['RSV1', rawFrame(0x80 | 0x40 | Opcode.Binary, 0), 1002],
+      ['RSV2', rawFrame(0x80 | 0x20 | Opcode.Binary, 0), 1002],
+      ['unmasked', rawFrame(0x80 | Opcode.Binary, 1, Buffer.from('x'), false), 1002],
       ['opcode 3', rawFrame(0x80 | 3, 0), 1002],
       ['opcode 11', rawFrame(0x80 | 11, 0), 1002],
-      ['continuation first', rawFrame(0x80 | OPCODE.continuation, 0), 1002],
-      ['fragmented ping', rawFrame(OPCODE.ping, 0), 1002],
-      ['ping of 126 bytes', rawFrame(0x80 | OPCODE.ping, 126, Buffer.alloc(126), true, Buffer.from([0, 126])), 1002],
-      ['close of 1 byte', rawFrame(0x80 | OPCODE.close, 1, Buffer.from([3])), 1002],
-      ['close code 1005', rawFrame(0x80 | OPCODE.close, 2, Buffer.from([0x03, 0xed])), 1002],
-      ['close code 999', rawFrame(0x80 | OPCODE.close, 2, Buffer.from([0x03, 0xe7])), 1002],
-      ['close reason not UTF-8', rawFrame(0x80 | OPCODE.close, 3, Buffer.from([0x03, 0xe8, 0xff])), 1007],
+      ['continuation first', rawFrame(0x80 | Opcode.Continuation, 0), 1002],
+      ['fragmented ping', rawFrame(Opcode.Ping, 0), 1002],
+      ['ping of 126 bytes', rawFrame(0x80 | Opcode.Ping, 126, Buffer.alloc(126), true, Buffer.from([0, 126])), 1002],
+      ['close of 1 byte', rawFrame(0x80 | Opcode.Close, 1, Buffer.from([3])), 1002],
+      ['close code 1005', rawFrame(0x80 | Opcode.Close, 2, Buffer.from([0x03, 0xed])), 1002],
+      ['close code 999', rawFrame(0x80 | Opcode.Close, 2, Buffer.from([0x03, 0xe7])), 1002],
+      ['close reason not UTF-8', rawFrame(0x80 | Opcode.Close, 3, Buffer.from([0x03, 0xe8, 0xff])), 1007],
       [
         'length past 2^53',
-        rawFrame(0x80 | OPCODE.binary, 127, undefined, true, Buffer.from([0, 0x20, 0, 0, 0, 0, 0, 0])),
+        rawFrame(0x80 | Opcode.Binary, 127, undefined, true, Buffer.from([0, 0x20, 0, 0, 0, 0, 0, 0])),
         1009,
       ],
     ];
     for (const [name, bytes, code] of cases) expect([name, failure(bytes).code]).toEqual([name, code]);
     // a new message inside a fragmented one
-    expect(failure(frame('a', OPCODE.binary, false), frame('b')).message).toMatch(/inside a fragmented message/);
+    expect(failure(frame('a', Opcode.Binary, false), frame('b')).message).toMatch(/inside a fragmented message/);
     // after the error, nothing is read
     const heard = new Heard();
     const reader = new WsFrameReader(heard);

@@ -8,7 +8,7 @@ import { addressOf, listen, readTls, type TlsFiles } from './listen';
 import { EventOwners, ignoreEvent } from './event-owner';
 import { PendingWrites } from './pending-writes';
 import { WriteCoalescer, type HeldWrites } from './write-coalescer';
-import { CloseCode, WsFrameError, WsFrameReader, type WsFrameHandlers } from './ws-frame-reader';
+import { CloseCode, Opcode, WsFrameError, WsFrameReader, type WsFrameHandlers } from './ws-frame-reader';
 import { acceptUpgrade } from './ws-handshake';
 
 export interface WsAcceptorOptions {
@@ -24,7 +24,7 @@ export interface WsAcceptorOptions {
 }
 
 /** The header of a server's WebSocket frame: FIN and `opcode`, not masked (RFC 6455 §5.2). */
-function writeFrameHeader(target: Buffer, offset: number, length: number, opcode = OPCODE_BINARY): number {
+function writeFrameHeader(target: Buffer, offset: number, length: number, opcode: number = Opcode.Binary): number {
   target[offset] = 0x80 | opcode;
   if (length < 126) {
     target[offset + 1] = length;
@@ -40,10 +40,6 @@ function writeFrameHeader(target: Buffer, offset: number, length: number, opcode
   target.writeUInt32BE(length >>> 0, offset + 6);
   return offset + 10;
 }
-
-const OPCODE_BINARY = 0x2;
-const OPCODE_CLOSE = 0x8;
-const OPCODE_PONG = 0xa;
 
 /** Packets leave in binary frames. */
 const wsFraming = {
@@ -159,7 +155,7 @@ export class WebSocketConnection implements PlayerConnection, HeldWrites, WsFram
   private pong(payload: Buffer): void {
     this.pinged = undefined;
     if (this.closeSent || this.socket.writableNeedDrain) return;
-    this.socket.write(controlFrame(OPCODE_PONG, payload));
+    this.socket.write(controlFrame(Opcode.Pong, payload));
   }
 
   /** The client half-closed without a close frame: nothing more goes out, the server's half closes too. */
@@ -249,7 +245,7 @@ export class WebSocketConnection implements PlayerConnection, HeldWrites, WsFram
 
   private sendClose(code: number, reason?: Uint8Array): void {
     this.closeSent = true;
-    if (this.socket.writable) this.socket.write(controlFrame(OPCODE_CLOSE, closePayload(code, reason)));
+    if (this.socket.writable) this.socket.write(controlFrame(Opcode.Close, closePayload(code, reason)));
     // a peer that never finishes the close (no close frame, no FIN, or not reading) is cut off
     setTimeout(() => this.socket.destroy(), 1000).unref();
   }

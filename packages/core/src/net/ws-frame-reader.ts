@@ -36,18 +36,21 @@ export interface WsFrameHandlers {
   onClose(code: number, reason: Buffer): void;
 }
 
-const OPCODE_CONTINUATION = 0x0;
-const OPCODE_TEXT = 0x1;
-const OPCODE_BINARY = 0x2;
-const OPCODE_CLOSE = 0x8;
-const OPCODE_PING = 0x9;
-const OPCODE_PONG = 0xa;
+/** Frame opcodes (RFC 6455 §5.2). */
+export const Opcode = {
+  Continuation: 0x0,
+  Text: 0x1,
+  Binary: 0x2,
+  Close: 0x8,
+  Ping: 0x9,
+  Pong: 0xa,
+} as const;
 const MAX_CONTROL_PAYLOAD = 125;
 /** Payload lengths travel in 64 bits; past 2^53 they are not exact numbers here. */
 const MAX_HIGH_WORD = 2 ** 21 - 1;
 
 /** Whether a close frame may carry this code (RFC 6455 §7.4, as the `ws` package checks it). */
-export function isValidCloseCode(code: number): boolean {
+function isValidCloseCode(code: number): boolean {
   return (
     (code >= 1000 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006) || (code >= 3000 && code <= 4999)
   );
@@ -151,17 +154,17 @@ export class WsFrameReader {
       length = high * 2 ** 32 + bytes.readUInt32BE(offset + 4);
       offset += 8;
     }
-    if (opcode === OPCODE_CONTINUATION) {
+    if (opcode === Opcode.Continuation) {
       if (this.message === 0) throw protocolError('a continuation frame with no message to continue');
       opcode = this.message;
       if (fin) this.message = 0;
-    } else if (opcode === OPCODE_TEXT || opcode === OPCODE_BINARY) {
+    } else if (opcode === Opcode.Text || opcode === Opcode.Binary) {
       if (this.message !== 0) throw protocolError(`opcode ${opcode} inside a fragmented message`);
       if (!fin) this.message = opcode;
-    } else if (opcode === OPCODE_CLOSE || opcode === OPCODE_PING || opcode === OPCODE_PONG) {
+    } else if (opcode === Opcode.Close || opcode === Opcode.Ping || opcode === Opcode.Pong) {
       if (!fin) throw protocolError('a control frame must not be fragmented');
       if (length > MAX_CONTROL_PAYLOAD) throw protocolError(`a control frame of ${length} bytes (125 at most)`);
-      if (opcode === OPCODE_CLOSE && length === 1) throw protocolError('a close frame of 1 byte');
+      if (opcode === Opcode.Close && length === 1) throw protocolError('a close frame of 1 byte');
     } else {
       throw protocolError(`invalid opcode ${opcode}`);
     }
@@ -173,7 +176,7 @@ export class WsFrameReader {
     this.opcode = opcode;
     this.remaining = length;
     // the first frame of a text message says so now: its bytes will be skipped
-    if (opcode === OPCODE_TEXT && (first & 0x0f) === OPCODE_TEXT) this.handlers.onText();
+    if (opcode === Opcode.Text && (first & 0x0f) === Opcode.Text) this.handlers.onText();
     if (length === 0) this.endFrame(EMPTY);
     else this.inPayload = true;
   }
@@ -184,11 +187,11 @@ export class WsFrameReader {
     this.unmask(chunk, at, end);
     this.remaining -= end - at;
     const piece = chunk.subarray(at, end);
-    if (this.opcode === OPCODE_BINARY) this.handlers.onBinary(piece);
-    else if (this.opcode !== OPCODE_TEXT) this.gatherControl(piece);
+    if (this.opcode === Opcode.Binary) this.handlers.onBinary(piece);
+    else if (this.opcode !== Opcode.Text) this.gatherControl(piece);
     if (this.remaining === 0) {
       this.inPayload = false;
-      if (this.opcode >= OPCODE_CLOSE) this.endFrame(this.takeControl());
+      if (this.opcode >= Opcode.Close) this.endFrame(this.takeControl());
     }
     return end;
   }
@@ -232,8 +235,8 @@ export class WsFrameReader {
 
   /** A whole control frame is read: acts on it (data frames need nothing at their end). */
   private endFrame(payload: Buffer): void {
-    if (this.opcode === OPCODE_PING) return this.handlers.onPing(payload);
-    if (this.opcode !== OPCODE_CLOSE) return; // a pong, or the end of a data frame
+    if (this.opcode === Opcode.Ping) return this.handlers.onPing(payload);
+    if (this.opcode !== Opcode.Close) return; // a pong, or the end of a data frame
     if (payload.length === 0) return this.handlers.onClose(CloseCode.NoCode, EMPTY);
     const code = payload.readUInt16BE(0);
     if (!isValidCloseCode(code)) throw protocolError(`invalid close code ${code}`);
