@@ -33,6 +33,9 @@ const BEFORE = process.env.BENCH_BEFORE;
 // BENCH_PINUS=0: without pinus (it is installed into bench/pinus/ on first use)
 const WITH_PINUS = process.env.BENCH_PINUS !== '0';
 const TRANSPORT = { ws: 'WebSocket', tcp: 'TCP' };
+// bench/server.mjs's kinds; `json` is the floor plus JSON.parse and JSON.stringify of each body:
+// the most a framework that hands its handlers parsed bodies can reach
+const SERVER_KIND = { floor: 'bare', pitaya: 'pitaya', json: 'bare-json', before: 'pitaya' };
 const RESPONSE_FLAG = MessageType.Response << 1;
 
 /** Resolves once a request on `route` is answered without an error (the servers may still be joining). */
@@ -135,16 +138,16 @@ function report(rounds, names, { mode, conns, inflight }) {
   };
   const show = ({ median: m, low, high }) => `${fmt(m, 2)}x (rounds ${fmt(low, 2)}-${fmt(high, 2)})`;
   const row = { shape: `${TRANSPORT[mode]} ${conns} x ${inflight}`, us: names.map((n) => of(n, usPerRequest)) };
-  const [floor, pitaya, other] = names;
+  const [floor, pitaya, ...others] = names;
   const rps = (r) => r.rps;
   const p50 = (r) => r.lat_us.p50;
   row.floor = ratio(pitaya, floor, rps);
   row.p50 = ratio(pitaya, floor, p50);
+  row.others = others.map((other) => ratio(pitaya, other, rps));
   let line = `  => pitaya/${floor}: req/s ${show(row.floor)}  p50 ${show(row.p50)}`;
-  if (other) {
-    row.other = ratio(pitaya, other, rps);
-    line += `;  pitaya/${other}: req/s ${show(row.other)}  p50 ${show(ratio(pitaya, other, p50))}`;
-  }
+  others.forEach((other, i) => {
+    line += `;\n     pitaya/${other}: req/s ${show(row.others[i])}  p50 ${show(ratio(pitaya, other, p50))}`;
+  });
   const contended = rounds.filter((round) => round.contended).length;
   if (contended) line += `  (${contended} of ${rounds.length} rounds with other processes busy: read with care)`;
   console.log(line);
@@ -153,15 +156,15 @@ function report(rounds, names, { mode, conns, inflight }) {
 
 /** The section's summary, as the table in bench/RESULTS.md. */
 function summary(rows, names) {
-  const [floor, , other] = names;
+  const [floor, , ...others] = names;
   console.log(
-    `\n  | shape | pitaya / ${floor} | ${other ? `pitaya / ${other} | ` : ''}` +
+    `\n  | shape | pitaya / ${floor} | ${others.map((other) => `pitaya / ${other} | `).join('')}` +
       `server CPU µs per request: ${names.join(', ')} |`,
   );
   for (const row of rows) {
     console.log(
       `  | ${row.shape} | ${fmt(row.floor.median, 2)}x (p50 ${fmt(row.p50.median, 2)}x) | ` +
-        `${row.other ? `${fmt(row.other.median, 2)}x | ` : ''}${row.us.map((us) => fmt(us)).join(', ')} |`,
+        `${row.others.map((other) => `${fmt(other.median, 2)}x | `).join('')}${row.us.map((us) => fmt(us)).join(', ')} |`,
     );
   }
 }
@@ -192,7 +195,8 @@ async function pinusOr(skip) {
 /**
  * Section 8: the 115-byte JSON echo on `connector.entryHandler.echo`, pitaya-ts (bench/server.mjs,
  * WebSocket and TCP acceptors) beside the floors (the same file's `bare`: a `ws` server, and a `net`
- * server that corks each read's answers into one write) and pinus's hybrid connector.
+ * server that corks each read's answers into one write), the same floors parsing and stringifying
+ * each body (`json`: what JSON bodies cost at the least) and pinus's hybrid connector.
  * `startServer(kind, root)` starts a bench/server.mjs server pinned to the server core (from the
  * checkout at `root` when given).
  */
@@ -202,8 +206,8 @@ export async function floorsSection(startServer) {
   const withPinus = !BEFORE && (await pinusOr('measured without it'));
   const systems = [];
   try {
-    for (const name of ['floor', 'pitaya', ...(BEFORE ? ['before'] : [])]) {
-      const server = await startServer(name === 'floor' ? 'bare' : 'pitaya', name === 'before' ? BEFORE : undefined);
+    for (const name of ['floor', 'pitaya', 'json', ...(BEFORE ? ['before'] : [])]) {
+      const server = await startServer(SERVER_KIND[name], name === 'before' ? BEFORE : undefined);
       systems.push({ name, port: await server.call('ports'), pids: [server.pid], stop: () => server.stop() });
     }
     if (withPinus) {

@@ -1,9 +1,11 @@
-// A benchmark server in its own process: `pitaya` (the framework) or `bare` (ws + the codec only,
-// the floor). Both answer the same handshake, echo requests, and broadcast the same push bytes to a
+// A benchmark server in its own process: `pitaya` (the framework), `bare` (ws + the codec only,
+// the floor) or `bare-json` (the floor that also parses and stringifies each request's body: the
+// least any server with JSON bodies does). All answer the same handshake, echo requests, and broadcast the same push bytes to a
 // group, on a WebSocket port and, for the echo, on a TCP port (Pitaya's packets on the socket).
+import { Buffer } from 'node:buffer';
 import * as net from 'node:net';
 import { setImmediate } from 'node:timers';
-import { TextEncoder } from 'node:util';
+import { TextDecoder, TextEncoder } from 'node:util';
 import {
   decodeMessage,
   decodePackets,
@@ -22,6 +24,10 @@ import { GROUP, JOIN_ROUTE, PUSH_ROUTE } from './routes.mjs';
 
 const PUSH_TEXT = 'a message for everyone in the group';
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** A JSON body parsed and written again, into a buffer from Node's pool (as pitaya's serializer does). */
+const reencoded = (body) => Buffer.from(JSON.stringify(JSON.parse(decoder.decode(body))));
 
 /**
  * Starts the server; resolves with its ports (`port`: WebSocket, `tcpPort`) and `broadcast(n)`,
@@ -72,7 +78,8 @@ async function startPitaya() {
   };
 }
 
-async function startBare() {
+/** `json`: each echoed body goes through JSON.parse and JSON.stringify, as a JSON handler's would. */
+async function startBare({ json = false } = {}) {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
   await new Promise((resolve) => wss.once('listening', resolve));
   const handshakeReply = encodePacket(PacketType.Handshake, encodeHandshakeResponse(defaultHandshakeResponse()));
@@ -86,7 +93,7 @@ async function startBare() {
     if (message.type !== MessageType.Request) return;
     const join = message.route === JOIN_ROUTE;
     if (join && member) members.add(member);
-    const body = join ? joined : message.body;
+    const body = join ? joined : json ? reencoded(message.body) : message.body;
     send(encodeDataPacket({ type: MessageType.Response, id: message.id, route: '', body, error: false }));
   };
   wss.on('connection', (ws) => {
@@ -121,7 +128,7 @@ async function startBare() {
 }
 
 const kind = process.argv[2];
-const server = await (kind === 'pitaya' ? startPitaya() : startBare());
+const server = await (kind === 'pitaya' ? startPitaya() : startBare({ json: kind === 'bare-json' }));
 
 serve({
   port: () => server.port,
