@@ -16,6 +16,7 @@ import {
   type ServerInfo,
 } from '@pitaya-ts/core';
 import { protos, settlesWithin, type RpcHandler, type RpcResponse } from '@pitaya-ts/core/provider';
+import { announcedBind } from './bind-announcement';
 import { GrpcMetadata } from './grpc-address';
 import { PITAYA_SERVICE } from './pitaya-service';
 
@@ -78,7 +79,7 @@ export class GrpcRpcServer implements RpcServer {
     const pushToUser: handleUnaryCall<Buffer, RpcResponse> = (call, answer) =>
       this.deliver(answer, () => handler.pushToUser(protos.decodePush(call.request)));
     const sessionBindRemote: handleUnaryCall<Buffer, RpcResponse> = (call, answer) =>
-      this.deliver(answer, () => handler.bindAnnounced(protos.decodeBindMsg(call.request)));
+      this.deliver(answer, () => handler.bindAnnounced(announcedBind(call.request, call.metadata)));
     const kickUser: handleUnaryCall<Buffer, { kicked: boolean }> = (call, answer) => {
       try {
         handler.kickUser(protos.decodeKickMsg(call.request).userId);

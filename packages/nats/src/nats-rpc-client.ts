@@ -7,6 +7,7 @@ import {
   type RpcRequest,
   type RpcResponse,
 } from '@pitaya-ts/core/provider';
+import { bindHeaders } from './bind-announcement';
 import { EndOfTurn } from './end-of-turn';
 import { connectNats } from './nats-connection';
 import { subjects } from './subjects';
@@ -224,7 +225,7 @@ export class NatsRpcClient implements RpcClient {
 
   async announceBind(frontendType: string, bind: BindMessage): Promise<void> {
     const nc = this.connection();
-    nc.publish(subjects.bindings(frontendType), protos.encodeBindMsg(bind));
+    nc.publish(subjects.bindings(frontendType), protos.encodeBindMsg(bind), { headers: bindHeaders(bind) });
     // the bind is acknowledged to the client only once NATS has the announcement: a login on
     // another frontend right after it comes later, and the older session is the one kicked
     await nc.flush();

@@ -10,6 +10,7 @@ import {
   type ServerInfo,
 } from '@pitaya-ts/core';
 import { protos, settlesWithin, type RpcHandler } from '@pitaya-ts/core/provider';
+import { announcedBind } from './bind-announcement';
 import { EndOfTurn } from './end-of-turn';
 import { connectNats } from './nats-connection';
 
@@ -71,7 +72,7 @@ export class NatsRpcServer implements RpcServer {
     });
     if (self.frontend) {
       this.nc.subscribe(subjects.bindings(self.type), {
-        callback: each((msg) => this.safely(() => handler.bindAnnounced(protos.decodeBindMsg(msg.data)))),
+        callback: each((msg) => this.safely(() => handler.bindAnnounced(announcedBind(msg)))),
       });
     }
     await this.nc.flush();

@@ -28,7 +28,7 @@ describe('what crosses NATS', () => {
   let nats: NatsServer;
   let spy: NatsConnection;
   let cluster: TestCluster;
-  const seen: { subject: string; data: Uint8Array; reply?: string }[] = [];
+  const seen: { subject: string; data: Uint8Array; reply?: string; boundAt?: string }[] = [];
   const discovery = new MemoryCluster();
 
   beforeAll(async () => {
@@ -36,7 +36,13 @@ describe('what crosses NATS', () => {
     spy = await natsConnect({ servers: nats.url });
     // Pitaya's subjects are single tokens ("/"-separated): ">" sees them all
     spy.subscribe('>', {
-      callback: (_err, msg) => void seen.push({ subject: msg.subject, data: msg.data, reply: msg.reply }),
+      callback: (_err, msg) =>
+        void seen.push({
+          subject: msg.subject,
+          data: msg.data,
+          reply: msg.reply,
+          boundAt: msg.headers?.get('Pitaya-Ts-Bound-At'),
+        }),
     });
     await spy.flush();
     const config = {
@@ -115,6 +121,12 @@ describe('what crosses NATS', () => {
     // the frontend announces the bind for unique sessions
     const [announce] = await after(start, 'pitaya/connector/bindings');
     expect(decode('BindMsg', announce!.data)).toEqual({ uid: 'wire-2', fid: 'connector-0' });
+    // Pitaya's BindMsg, byte for byte; the bind's time beside it, in a header Go servers ignore
+    expect(Buffer.from(announce!.data)).toEqual(
+      Buffer.from(root.lookupType('protos.BindMsg').encode({ uid: 'wire-2', fid: 'connector-0' }).finish()),
+    );
+    const session = cluster.connectors[0]!.sessions.getByUid('wire-2')!;
+    expect(announce!.boundAt).toBe(String(session.boundAt));
   });
 
   it('pushes to a user on pitaya/<frontendType>/user/<uid>/push and kicks on .../kick', async () => {

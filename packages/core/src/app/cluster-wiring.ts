@@ -31,11 +31,11 @@ export async function startCluster(c: Container, onFatal: (error: Error) => void
   if (rpcClient.clustered && self.frontend) {
     // pushes and kicks for a user reach the frontend that holds it; a bind elsewhere kicks here
     pool.onAfterSessionBind(async (session) => {
-      const { uid } = session;
+      const { uid, boundAt } = session;
       if (uid === undefined) return; // the pool calls these once the session is bound
       // announced before this frontend takes the uid: a binding storage (gRPC) still names the
       // frontend that held it, the one to tell
-      if (unique && !session.closed) await rpcClient.announceBind(self.type, { uid, fid: self.id });
+      if (unique && !session.closed) await rpcClient.announceBind(self.type, { uid, fid: self.id, boundAt });
       if (session.closed) return;
       // each bound session holds the uid's subscription until it closes: a user who logs in again
       // here holds it before the old session has finished closing, and keeps it after

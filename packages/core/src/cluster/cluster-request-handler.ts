@@ -8,6 +8,7 @@ import type { RpcHandler } from '../rpc/rpc-client';
 import { RpcMsgType, RpcType, type RpcRequest, type RpcResponse } from '../wire/rpc-messages';
 import type { ServerInfo } from '../rpc/service-discovery';
 import type { RouteParser } from '../routing/route';
+import type { FrontendSession } from '../session/frontend-session';
 import type { SessionPool } from '../session/session-pool';
 import { BackendSession, type BackendSessionOps } from './backend-session';
 import { markDeadline } from './deadline';
@@ -168,6 +169,16 @@ export class ClusterRequestHandler implements RpcHandler {
     if (!this.deps.unique || bind.fid === this.deps.self.id) return;
     const session = this.deps.pool.getByUid(bind.uid);
     if (!session) return;
+    // announcements from two frontends may arrive in either order (NATS keeps each publisher's
+    // order, not the cluster's): a session bound here after the announced bind is the newer one,
+    // and its own announcement kicks the other. Without a time (Go Pitaya), the announcement wins.
+    if (bind.boundAt !== undefined && this.boundLater(session, bind.boundAt, bind.fid)) return;
     void session.kick('bound on another frontend');
+  }
+
+  /** Whether the session here took the uid after `fid` did (the same millisecond: by server id). */
+  private boundLater({ boundAt }: FrontendSession, announcedAt: number, fid: string): boolean {
+    if (boundAt === undefined) return false;
+    return boundAt > announcedAt || (boundAt === announcedAt && this.deps.self.id > fid);
   }
 }

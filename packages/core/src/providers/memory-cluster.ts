@@ -182,7 +182,9 @@ export class MemoryRpcClient implements RpcClient {
 
   async announceBind(frontendType: string, bind: BindMessage): Promise<void> {
     const bytes = encodeBindMsg(bind);
-    this.cluster.publish('bindings', frontendType, (h) => h.bindAnnounced(decodeBindMsg(bytes)));
+    // the time travels beside Pitaya's message, as a NATS header carries it
+    const { boundAt } = bind;
+    this.cluster.publish('bindings', frontendType, (h) => h.bindAnnounced({ ...decodeBindMsg(bytes), boundAt }));
   }
 }
 

@@ -26,6 +26,8 @@ type CloseCallback = () => void | Promise<void>;
 export class FrontendSession extends SessionValues implements Session {
   readonly frontend = true;
   uid: string | undefined;
+  /** When the session took its uid (ms since the epoch): the newer of two bindings wins. */
+  boundAt: number | undefined;
   handshake: HandshakeRequest | undefined;
   closed = false;
   private closeCallbacks: CloseCallback[] = [];

@@ -157,10 +157,15 @@ export interface BindMessage {
   uid: string;
   /** The frontend server id holding the session. */
   fid: string;
+  /**
+   * When the frontend bound the session (ms since the epoch, its clock). Not in Pitaya's BindMsg:
+   * providers carry it beside the message (a NATS header), and Go Pitaya servers send none.
+   */
+  boundAt?: number;
 }
 
 export function encodeBindMsg(bind: BindMessage): Uint8Array {
-  return T.BindMsg.encode(T.BindMsg.fromObject(bind)).finish();
+  return T.BindMsg.encode(T.BindMsg.fromObject({ uid: bind.uid, fid: bind.fid })).finish();
 }
 
 export function decodeBindMsg(bytes: Uint8Array): BindMessage {

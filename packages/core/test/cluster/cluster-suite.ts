@@ -128,6 +128,30 @@ export function clusterSuite(title: string, providers: () => ContainerModule[], 
       expect(cluster.connectors[1]!.sessions.getByUid(`fa-${name}`)).toBeDefined();
     });
 
+    it('keeps the newer session of a uid when bind announcements arrive late', async () => {
+      const [older, untimed, newer] = [`fo-${name}`, `fu-${name}`, `fn-${name}`];
+      for (const uid of [older, untimed, newer]) {
+        const client = await cluster.client(1);
+        await client.request('connector.entry.login', { uid });
+      }
+      const here = cluster.connectors[1]!.sessions;
+      const boundAt = (uid: string) => here.getByUid(uid)!.boundAt!;
+      const elsewhere = cluster.connectors[0]!;
+      const announce = (uid: string, at: number | undefined) =>
+        elsewhere.container
+          .get(TOKENS.RpcClient)
+          .announceBind('connector', { uid, fid: elsewhere.server.id, ...(at === undefined ? {} : { boundAt: at }) });
+      // a bind on the other frontend made before this one took the uid, announced only now
+      await announce(older, boundAt(older) - 1);
+      // one without a time (as Go Pitaya sends them): it wins, as in Pitaya
+      await announce(untimed, undefined);
+      // and one made after: it wins; once it has been handled, so have the others (in order)
+      await announce(newer, boundAt(newer) + 1);
+      await waitFor(() => here.getByUid(newer) === undefined);
+      expect(here.getByUid(untimed)).toBeUndefined();
+      expect(here.getByUid(older)).toBeDefined();
+    });
+
     it('makes user RPCs with metadata, remote errors and timeouts', async () => {
       const connector = cluster.connectors[0]!;
       await expect(connector.rpc('room.roomRemote.echo', { n: 1 }, { metadata: { custom: 'yes' } })).resolves.toEqual({
