@@ -229,9 +229,9 @@ export class EtcdServiceDiscovery implements ServiceDiscovery {
     this.options.reporter.reportGauge(Metric.CountServers, { type }, this.getServersByType(type).length);
   }
 
-  /** Publishes new metadata for this server; the others apply it. */
+  /** Publishes new metadata for this server (the keys given; the others kept); the others apply it. */
   async updateMetadata(metadata: Record<string, string>): Promise<void> {
-    this.options.self.metadata = metadata;
+    this.options.self.metadata = { ...this.options.self.metadata, ...metadata };
     await this.registration.put(this.key).value(serverJson(this.options.self));
   }
 

@@ -127,7 +127,7 @@ export class MemoryServiceDiscovery implements ServiceDiscovery {
   }
 
   async updateMetadata(metadata: Record<string, string>): Promise<void> {
-    this.self.metadata = metadata;
+    this.self.metadata = { ...this.self.metadata, ...metadata };
     this.cluster.update(this.self);
   }
 

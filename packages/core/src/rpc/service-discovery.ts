@@ -24,7 +24,10 @@ export interface ServiceDiscovery {
   getServersByType(type: string): ServerInfo[];
   servers(): ServerInfo[];
   addListener(listener: ServiceDiscoveryListener): void;
-  /** Publishes new metadata for this server, where the provider can. */
+  /**
+   * Publishes new metadata for this server, where the provider can: the keys given are set, the
+   * others kept (what the framework and providers published at start, such as the gRPC address).
+   */
   updateMetadata?(metadata: Record<string, string>): Promise<void>;
 }
 

@@ -62,17 +62,19 @@ export function discoveryContract(name: string, harness: () => DiscoveryHarness)
       expect(a.getServersByType('metagame')).toEqual([]);
     });
 
-    it('applies metadata updates of known servers', async () => {
+    it('applies metadata updates of known servers, keeping the keys an update does not name', async () => {
       const h = harness();
       if (!h.updateMetadata) return expect(h.updateMetadata).toBeUndefined();
       const a = await start(server('connector', 'c-4', true));
-      const b = await start(server('room', 'r-4'));
+      // published at start by the framework and its providers (pipelined forwards, a gRPC address)
+      const b = await start({ ...server('room', 'r-4'), metadata: { region: 'r1', grpcPort: '3434' } });
       await waitFor(() => a.getServer('r-4') !== undefined);
       const updated: string[] = [];
       a.addListener({ updated: (s) => updated.push(s.metadata.region!) });
-      await h.updateMetadata(b, { region: 'r2' });
+      await h.updateMetadata(b, { region: 'r2', zone: 'z1' });
       await waitFor(() => a.getServer('r-4')?.metadata.region === 'r2');
       expect(updated).toEqual(['r2']);
+      expect(a.getServer('r-4')?.metadata).toEqual({ region: 'r2', grpcPort: '3434', zone: 'z1' });
     });
   });
 }
