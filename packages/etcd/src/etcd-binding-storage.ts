@@ -22,7 +22,8 @@ const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).u
  * Pitaya's etcd binding storage: `<prefix>bindings/<frontendType>/<uid>` → the id of the frontend
  * holding the user, under a lease of that frontend kept alive. A frontend that dies takes its
  * bindings with it once the lease expires; a lease lost while the frontend lives (etcd wiped) is
- * granted again and the bindings it holds are put back.
+ * granted again and the bindings it holds are put back; a binding made while etcd is out of reach
+ * is put once it is back.
  */
 export class EtcdBindingStorage implements BindingStorage {
   private client: Etcd3 | undefined;
@@ -103,7 +104,25 @@ export class EtcdBindingStorage implements BindingStorage {
   bind(uid: string): Promise<void> {
     return this.inOrder(uid, async () => {
       this.held.add(uid);
-      await this.put(uid);
+      try {
+        await this.put(uid);
+      } catch (err) {
+        // etcd out of reach while the lease lives on (a lost lease puts every binding back itself)
+        if (this.lease) this.putLater(uid);
+        throw err;
+      }
+    });
+  }
+
+  /** Puts a binding etcd did not take again, until it does, the user leaves or the storage stops. */
+  private putLater(uid: string): void {
+    const { retryIntervalMs = 1000 } = this.options;
+    void this.inOrder(uid, async () => {
+      await delay(retryIntervalMs);
+      if (this.stopped || !this.held.has(uid)) return;
+      await this.put(uid).catch(() => {
+        this.putLater(uid);
+      });
     });
   }
 

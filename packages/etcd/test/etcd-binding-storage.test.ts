@@ -89,6 +89,24 @@ describe('binding storage on etcd, as Pitaya keeps it', () => {
     await expect(frontend.bind('late')).resolves.toBeUndefined();
   });
 
+  it('puts a binding made while etcd was out of reach once it is back, unless the user left meanwhile', async () => {
+    const frontend = await storage(server('connector-5', true));
+    const reader = await storage(server('room-5', false));
+    await etcd.stop();
+    // etcd's client gives up after its request timeout: the bind is refused, and tried again
+    await expect(frontend.bind('fy')).rejects.toThrow();
+    await expect(frontend.bind('gone')).rejects.toThrow();
+    void frontend.unbind('gone').catch(() => undefined);
+    await etcd.start();
+    await waitFor(
+      async () => (await reader.frontendOf('connector', 'fy').catch(() => undefined)) === 'connector-5',
+      30_000,
+      'the binding made during the outage',
+    );
+    // the same uid's writes stay in order: the retry of 'gone' came before its unbind, or saw it
+    await waitFor(async () => (await reader.frontendOf('connector', 'gone').catch(() => 'error')) === undefined);
+  }, 60_000);
+
   it('keeps the bindings across an etcd restart, and puts them back when etcd lost them', async () => {
     const frontend = await storage(server('connector-4', true), 3);
     const reader = await storage(server('room-4', false));
