@@ -225,7 +225,9 @@ export class NatsRpcClient implements RpcClient {
 
   async announceBind(frontendType: string, bind: BindMessage): Promise<void> {
     const nc = this.connection();
-    nc.publish(subjects.bindings(frontendType), protos.encodeBindMsg(bind), { headers: bindHeaders(bind) });
+    // a server older than NATS 2.2 takes no headers: the announcement goes without its time
+    const headers = nc.info?.headers ? bindHeaders(bind) : undefined;
+    nc.publish(subjects.bindings(frontendType), protos.encodeBindMsg(bind), { headers });
     // the bind is acknowledged to the client only once NATS has the announcement: a login on
     // another frontend right after it comes later, and the older session is the one kicked
     await nc.flush();
