@@ -1,4 +1,4 @@
-import { Client, connectivityState, credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { Client, connectivityState, credentials, status, type ServiceError } from '@grpc/grpc-js';
 import {
   ErrorCode,
   formatDuration,
@@ -17,7 +17,6 @@ import {
   type RpcResponse,
   type UnreachableServers,
 } from '@pitaya-ts/core/provider';
-import { bindMetadata } from './bind-announcement';
 import { grpcAddress } from './grpc-address';
 import { asBuffer, PITAYA_SERVICE } from './pitaya-service';
 
@@ -148,7 +147,6 @@ export class GrpcRpcClient implements RpcClient {
     payload: Uint8Array,
     timeoutMs: number,
     onError: (err: ServiceError) => Error,
-    metadata?: Metadata,
   ): Promise<Answer> {
     const peer = this.peers.get(server.id) ?? this.connect(server);
     if (!peer) {
@@ -162,8 +160,6 @@ export class GrpcRpcClient implements RpcClient {
           method.requestSerialize,
           method.responseDeserialize as (bytes: Buffer) => Answer,
           asBuffer(payload),
-          // what grpc-js makes when given none
-          metadata ?? new Metadata(),
           // the caller's own deadline gives Pitaya's PIT-408; gRPC's must not end the call first,
           // nor the callee's answer to it, which may be a PIT-408 of its own nested call
           { deadline: Date.now() + timeoutMs + DEADLINE_GRACE_MS },
@@ -220,19 +216,9 @@ export class GrpcRpcClient implements RpcClient {
     return server;
   }
 
-  private async acknowledged(
-    server: ServerInfo,
-    method: typeof PushToUser,
-    payload: Uint8Array,
-    metadata?: Metadata,
-  ): Promise<void> {
-    const response = await this.unary<RpcResponse>(
-      server,
-      method,
-      payload,
-      this.requestTimeoutMs,
-      (err) => failed(server, err.details || err.message),
-      metadata,
+  private async acknowledged(server: ServerInfo, method: typeof PushToUser, payload: Uint8Array): Promise<void> {
+    const response = await this.unary<RpcResponse>(server, method, payload, this.requestTimeoutMs, (err) =>
+      failed(server, err.details || err.message),
     );
     if (response.error) {
       const { code, msg, metadata } = response.error;
@@ -252,13 +238,16 @@ export class GrpcRpcClient implements RpcClient {
     );
   }
 
-  /** Tells the frontend the user was bound to (if another) that it is bound here now. */
+  /**
+   * Tells the frontend the user was bound to (if another) that it is bound here now. Without the
+   * bind's time: only that frontend hears of it, so it must give way whenever it is told (the
+   * binding storage's order decides), as in Pitaya.
+   */
   async announceBind(frontendType: string, bind: BindMessage): Promise<void> {
     const id = await this.options.bindings?.frontendOf(frontendType, bind.uid);
     const server = id === undefined || id === bind.fid ? undefined : this.options.discovery.getServer(id);
     if (!server) return;
-    const bound = bindMetadata(bind);
-    await this.acknowledged(server, SessionBindRemote, protos.encodeBindMsg(bind), bound).catch((err: unknown) =>
+    await this.acknowledged(server, SessionBindRemote, protos.encodeBindMsg(bind)).catch((err: unknown) =>
       // the bind goes on: a frontend that cannot be told has lost its sessions or is going
       this.options.logger.warn({ err, uid: bind.uid, frontend: id }, 'cannot tell the old frontend of a bind'),
     );

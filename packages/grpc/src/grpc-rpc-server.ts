@@ -16,7 +16,6 @@ import {
   type ServerInfo,
 } from '@pitaya-ts/core';
 import { protos, settlesWithin, type RpcHandler, type RpcResponse } from '@pitaya-ts/core/provider';
-import { announcedBind } from './bind-announcement';
 import { GrpcMetadata } from './grpc-address';
 import { PITAYA_SERVICE } from './pitaya-service';
 
@@ -79,7 +78,7 @@ export class GrpcRpcServer implements RpcServer {
     const pushToUser: handleUnaryCall<Buffer, RpcResponse> = (call, answer) =>
       this.deliver(answer, () => handler.pushToUser(protos.decodePush(call.request)));
     const sessionBindRemote: handleUnaryCall<Buffer, RpcResponse> = (call, answer) =>
-      this.deliver(answer, () => handler.bindAnnounced(announcedBind(call.request, call.metadata)));
+      this.deliver(answer, () => handler.bindAnnounced(protos.decodeBindMsg(call.request)));
     const kickUser: handleUnaryCall<Buffer, { kicked: boolean }> = (call, answer) => {
       try {
         handler.kickUser(protos.decodeKickMsg(call.request).userId);

@@ -10,6 +10,7 @@ clusterSuite(
   'gRPC RPC, etcd discovery, bindings and groups (real etcd)',
   () => [grpcRpcModule(), etcdDiscoveryModule(), etcdBindingStorageModule(), etcdGroupsModule()],
   {
+    untimedBinds: true,
     beforeAll: async () => {
       etcd = await startEtcdServer();
     },

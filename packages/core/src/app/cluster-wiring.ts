@@ -1,4 +1,5 @@
 import type { Container } from 'inversify';
+import { BIND_CLOCK } from '../cluster/bind-clock';
 import { TOKENS } from '../tokens';
 
 /**
@@ -17,6 +18,7 @@ export async function startCluster(c: Container, onFatal: (error: Error) => void
   const unique = config.get('pitaya.session.unique');
   const unreachable = c.get(TOKENS.UnreachableServers);
   const caller = c.get(TOKENS.RpcCaller);
+  const bindClock = c.get(BIND_CLOCK);
 
   await rpcServer.start(c.get(TOKENS.ClusterRequestHandler));
   await rpcClient.start();
@@ -31,11 +33,15 @@ export async function startCluster(c: Container, onFatal: (error: Error) => void
   if (rpcClient.clustered && self.frontend) {
     // pushes and kicks for a user reach the frontend that holds it; a bind elsewhere kicks here
     pool.onAfterSessionBind(async (session) => {
-      const { uid, boundAt } = session;
+      const { uid } = session;
       if (uid === undefined) return; // the pool calls these once the session is bound
       // announced before this frontend takes the uid: a binding storage (gRPC) still names the
-      // frontend that held it, the one to tell
-      if (unique && !session.closed) await rpcClient.announceBind(self.type, { uid, fid: self.id, boundAt });
+      // frontend that held it, the one to tell. Stamped now that the uid finds the session: an
+      // announcement arriving before this one saw no time on it, and left it bound
+      if (unique && !session.closed) {
+        session.boundAt = bindClock.stamp();
+        await rpcClient.announceBind(self.type, { uid, fid: self.id, boundAt: session.boundAt });
+      }
       if (session.closed) return;
       // each bound session holds the uid's subscription until it closes: a user who logs in again
       // here holds it before the old session has finished closing, and keeps it after

@@ -11,6 +11,7 @@ import type { RouteParser } from '../routing/route';
 import type { FrontendSession } from '../session/frontend-session';
 import type { SessionPool } from '../session/session-pool';
 import { BackendSession, type BackendSessionOps } from './backend-session';
+import type { BindClock } from './bind-clock';
 import { markDeadline } from './deadline';
 import { ACK, type BindMessage, type PushMessage } from '../wire/protos';
 import { within } from '../util/within';
@@ -39,6 +40,7 @@ export interface ClusterRequestHandlerDeps {
   outbound: OutboundEncoder;
   sessionOps: BackendSessionOps;
   unique: boolean;
+  bindClock: BindClock;
   logger: Logger;
   tracer: Tracer;
 }
@@ -167,6 +169,7 @@ export class ClusterRequestHandler implements RpcHandler {
 
   bindAnnounced(bind: BindMessage): void {
     if (!this.deps.unique || bind.fid === this.deps.self.id) return;
+    if (bind.boundAt !== undefined) this.deps.bindClock.saw(bind.boundAt);
     const session = this.deps.pool.getByUid(bind.uid);
     if (!session) return;
     // announcements from two frontends may arrive in either order (NATS keeps each publisher's
@@ -178,7 +181,8 @@ export class ClusterRequestHandler implements RpcHandler {
 
   /** Whether the session here took the uid after `fid` did (the same millisecond: by server id). */
   private boundLater({ boundAt }: FrontendSession, announcedAt: number, fid: string): boolean {
-    if (boundAt === undefined) return false;
+    // being bound right now, to be stamped after this announcement
+    if (boundAt === undefined) return true;
     return boundAt > announcedAt || (boundAt === announcedAt && this.deps.self.id > fid);
   }
 }

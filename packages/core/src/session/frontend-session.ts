@@ -26,7 +26,10 @@ type CloseCallback = () => void | Promise<void>;
 export class FrontendSession extends SessionValues implements Session {
   readonly frontend = true;
   uid: string | undefined;
-  /** When the session took its uid (ms since the epoch): the newer of two bindings wins. */
+  /**
+   * When the session took its uid, as announced to the other frontends (unique sessions in a
+   * cluster; ms since the epoch, on the cluster's bind clock): the newer of two bindings is kept.
+   */
   boundAt: number | undefined;
   handshake: HandshakeRequest | undefined;
   closed = false;

@@ -49,12 +49,10 @@ export class MemorySessionPool implements SessionPool, SessionLifecycle {
     refuseClosed(session);
     // as in Pitaya, callbacks see the uid, and a callback that throws undoes the bind
     session.uid = uid;
-    session.boundAt = Date.now();
     try {
       for (const callback of this.bindCallbacks) await callback(session);
     } catch (err) {
       session.uid = undefined;
-      session.boundAt = undefined;
       throw err;
     }
     // the connection may have closed while the callbacks ran: a closed session must not hold the uid

@@ -1,5 +1,6 @@
 import { ContainerModule, type ResolutionContext } from 'inversify';
 import { clusterForwarder, standaloneForwarder } from '../../cluster/cluster-forwarder';
+import { BIND_CLOCK, BindClock } from '../../cluster/bind-clock';
 import { ClusterRequestHandler } from '../../cluster/cluster-request-handler';
 import { FrontendCalls } from '../../cluster/frontend-calls';
 import { RpcCaller } from '../../cluster/rpc-caller';
@@ -18,6 +19,7 @@ const requestTimeoutMs = (ctx: ResolutionContext): number =>
  */
 export function clusterModule(): ContainerModule {
   return new ContainerModule(({ bind }) => {
+    bind(BIND_CLOCK).toConstantValue(new BindClock());
     bind(TOKENS.RpcCaller).toDynamicValue((ctx) => {
       const client = ctx.get(TOKENS.RpcClient);
       const remotes = ctx.get(TOKENS.RemoteService);
@@ -76,6 +78,7 @@ export function clusterModule(): ContainerModule {
           outbound: ctx.get(TOKENS.OutboundEncoder),
           sessionOps: ctx.get(TOKENS.BackendSessionOps),
           unique: ctx.get(TOKENS.Config).get('pitaya.session.unique'),
+          bindClock: ctx.get(BIND_CLOCK),
           logger: ctx.get(TOKENS.Logger).child({ component: 'cluster' }),
           tracer: ctx.get(TOKENS.Tracer),
         }),
