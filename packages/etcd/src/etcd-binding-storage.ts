@@ -35,6 +35,9 @@ export class EtcdBindingStorage implements BindingStorage {
   private readonly held = new Set<string>();
   /** The last write of each uid in flight: a uid's writes reach etcd in the order they were made. */
   private readonly writing = new Map<string, Promise<void>>();
+  /** Uids bound here whose binding etcd did not take (out of reach): written again by one loop. */
+  private readonly unwritten = new Set<string>();
+  private rewriting = false;
 
   constructor(private readonly options: EtcdBindingStorageOptions) {}
 
@@ -76,7 +79,8 @@ export class EtcdBindingStorage implements BindingStorage {
     while (!this.stopped) {
       try {
         await this.grant();
-        for (const uid of this.held) await this.put(uid);
+        // in order with each uid's other writes, and not over another frontend's binding made since
+        for (const uid of [...this.held]) await this.inOrder(uid, () => this.rewrite(uid));
         return;
       } catch (error) {
         logger.warn({ err: error }, 'cannot put the bindings back in etcd yet');
@@ -106,24 +110,51 @@ export class EtcdBindingStorage implements BindingStorage {
       this.held.add(uid);
       try {
         await this.put(uid);
+        this.unwritten.delete(uid);
       } catch (err) {
-        // etcd out of reach while the lease lives on (a lost lease puts every binding back itself)
-        if (this.lease) this.putLater(uid);
+        // a backend is refused (it binds no users); a frontend's etcd is out of reach
+        if (this.options.self.frontend) this.writeLater(uid);
         throw err;
       }
     });
   }
 
-  /** Puts a binding etcd did not take again, until it does, the user leaves or the storage stops. */
-  private putLater(uid: string): void {
+  private writeLater(uid: string): void {
+    this.unwritten.add(uid);
+    if (this.rewriting) return;
+    this.rewriting = true;
+    this.options.logger.warn({ uid }, 'etcd did not take a binding: writing it again every retry interval');
+    void this.rewriteUnwritten().finally(() => (this.rewriting = false));
+  }
+
+  /** Writes the bindings etcd did not take, a round per retry interval, until none is left or the storage stops. */
+  private async rewriteUnwritten(): Promise<void> {
     const { retryIntervalMs = 1000 } = this.options;
-    void this.inOrder(uid, async () => {
+    while (this.unwritten.size > 0 && !this.stopped) {
       await delay(retryIntervalMs);
-      if (this.stopped || !this.held.has(uid)) return;
-      await this.put(uid).catch(() => {
-        this.putLater(uid);
-      });
-    });
+      // one at a time, each in order with its uid's other writes: a round does not flood etcd
+      for (const uid of [...this.unwritten]) {
+        await this.inOrder(uid, () => this.rewrite(uid)).catch(() => undefined);
+      }
+    }
+  }
+
+  /** A binding written again, unless the user has left here or another frontend has bound it since. */
+  private async rewrite(uid: string): Promise<void> {
+    const { self } = this.options;
+    const lease = this.lease;
+    if (!this.held.has(uid) || !lease) {
+      this.unwritten.delete(uid);
+      return;
+    }
+    const key = this.key(self.type, uid);
+    const kv = this.bindings();
+    const put = () => kv.put(key).value(self.id).lease(lease.grant());
+    const written =
+      (await kv.if(key, 'Version', '==', 0).then(put()).commit()).succeeded ||
+      (await kv.if(key, 'Value', '==', self.id).then(put()).commit()).succeeded;
+    this.unwritten.delete(uid);
+    if (!written) this.options.logger.debug({ uid }, 'a binding not written again: another frontend holds the user');
   }
 
   unbind(uid: string): Promise<void> {

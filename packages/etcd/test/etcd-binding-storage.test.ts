@@ -89,22 +89,34 @@ describe('binding storage on etcd, as Pitaya keeps it', () => {
     await expect(frontend.bind('late')).resolves.toBeUndefined();
   });
 
-  it('puts a binding made while etcd was out of reach once it is back, unless the user left meanwhile', async () => {
-    const frontend = await storage(server('connector-5', true));
+  it('writes a binding made while etcd was out of reach once it is back, unless the user left or is bound elsewhere', async () => {
+    const a = await storage(server('connector-5', true));
+    const b = await storage(server('connector-6', true));
     const reader = await storage(server('room-5', false));
     await etcd.stop();
-    // etcd's client gives up after its request timeout: the bind is refused, and tried again
-    await expect(frontend.bind('fy')).rejects.toThrow();
-    await expect(frontend.bind('gone')).rejects.toThrow();
-    void frontend.unbind('gone').catch(() => undefined);
+    // etcd's client gives up after its request timeout: each bind is refused, and written later
+    // (a storage writes them again in the order they failed, one round at a time)
+    const failed = await Promise.allSettled([
+      a.bind('gone').then(undefined, async (err: unknown) => {
+        await a.unbind('gone').catch(() => undefined); // the user left during the outage
+        throw err;
+      }),
+      a.bind('both'),
+      b.bind('both'),
+      a.bind('fy'),
+      b.bind('gy'),
+    ]);
+    expect(failed.map(({ status }) => status)).toEqual(Array(5).fill('rejected'));
     await etcd.start();
-    await waitFor(
-      async () => (await reader.frontendOf('connector', 'fy').catch(() => undefined)) === 'connector-5',
-      30_000,
-      'the binding made during the outage',
-    );
-    // the same uid's writes stay in order: the retry of 'gone' came before its unbind, or saw it
-    await waitFor(async () => (await reader.frontendOf('connector', 'gone').catch(() => 'error')) === undefined);
+    const frontendOf = (uid: string) => reader.frontendOf('connector', uid).catch(() => 'unread');
+    // the last of each storage's round: once written, the round's earlier uids were handled
+    await waitFor(async () => (await frontendOf('fy')) === 'connector-5', 30_000, "connector-5's round");
+    await waitFor(async () => (await frontendOf('gy')) === 'connector-6', 30_000, "connector-6's round");
+    expect(await frontendOf('gone')).toBeUndefined();
+    // both frontends held 'both': the first to write it keeps it, the other does not overwrite it
+    const [both] = (await client.get(`${prefix}bindings/connector/both`).exec()).kvs;
+    expect(['connector-5', 'connector-6']).toContain(both?.value.toString());
+    expect(both?.version).toBe('1');
   }, 60_000);
 
   it('keeps the bindings across an etcd restart, and puts them back when etcd lost them', async () => {
