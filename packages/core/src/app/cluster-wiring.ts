@@ -19,6 +19,7 @@ export async function startCluster(c: Container, onFatal: (error: Error) => void
   const unreachable = c.get(TOKENS.UnreachableServers);
   const caller = c.get(TOKENS.RpcCaller);
   const bindClock = c.get(BIND_CLOCK);
+  const logger = c.get(TOKENS.Logger).child({ component: 'cluster' });
 
   await rpcServer.start(c.get(TOKENS.ClusterRequestHandler));
   await rpcClient.start();
@@ -36,11 +37,13 @@ export async function startCluster(c: Container, onFatal: (error: Error) => void
       const { uid } = session;
       if (uid === undefined) return; // the pool calls these once the session is bound
       // announced before this frontend takes the uid: a binding storage (gRPC) still names the
-      // frontend that held it, the one to tell. Stamped now that the uid finds the session: an
-      // announcement arriving before this one saw no time on it, and left it bound
+      // frontend that held it, the one to tell
       if (unique && !session.closed) {
-        session.boundAt = bindClock.stamp();
-        await rpcClient.announceBind(self.type, { uid, fid: self.id, boundAt: session.boundAt });
+        session.boundAt = bindClock.stamp(session.boundAt);
+        // an announcement that cannot go (NATS or the storage away) still lets the user be reached
+        await rpcClient
+          .announceBind(self.type, { uid, fid: self.id, boundAt: session.boundAt })
+          .catch((err: unknown) => logger.warn({ err, uid }, 'cannot announce a bind to the other frontends'));
       }
       if (session.closed) return;
       // each bound session holds the uid's subscription until it closes: a user who logs in again

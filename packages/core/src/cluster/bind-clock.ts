@@ -14,9 +14,9 @@ export class BindClock {
     if (time > this.latest) this.latest = time;
   }
 
-  /** The time of a bind made here now. */
-  stamp(): number {
-    this.latest = Math.max(Date.now(), this.latest + 1);
+  /** The time of a bind made here, `boundAt` or later. */
+  stamp(boundAt = 0): number {
+    this.latest = Math.max(Date.now(), boundAt, this.latest + 1);
     return this.latest;
   }
 }

@@ -8,7 +8,6 @@ import type { RpcHandler } from '../rpc/rpc-client';
 import { RpcMsgType, RpcType, type RpcRequest, type RpcResponse } from '../wire/rpc-messages';
 import type { ServerInfo } from '../rpc/service-discovery';
 import type { RouteParser } from '../routing/route';
-import type { FrontendSession } from '../session/frontend-session';
 import type { SessionPool } from '../session/session-pool';
 import { BackendSession, type BackendSessionOps } from './backend-session';
 import type { BindClock } from './bind-clock';
@@ -41,6 +40,8 @@ export interface ClusterRequestHandlerDeps {
   sessionOps: BackendSessionOps;
   unique: boolean;
   bindClock: BindClock;
+  /** Tells the other frontends a uid is bound here (errors are the callee's to log). */
+  announceBind: (bind: BindMessage) => void;
   logger: Logger;
   tracer: Tracer;
 }
@@ -173,16 +174,22 @@ export class ClusterRequestHandler implements RpcHandler {
     const session = this.deps.pool.getByUid(bind.uid);
     if (!session) return;
     // announcements from two frontends may arrive in either order (NATS keeps each publisher's
-    // order, not the cluster's): a session bound here after the announced bind is the newer one,
-    // and its own announcement kicks the other. Without a time (Go Pitaya), the announcement wins.
-    if (bind.boundAt !== undefined && this.boundLater(session, bind.boundAt, bind.fid)) return;
-    void session.kick('bound on another frontend');
+    // order, not the cluster's): a session bound here after the announced bind is the newer one.
+    // It is announced again: the announcer may not have heard of it (restarted since, or its
+    // clock ahead), and gives way once it has. Without a time (Go Pitaya), the announcement wins.
+    if (
+      bind.boundAt === undefined ||
+      session.boundAt === undefined ||
+      !this.boundLater(session.boundAt, bind.boundAt, bind.fid)
+    ) {
+      void session.kick('bound on another frontend');
+      return;
+    }
+    this.deps.announceBind({ uid: bind.uid, fid: this.deps.self.id, boundAt: session.boundAt });
   }
 
-  /** Whether the session here took the uid after `fid` did (the same millisecond: by server id). */
-  private boundLater({ boundAt }: FrontendSession, announcedAt: number, fid: string): boolean {
-    // being bound right now, to be stamped after this announcement
-    if (boundAt === undefined) return true;
+  /** Whether a session here bound at `boundAt` took the uid after `fid` did (ties: by server id). */
+  private boundLater(boundAt: number, announcedAt: number, fid: string): boolean {
     return boundAt > announcedAt || (boundAt === announcedAt && this.deps.self.id > fid);
   }
 }

@@ -27,8 +27,8 @@ export class FrontendSession extends SessionValues implements Session {
   readonly frontend = true;
   uid: string | undefined;
   /**
-   * When the session took its uid, as announced to the other frontends (unique sessions in a
-   * cluster; ms since the epoch, on the cluster's bind clock): the newer of two bindings is kept.
+   * When the session took its uid (ms since the epoch; in a cluster, moved past every bind the
+   * other frontends announced before it): of two sessions of a uid, the later bound is kept.
    */
   boundAt: number | undefined;
   handshake: HandshakeRequest | undefined;

@@ -57,6 +57,8 @@ export class MemorySessionPool implements SessionPool, SessionLifecycle {
     }
     // the connection may have closed while the callbacks ran: a closed session must not hold the uid
     refuseClosed(session);
+    // from the moment the uid finds it: another frontend's announcement is weighed against this
+    session.boundAt = Date.now();
     this.byUid.set(uid, session);
     for (const callback of this.afterBindCallbacks) {
       try {

@@ -141,6 +141,7 @@ export function clusterSuite(title: string, providers: () => ContainerModule[], 
       }
       const here = cluster.connectors[1]!.sessions;
       const boundAt = (uid: string) => here.getByUid(uid)!.boundAt!;
+      const announcedAgain = jest.spyOn(cluster.connectors[1]!.container.get(TOKENS.RpcClient), 'announceBind');
       const elsewhere = cluster.connectors[0]!;
       const announce = (uid: string, at: number | undefined) =>
         elsewhere.container
@@ -154,8 +155,29 @@ export function clusterSuite(title: string, providers: () => ContainerModule[], 
       await announce(newer, boundAt(newer) + 1);
       await waitFor(() => here.getByUid(newer) === undefined);
       expect(here.getByUid(untimed)).toBeUndefined();
-      if (setup.untimedBinds) expect(here.getByUid(older)).toBeUndefined();
-      else expect(here.getByUid(older)).toBeDefined();
+      if (setup.untimedBinds) {
+        expect(here.getByUid(older)).toBeUndefined();
+        expect(announcedAgain).not.toHaveBeenCalled();
+      } else {
+        expect(here.getByUid(older)).toBeDefined();
+        // the session kept is announced again, for a frontend that may not have heard of it
+        const again = { uid: older, fid: cluster.connectors[1]!.server.id, boundAt: boundAt(older) };
+        expect(announcedAgain.mock.calls).toEqual([['connector', again]]);
+      }
+      announcedAgain.mockRestore();
+    });
+
+    it('reaches a user whose bind could not be announced', async () => {
+      const uid = `fx-${name}`;
+      const frontend = cluster.connectors[1]!.container.get(TOKENS.RpcClient);
+      const failing = jest.spyOn(frontend, 'announceBind').mockRejectedValueOnce(new Error('the broker is away'));
+      const client = await cluster.client(1);
+      await client.request('connector.entry.login', { uid });
+      expect(failing).toHaveBeenCalledTimes(1);
+      failing.mockRestore();
+      const pushed = new Promise((resolve) => client.on('onNews', resolve));
+      await expect(cluster.rooms[0]!.pushToUsers('onNews', { n: 7 }, [uid], 'connector')).resolves.toEqual([]);
+      await expect(pushed).resolves.toEqual({ n: 7 });
     });
 
     it("stamps a bind after every bind announced to it, whatever the announcer's clock says", async () => {

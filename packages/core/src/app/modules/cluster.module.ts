@@ -67,21 +67,29 @@ export function clusterModule(): ContainerModule {
           requestTimeoutMs(ctx),
         ),
     );
-    bind(TOKENS.ClusterRequestHandler).toDynamicValue(
-      (ctx) =>
-        new ClusterRequestHandler({
-          self: ctx.get(TOKENS.ServerInfo),
-          routes: ctx.get(TOKENS.Routes),
-          handlers: ctx.get(TOKENS.HandlerService),
-          remotes: ctx.get(TOKENS.RemoteService),
-          pool: ctx.get(TOKENS.SessionPool),
-          outbound: ctx.get(TOKENS.OutboundEncoder),
-          sessionOps: ctx.get(TOKENS.BackendSessionOps),
-          unique: ctx.get(TOKENS.Config).get('pitaya.session.unique'),
-          bindClock: ctx.get(BIND_CLOCK),
-          logger: ctx.get(TOKENS.Logger).child({ component: 'cluster' }),
-          tracer: ctx.get(TOKENS.Tracer),
-        }),
-    );
+    bind(TOKENS.ClusterRequestHandler).toDynamicValue((ctx) => {
+      const self = ctx.get(TOKENS.ServerInfo);
+      const rpcClient = ctx.get(TOKENS.RpcClient);
+      const logger = ctx.get(TOKENS.Logger).child({ component: 'cluster' });
+      return new ClusterRequestHandler({
+        self,
+        routes: ctx.get(TOKENS.Routes),
+        handlers: ctx.get(TOKENS.HandlerService),
+        remotes: ctx.get(TOKENS.RemoteService),
+        pool: ctx.get(TOKENS.SessionPool),
+        outbound: ctx.get(TOKENS.OutboundEncoder),
+        sessionOps: ctx.get(TOKENS.BackendSessionOps),
+        unique: ctx.get(TOKENS.Config).get('pitaya.session.unique'),
+        bindClock: ctx.get(BIND_CLOCK),
+        announceBind: (bind) =>
+          void rpcClient
+            .announceBind(self.type, bind)
+            .catch((err: unknown) =>
+              logger.warn({ err, uid: bind.uid }, 'cannot announce a bind to the other frontends'),
+            ),
+        logger,
+        tracer: ctx.get(TOKENS.Tracer),
+      });
+    });
   });
 }
