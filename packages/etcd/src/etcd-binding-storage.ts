@@ -38,6 +38,7 @@ export class EtcdBindingStorage implements BindingStorage {
   /** Uids bound here whose binding etcd did not take (out of reach): written again by one loop. */
   private readonly unwritten = new Set<string>();
   private rewriting = false;
+  private puttingBack = false;
 
   constructor(private readonly options: EtcdBindingStorageOptions) {}
 
@@ -68,17 +69,24 @@ export class EtcdBindingStorage implements BindingStorage {
   }
 
   private async leaseLost(lease: Lease, err: Error): Promise<void> {
-    if (this.stopped || lease !== this.lease) return;
+    // a lost lease reports again at each write that fails on it: one put-back at a time
+    if (this.stopped || lease !== this.lease || this.puttingBack) return;
     this.options.logger.warn({ err, bindings: this.held.size }, 'etcd lease of the bindings lost: putting them back');
-    await this.putBack();
+    this.puttingBack = true;
+    try {
+      await this.putBack(lease);
+    } finally {
+      this.puttingBack = false;
+    }
   }
 
   /** Grants a new lease and puts the bindings held back under it: until that succeeds or the storage stops. */
-  private async putBack(): Promise<void> {
+  private async putBack(lost: Lease): Promise<void> {
     const { logger, retryIntervalMs = 1000 } = this.options;
     while (!this.stopped) {
       try {
-        await this.grant();
+        // granted once: a write that fails after it is tried again under the same lease
+        if (this.lease === lost) await this.grant();
         // in order with each uid's other writes, and not over another frontend's binding made since
         for (const uid of [...this.held]) await this.inOrder(uid, () => this.rewrite(uid));
         return;
@@ -124,18 +132,23 @@ export class EtcdBindingStorage implements BindingStorage {
     if (this.rewriting) return;
     this.rewriting = true;
     this.options.logger.warn({ uid }, 'etcd did not take a binding: writing it again every retry interval');
-    void this.rewriteUnwritten().finally(() => (this.rewriting = false));
+    void this.rewriteUnwritten();
   }
 
   /** Writes the bindings etcd did not take, a round per retry interval, until none is left or the storage stops. */
   private async rewriteUnwritten(): Promise<void> {
     const { retryIntervalMs = 1000 } = this.options;
-    while (this.unwritten.size > 0 && !this.stopped) {
-      await delay(retryIntervalMs);
-      // one at a time, each in order with its uid's other writes: a round does not flood etcd
-      for (const uid of [...this.unwritten]) {
-        await this.inOrder(uid, () => this.rewrite(uid)).catch(() => undefined);
+    try {
+      while (this.unwritten.size > 0 && !this.stopped) {
+        await delay(retryIntervalMs);
+        // one at a time, each in order with its uid's other writes: a round does not flood etcd
+        for (const uid of [...this.unwritten]) {
+          await this.inOrder(uid, () => this.rewrite(uid)).catch(() => undefined);
+        }
       }
+    } finally {
+      // in the same turn as the last check: a bind failing after it starts a loop of its own
+      this.rewriting = false;
     }
   }
 
