@@ -16,6 +16,9 @@ export interface EtcdBindingStorageOptions {
   logger: Logger;
 }
 
+/** What a uid's binding waits for: to be put (bound here), or deleted (left here). */
+type PendingWrite = 'put' | 'delete';
+
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 /**
@@ -35,8 +38,8 @@ export class EtcdBindingStorage implements BindingStorage {
   private readonly held = new Set<string>();
   /** The last write of each uid in flight: a uid's writes reach etcd in the order they were made. */
   private readonly writing = new Map<string, Promise<void>>();
-  /** Uids bound here whose binding etcd did not take (out of reach): written again by one loop. */
-  private readonly unwritten = new Set<string>();
+  /** Writes etcd did not take (out of reach), by uid: made again by one loop. */
+  private readonly unwritten = new Map<string, PendingWrite>();
   private rewriting = false;
   private puttingBack = false;
 
@@ -121,38 +124,74 @@ export class EtcdBindingStorage implements BindingStorage {
         this.unwritten.delete(uid);
       } catch (err) {
         // a backend is refused (it binds no users); a frontend's etcd is out of reach
-        if (this.options.self.frontend) this.writeLater(uid);
+        if (this.options.self.frontend) this.writeLater(uid, 'put');
         throw err;
       }
     });
   }
 
-  private writeLater(uid: string): void {
-    this.unwritten.add(uid);
+  unbind(uid: string): Promise<void> {
+    return this.inOrder(uid, async () => {
+      this.held.delete(uid);
+      try {
+        await this.deleteOwn(uid);
+        this.unwritten.delete(uid);
+      } catch (err) {
+        // left standing, it would send the user's pushes here, and hold off the frontend it is on now
+        this.writeLater(uid, 'delete');
+        throw err;
+      }
+    });
+  }
+
+  /** Deletes the user's binding if it names this frontend: another that took the user over keeps its own. */
+  private async deleteOwn(uid: string): Promise<void> {
+    const { self } = this.options;
+    const key = this.key(self.type, uid);
+    const kv = this.bindings();
+    await kv.if(key, 'Value', '==', self.id).then(kv.delete().key(key)).commit();
+  }
+
+  private writeLater(uid: string, write: PendingWrite): void {
+    this.unwritten.set(uid, write);
     if (this.rewriting) return;
     this.rewriting = true;
-    this.options.logger.warn({ uid }, 'etcd did not take a binding: writing it again every retry interval');
+    this.options.logger.warn({ uid, write }, 'etcd did not take a binding write: trying it again every retry interval');
     void this.rewriteUnwritten();
   }
 
-  /** Writes the bindings etcd did not take, a round per retry interval, until none is left or the storage stops. */
+  /** Writes what etcd did not take, a round per retry interval, until none is left or the storage stops. */
   private async rewriteUnwritten(): Promise<void> {
     const { retryIntervalMs = 1000 } = this.options;
     try {
       while (this.unwritten.size > 0 && !this.stopped) {
         await delay(retryIntervalMs);
         // one at a time, each in order with its uid's other writes: a round does not flood etcd
-        for (const uid of [...this.unwritten]) {
-          await this.inOrder(uid, () => this.rewrite(uid)).catch(() => undefined);
+        for (const uid of [...this.unwritten.keys()]) {
+          await this.inOrder(uid, () => this.retry(uid)).catch(() => undefined);
         }
       }
     } finally {
-      // in the same turn as the last check: a bind failing after it starts a loop of its own
+      // in the same turn as the last check: a write failing after it starts a loop of its own
       this.rewriting = false;
     }
   }
 
-  /** A binding written again, unless the user has left here or another frontend has bound it since. */
+  /** The uid's pending write, as it stands now (a bind or unbind since may have settled it). */
+  private async retry(uid: string): Promise<void> {
+    const write = this.unwritten.get(uid);
+    if (write === 'put') await this.rewrite(uid);
+    else if (write === 'delete') {
+      // bound here again since: its bind wrote the binding, or left a put pending in its place
+      if (!this.held.has(uid)) await this.deleteOwn(uid);
+      this.unwritten.delete(uid);
+    }
+  }
+
+  /**
+   * A binding written again, unless the user has left here. Not over another frontend's binding:
+   * that one is tried again next round, until it goes (its user left there) or the user leaves here.
+   */
   private async rewrite(uid: string): Promise<void> {
     const { self } = this.options;
     const lease = this.lease;
@@ -166,19 +205,8 @@ export class EtcdBindingStorage implements BindingStorage {
     const written =
       (await kv.if(key, 'Version', '==', 0).then(put()).commit()).succeeded ||
       (await kv.if(key, 'Value', '==', self.id).then(put()).commit()).succeeded;
-    this.unwritten.delete(uid);
-    if (!written) this.options.logger.debug({ uid }, 'a binding not written again: another frontend holds the user');
-  }
-
-  unbind(uid: string): Promise<void> {
-    const { self } = this.options;
-    return this.inOrder(uid, async () => {
-      this.held.delete(uid);
-      // another frontend that took the user over keeps its binding
-      const key = this.key(self.type, uid);
-      const kv = this.bindings();
-      await kv.if(key, 'Value', '==', self.id).then(kv.delete().key(key)).commit();
-    });
+    if (written) this.unwritten.delete(uid);
+    else this.writeLater(uid, 'put');
   }
 
   /**

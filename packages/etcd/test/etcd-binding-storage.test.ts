@@ -89,18 +89,22 @@ describe('binding storage on etcd, as Pitaya keeps it', () => {
     await expect(frontend.bind('late')).resolves.toBeUndefined();
   });
 
-  it('writes a binding made while etcd was out of reach once it is back, unless the user left or is bound elsewhere', async () => {
+  it('writes the bindings made and left while etcd was out of reach once it is back, never over another frontend', async () => {
     // etcd's client gives up after its request timeout, short here: the binds fail one after the other
     const a = await storage(server('connector-5', true), 60, 1000);
     const b = await storage(server('connector-6', true), 60, 1000);
     const reader = await storage(server('room-5', false));
     await b.bind('both');
+    await b.bind('moved');
     await etcd.stop();
     // each bind is refused, and written later: the storage writes them again in the order they failed
     await expect(a.bind('gone')).rejects.toThrow();
     await a.unbind('gone').catch(() => undefined); // the user left during the outage
     await expect(a.bind('both')).rejects.toThrow(); // bound on the other frontend too
     await expect(a.bind('fy')).rejects.toThrow();
+    // a user who moves from the other frontend to this one: the other's unbind fails too
+    await expect(a.bind('moved')).rejects.toThrow();
+    await expect(b.unbind('moved')).rejects.toThrow();
     await etcd.start();
     const frontendOf = (uid: string) => reader.frontendOf('connector', uid).catch(() => 'unread');
     // the last of the round: once written, the uids before it were handled
@@ -110,6 +114,8 @@ describe('binding storage on etcd, as Pitaya keeps it', () => {
     const [both] = (await client.get(`${prefix}bindings/connector/both`).exec()).kvs;
     expect(both?.value.toString()).toBe('connector-6');
     expect(both?.version).toBe('1');
+    // the other frontend's stale binding is deleted, and this one's written in its place
+    await waitFor(async () => (await frontendOf('moved')) === 'connector-5', 30_000, 'the moved user');
   }, 60_000);
 
   it('keeps the bindings across an etcd restart, and puts them back when etcd lost them', async () => {
