@@ -1,5 +1,5 @@
 import type { Container } from 'inversify';
-import { BIND_CLOCK } from '../cluster/bind-clock';
+import { BIND_ANNOUNCER } from '../cluster/bind-announcer';
 import { TOKENS } from '../tokens';
 
 /**
@@ -18,8 +18,7 @@ export async function startCluster(c: Container, onFatal: (error: Error) => void
   const unique = config.get('pitaya.session.unique');
   const unreachable = c.get(TOKENS.UnreachableServers);
   const caller = c.get(TOKENS.RpcCaller);
-  const bindClock = c.get(BIND_CLOCK);
-  const logger = c.get(TOKENS.Logger).child({ component: 'cluster' });
+  const announcer = c.get(BIND_ANNOUNCER);
 
   await rpcServer.start(c.get(TOKENS.ClusterRequestHandler));
   await rpcClient.start();
@@ -38,13 +37,7 @@ export async function startCluster(c: Container, onFatal: (error: Error) => void
       if (uid === undefined) return; // the pool calls these once the session is bound
       // announced before this frontend takes the uid: a binding storage (gRPC) still names the
       // frontend that held it, the one to tell
-      if (unique && !session.closed) {
-        session.boundAt = bindClock.stamp(session.boundAt);
-        // an announcement that cannot go (NATS or the storage away) still lets the user be reached
-        await rpcClient
-          .announceBind(self.type, { uid, fid: self.id, boundAt: session.boundAt })
-          .catch((err: unknown) => logger.warn({ err, uid }, 'cannot announce a bind to the other frontends'));
-      }
+      if (unique && !session.closed) await announcer.announce(session, uid);
       if (session.closed) return;
       // each bound session holds the uid's subscription until it closes: a user who logs in again
       // here holds it before the old session has finished closing, and keeps it after

@@ -10,7 +10,7 @@ import type { ServerInfo } from '../rpc/service-discovery';
 import type { RouteParser } from '../routing/route';
 import type { SessionPool } from '../session/session-pool';
 import { BackendSession, type BackendSessionOps } from './backend-session';
-import type { BindClock } from './bind-clock';
+import type { BindAnnouncer } from './bind-announcer';
 import { markDeadline } from './deadline';
 import { ACK, type BindMessage, type PushMessage } from '../wire/protos';
 import { within } from '../util/within';
@@ -39,9 +39,8 @@ export interface ClusterRequestHandlerDeps {
   outbound: OutboundEncoder;
   sessionOps: BackendSessionOps;
   unique: boolean;
-  bindClock: BindClock;
-  /** Tells the other frontends a uid is bound here (errors are the callee's to log). */
-  announceBind: (bind: BindMessage) => void;
+  /** Where other frontends' bind times are noted, and sessions kept against them announced again. */
+  binds: BindAnnouncer;
   logger: Logger;
   tracer: Tracer;
 }
@@ -170,7 +169,7 @@ export class ClusterRequestHandler implements RpcHandler {
 
   bindAnnounced(bind: BindMessage): void {
     if (!this.deps.unique || bind.fid === this.deps.self.id) return;
-    if (bind.boundAt !== undefined) this.deps.bindClock.saw(bind.boundAt);
+    if (bind.boundAt !== undefined) this.deps.binds.saw(bind.boundAt);
     const session = this.deps.pool.getByUid(bind.uid);
     if (!session) return;
     // announcements from two frontends may arrive in either order (NATS keeps each publisher's
@@ -185,7 +184,7 @@ export class ClusterRequestHandler implements RpcHandler {
       void session.kick('bound on another frontend');
       return;
     }
-    this.deps.announceBind({ uid: bind.uid, fid: this.deps.self.id, boundAt: session.boundAt });
+    this.deps.binds.again(bind.uid, session.boundAt);
   }
 
   /** Whether a session here bound at `boundAt` took the uid after `fid` did (ties: by server id). */

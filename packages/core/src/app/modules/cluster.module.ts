@@ -1,6 +1,6 @@
 import { ContainerModule, type ResolutionContext } from 'inversify';
 import { clusterForwarder, standaloneForwarder } from '../../cluster/cluster-forwarder';
-import { BIND_CLOCK, BindClock } from '../../cluster/bind-clock';
+import { BIND_ANNOUNCER, BindAnnouncer } from '../../cluster/bind-announcer';
 import { ClusterRequestHandler } from '../../cluster/cluster-request-handler';
 import { FrontendCalls } from '../../cluster/frontend-calls';
 import { RpcCaller } from '../../cluster/rpc-caller';
@@ -19,7 +19,14 @@ const requestTimeoutMs = (ctx: ResolutionContext): number =>
  */
 export function clusterModule(): ContainerModule {
   return new ContainerModule(({ bind }) => {
-    bind(BIND_CLOCK).toConstantValue(new BindClock());
+    bind(BIND_ANNOUNCER).toDynamicValue(
+      (ctx) =>
+        new BindAnnouncer(
+          ctx.get(TOKENS.ServerInfo),
+          ctx.get(TOKENS.RpcClient),
+          ctx.get(TOKENS.Logger).child({ component: 'cluster' }),
+        ),
+    );
     bind(TOKENS.RpcCaller).toDynamicValue((ctx) => {
       const client = ctx.get(TOKENS.RpcClient);
       const remotes = ctx.get(TOKENS.RemoteService);
@@ -67,29 +74,21 @@ export function clusterModule(): ContainerModule {
           requestTimeoutMs(ctx),
         ),
     );
-    bind(TOKENS.ClusterRequestHandler).toDynamicValue((ctx) => {
-      const self = ctx.get(TOKENS.ServerInfo);
-      const rpcClient = ctx.get(TOKENS.RpcClient);
-      const logger = ctx.get(TOKENS.Logger).child({ component: 'cluster' });
-      return new ClusterRequestHandler({
-        self,
-        routes: ctx.get(TOKENS.Routes),
-        handlers: ctx.get(TOKENS.HandlerService),
-        remotes: ctx.get(TOKENS.RemoteService),
-        pool: ctx.get(TOKENS.SessionPool),
-        outbound: ctx.get(TOKENS.OutboundEncoder),
-        sessionOps: ctx.get(TOKENS.BackendSessionOps),
-        unique: ctx.get(TOKENS.Config).get('pitaya.session.unique'),
-        bindClock: ctx.get(BIND_CLOCK),
-        announceBind: (bind) =>
-          void rpcClient
-            .announceBind(self.type, bind)
-            .catch((err: unknown) =>
-              logger.warn({ err, uid: bind.uid }, 'cannot announce a bind to the other frontends'),
-            ),
-        logger,
-        tracer: ctx.get(TOKENS.Tracer),
-      });
-    });
+    bind(TOKENS.ClusterRequestHandler).toDynamicValue(
+      (ctx) =>
+        new ClusterRequestHandler({
+          self: ctx.get(TOKENS.ServerInfo),
+          routes: ctx.get(TOKENS.Routes),
+          handlers: ctx.get(TOKENS.HandlerService),
+          remotes: ctx.get(TOKENS.RemoteService),
+          pool: ctx.get(TOKENS.SessionPool),
+          outbound: ctx.get(TOKENS.OutboundEncoder),
+          sessionOps: ctx.get(TOKENS.BackendSessionOps),
+          unique: ctx.get(TOKENS.Config).get('pitaya.session.unique'),
+          binds: ctx.get(BIND_ANNOUNCER),
+          logger: ctx.get(TOKENS.Logger).child({ component: 'cluster' }),
+          tracer: ctx.get(TOKENS.Tracer),
+        }),
+    );
   });
 }
